@@ -1,0 +1,41 @@
+namespace StarStudio.Core.Chat;
+
+/// <summary>A conversation between a user and a star; seed 000 §1.5.</summary>
+public class Conversation
+{
+    public Guid Id { get; set; }
+    public Guid StarId { get; set; }
+    public Guid UserId { get; set; }
+    public ConversationChannel Channel { get; set; } = ConversationChannel.Web;
+    public ConversationStatus Status { get; set; } = ConversationStatus.Active;
+    public short? FeedbackScore { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}
+
+/// <summary>A user's rating of a conversation; seed 000 §1.6.</summary>
+public class ConversationFeedback
+{
+    public Guid Id { get; set; }
+    public Guid ConversationId { get; set; }
+    public short Rating { get; set; }
+    public string? Comment { get; set; }
+    public List<string> Labels { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Seed 000 <c>conversations.channel</c>.</summary>
+public enum ConversationChannel
+{
+    Web,
+    Mobile,
+    Api,
+    Trial,
+}
+
+/// <summary>Seed 000 <c>conversations.status</c>.</summary>
+public enum ConversationStatus
+{
+    Active,
+    Closed,
+}

@@ -1,0 +1,19 @@
+namespace StarStudio.Core.Stars;
+
+/// <summary>An AI persona (智星) owned by a star owner; seed 000 §1.2.</summary>
+public class Star
+{
+    public Guid Id { get; set; }
+    public Guid OwnerId { get; set; }
+    public string Name { get; set; } = "";
+    public string Domain { get; set; } = "";
+    public string Persona { get; set; } = "";
+    public string Tone { get; set; } = "";
+    public StarStatus Status { get; set; } = StarStatus.Active;
+    public Guid? CurrentModelVersion { get; set; }
+    public List<string> Tags { get; set; } = [];
+    /// <summary>Object key in the <c>avatars</c> bucket (not in the seed; see docs/decisions.md).</summary>
+    public string? AvatarKey { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,89 @@
+namespace StarStudio.Core.Storage;
+
+/// <summary>A message of a conversation; seed 000 §2 <c>conversation_messages</c>.</summary>
+public sealed record ConversationMessageDocument(
+    Guid Id,
+    Guid ConversationId,
+    string Sender,
+    string Content,
+    int Tokens,
+    IReadOnlyList<ToolCallRecord> ToolCalls,
+    DateTimeOffset CreatedAt);
+
+/// <summary>One tool call made while producing a message.</summary>
+public sealed record ToolCallRecord(string Name, string Arguments, string? Result);
+
+/// <summary>Senders of seed 000 <c>conversation_messages.sender</c>.</summary>
+public static class MessageSenders
+{
+    public const string User = "user";
+    public const string Star = "star";
+}
+
+/// <summary>A chunk of a star's knowledge; seed 000 §2 <c>knowledge_chunks</c>.</summary>
+public sealed record KnowledgeChunkDocument(
+    Guid Id,
+    Guid TaskId,
+    Guid StarId,
+    int Seq,
+    string ChunkText,
+    Guid? EmbeddingVectorId,
+    IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>A log line of a training job phase; seed 000 §2 <c>training_logs</c>.</summary>
+public sealed record TrainingLogDocument(
+    Guid Id,
+    Guid JobId,
+    Guid StarId,
+    string Phase,
+    string Stdout,
+    IReadOnlyDictionary<string, double> Metrics,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Phases of seed 000 <c>training_logs.phase</c>.</summary>
+public static class TrainingPhases
+{
+    public const string Prepare = "prepare";
+    public const string Train = "train";
+    public const string Evaluate = "evaluate";
+}
+
+/// <summary>The <c>conversation_messages</c> collection.</summary>
+public interface IConversationMessageStore
+{
+    Task AppendAsync(ConversationMessageDocument message, CancellationToken ct = default);
+
+    /// <summary>Messages of a conversation, oldest first.</summary>
+    Task<IReadOnlyList<ConversationMessageDocument>> ListAsync(Guid conversationId, CancellationToken ct = default);
+
+    Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default);
+}
+
+/// <summary>The <c>knowledge_chunks</c> collection.</summary>
+public interface IKnowledgeChunkStore
+{
+    /// <summary>Writes chunks; writing a chunk id that exists replaces it, so a retried batch never duplicates.</summary>
+    Task UpsertManyAsync(IReadOnlyList<KnowledgeChunkDocument> chunks, CancellationToken ct = default);
+
+    /// <summary>A star's chunks (optionally of one task) ordered by task and sequence.</summary>
+    Task<Common.Page<KnowledgeChunkDocument>> ListAsync(Guid starId, Guid? taskId, int skip, int take, CancellationToken ct = default);
+
+    Task<IReadOnlyList<KnowledgeChunkDocument>> GetManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct = default);
+
+    Task<long> DeleteByTaskAsync(Guid taskId, CancellationToken ct = default);
+}
+
+/// <summary>The <c>training_logs</c> collection.</summary>
+public interface ITrainingLogStore
+{
+    Task AppendAsync(TrainingLogDocument log, CancellationToken ct = default);
+
+    /// <summary>A job's log lines, oldest first.</summary>
+    Task<IReadOnlyList<TrainingLogDocument>> ListAsync(Guid jobId, CancellationToken ct = default);
+}
+
+/// <summary>Liveness of the document store, for <c>/healthz</c>.</summary>
+public interface IDocumentStoreHealth
+{
+    Task<bool> PingAsync(CancellationToken ct = default);
+}

@@ -1,0 +1,41 @@
+namespace StarStudio.Data.Infrastructure;
+
+/// <summary><c>StarStudio:Database</c>: how to reach PostgreSQL.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "StarStudio:Database";
+
+    /// <summary>The application's role: neither superuser nor table owner, so row-level security applies to it.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>A role that owns the tables; when set, the app applies migrations on start and grants the app role.</summary>
+    public string? MigrationConnectionString { get; set; }
+}
+
+/// <summary><c>StarStudio:DocumentStore</c>: where the seed 000 §2 collections live.</summary>
+public sealed class DocumentStoreOptions
+{
+    public const string Section = "StarStudio:DocumentStore";
+
+    /// <summary><c>Postgres</c> (jsonb tables, the default) or <c>Mongo</c>.</summary>
+    public string Provider { get; set; } = "Postgres";
+    public string? MongoConnectionString { get; set; }
+    public string MongoDatabase { get; set; } = "starstudio";
+}
+
+/// <summary><c>StarStudio:ObjectStore</c>: where the seed 000 §4 buckets live.</summary>
+public sealed class ObjectStoreOptions
+{
+    public const string Section = "StarStudio:ObjectStore";
+
+    /// <summary><c>Local</c> (a directory, the default) or <c>Minio</c> (any S3-compatible endpoint).</summary>
+    public string Provider { get; set; } = "Local";
+    /// <summary>Root directory of the local adapter; relative paths are taken from the content root.</summary>
+    public string LocalRoot { get; set; } = "../.data/objects";
+    /// <summary>host:port of the S3 endpoint, without scheme.</summary>
+    public string? Endpoint { get; set; }
+    public string? AccessKey { get; set; }
+    public string? SecretKey { get; set; }
+    public bool UseSsl { get; set; }
+    public string Region { get; set; } = "us-east-1";
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Npgsql.NameTranslation;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using StarStudio.Core.Arena;
+using StarStudio.Core.Chat;
+using StarStudio.Core.Growth;
+using StarStudio.Core.Identity;
+using StarStudio.Core.Knowledge;
+using StarStudio.Core.Market;
+using StarStudio.Core.Stars;
+using StarStudio.Core.Webhooks;
+using StarStudio.Data.Identity;
+using StarStudio.Data.Knowledge;
+using StarStudio.Data.Storage;
+
+namespace StarStudio.Data;
+
+/// <summary>The relational store: seed 000 §1 tables, the vector table of §3, Identity, and the jsonb document tables.</summary>
+/// <remarks>
+/// Add a migration from the repository root with
+/// <c>dotnet tool restore &amp;&amp; dotnet dotnet-ef migrations add &lt;Name&gt; --project StarStudio.Data --output-dir Migrations</c>.
+/// The app never uses this context directly for user data: it goes through <see cref="Infrastructure.StarStudioDb"/>,
+/// which opens a transaction and tells PostgreSQL who the user is, so row-level security applies.
+/// </remarks>
+public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
+    : IdentityDbContext<StarUser, StarRole, Guid>(options)
+{
+    public DbSet<Star> Stars => Set<Star>();
+    public DbSet<StarModelVersion> StarModelVersions => Set<StarModelVersion>();
+    public DbSet<KnowledgeTask> KnowledgeTasks => Set<KnowledgeTask>();
+    public DbSet<StarEmbedding> StarEmbeddings => Set<StarEmbedding>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<ConversationFeedback> ConversationFeedback => Set<ConversationFeedback>();
+    public DbSet<MagnitudeHistory> MagnitudeHistory => Set<MagnitudeHistory>();
+    public DbSet<StarTrial> StarTrials => Set<StarTrial>();
+    public DbSet<TrialEntry> TrialEntries => Set<TrialEntry>();
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<SkillSubscription> SkillSubscriptions => Set<SkillSubscription>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<ConversationMessageRow> ConversationMessages => Set<ConversationMessageRow>();
+    public DbSet<KnowledgeChunkRow> KnowledgeChunks => Set<KnowledgeChunkRow>();
+    public DbSet<TrainingLogRow> TrainingLogs => Set<TrainingLogRow>();
+
+    /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
+    public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseNpgsql(connectionString, MapEnums).UseSnakeCaseNamingConvention();
+
+    internal static void MapEnums(NpgsqlDbContextOptionsBuilder o)
+    {
+        o.UseVector();
+        o.MapEnum<UserRole>("user_role");
+        o.MapEnum<StarStatus>("star_status");
+        o.MapEnum<TrainingMethod>("training_method");
+        o.MapEnum<KnowledgeSourceType>("knowledge_source_type");
+        o.MapEnum<KnowledgeTaskStatus>("knowledge_task_status");
+        o.MapEnum<ConversationChannel>("conversation_channel");
+        o.MapEnum<ConversationStatus>("conversation_status");
+        o.MapEnum<MagnitudeLevel>("magnitude_level", nameTranslator: new NpgsqlNullNameTranslator());
+        o.MapEnum<TrialStatus>("trial_status");
+        o.MapEnum<SkillPricingType>("skill_pricing_type");
+        o.MapEnum<SkillStatus>("skill_status");
+        o.MapEnum<SubscriptionStatus>("subscription_status");
+        o.MapEnum<WebhookStatus>("webhook_status");
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasPostgresExtension("vector");
+        builder.HasPostgresExtension("citext");
+        builder.ApplyConfigurationsFromAssembly(typeof(StarStudioDbContext).Assembly);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
+using StarStudio.Core.Stars;
+using StarStudio.Data.Identity;
+
+namespace StarStudio.Data.Stars;
+
+internal sealed class StarConfiguration : IEntityTypeConfiguration<Star>
+{
+    public void Configure(EntityTypeBuilder<Star> b)
+    {
+        b.ToTable("stars");
+        b.Property(s => s.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(s => s.Name).HasMaxLength(StarRules.NameMax).IsRequired();
+        b.Property(s => s.Domain).HasMaxLength(StarRules.DomainMax).IsRequired();
+        b.Property(s => s.Persona).IsRequired();
+        b.Property(s => s.Tone).HasMaxLength(StarRules.ToneMax).IsRequired();
+        b.Property(s => s.Tags).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(s => s.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<StarUser>().WithMany().HasForeignKey(s => s.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StarModelVersion>().WithMany().HasForeignKey(s => s.CurrentModelVersion).OnDelete(DeleteBehavior.SetNull);
+
+        // The owner's list pages by these orders; each has an index that starts with owner_id.
+        b.HasIndex(s => new { s.OwnerId, s.UpdatedAt, s.Id }).IsDescending(false, true, true);
+        b.HasIndex(s => new { s.OwnerId, s.Name });
+        b.HasIndex(s => new { s.OwnerId, s.CreatedAt }).IsDescending(false, true);
+        b.HasIndex(s => s.Tags).HasMethod("gin");
+    }
+}
+
+internal sealed class StarModelVersionConfiguration : IEntityTypeConfiguration<StarModelVersion>
+{
+    public void Configure(EntityTypeBuilder<StarModelVersion> b)
+    {
+        b.ToTable("star_model_versions");
+        b.Property(v => v.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(v => v.VersionName).HasMaxLength(40).IsRequired();
+        b.Property(v => v.Metrics).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        b.Property(v => v.TrainingDataSpan)
+            .HasColumnType("tstzrange")
+            .HasConversion(
+                w => w == null ? (NpgsqlRange<DateTime>?)null : ToRange(w),
+                r => r == null ? null : FromRange(r.Value));
+        b.Property(v => v.CreatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Star>().WithMany().HasForeignKey(v => v.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(v => new { v.StarId, v.CreatedAt });
+    }
+
+    private static NpgsqlRange<DateTime> ToRange(TimeWindow w) => new(
+        w.Start?.UtcDateTime ?? default, true, w.Start is null,
+        w.End?.UtcDateTime ?? default, false, w.End is null);
+
+    private static TimeWindow FromRange(NpgsqlRange<DateTime> r) => new(
+        r.LowerBoundInfinite ? null : new DateTimeOffset(DateTime.SpecifyKind(r.LowerBound, DateTimeKind.Utc)),
+        r.UpperBoundInfinite ? null : new DateTimeOffset(DateTime.SpecifyKind(r.UpperBound, DateTimeKind.Utc)));
+}

@@ -1,0 +1,241 @@
+using Microsoft.EntityFrameworkCore;
+using StarStudio.Core.Common;
+using StarStudio.Core.Identity;
+using StarStudio.Core.Stars;
+using StarStudio.Core.Storage;
+using StarStudio.Data.Identity;
+using StarStudio.Data.Infrastructure;
+
+namespace StarStudio.Data.Stars;
+
+/// <summary>Stars over PostgreSQL. Ownership is checked here and enforced again by row-level security.</summary>
+internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimeProvider clock) : IStarService
+{
+    public Task<Page<StarSummary>> ListMineAsync(StarListQuery query, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } userId)
+            {
+                return new Page<StarSummary>([], 0);
+            }
+
+            var stars = ctx.Stars.AsNoTracking().Where(s => s.OwnerId == userId);
+            if (query.Status is { } status)
+            {
+                stars = stars.Where(s => s.Status == status);
+            }
+
+            if (!string.IsNullOrWhiteSpace(query.Search))
+            {
+                var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+                stars = stars.Where(s => EF.Functions.ILike(s.Name, pattern, "\\") || EF.Functions.ILike(s.Domain, pattern, "\\"));
+            }
+
+            var total = await stars.CountAsync(ct);
+            var ordered = query.Sort switch
+            {
+                StarSort.NameAsc => stars.OrderBy(s => s.Name).ThenBy(s => s.Id),
+                StarSort.CreatedDesc => stars.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id),
+                _ => stars.OrderByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id),
+            };
+            var size = Math.Clamp(query.PageSize, 1, 100);
+            var items = await ordered
+                .Skip(Math.Max(query.Page, 0) * size)
+                .Take(size)
+                .Select(s => new StarSummary(s.Id, s.Name, s.Domain, s.Tone, s.Status, s.Tags, s.AvatarKey != null, s.UpdatedAt))
+                .ToListAsync(ct);
+            return new Page<StarSummary>(items, total);
+        }, ct);
+
+    public Task<Result<Star>> GetAsync(Guid id, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var star = await FindAsync(ctx, user, id, ct);
+            return star is null ? Result<Star>.NotFound() : Result<Star>.Ok(star);
+        }, ct);
+
+    public Task<Result<Star>> CreateAsync(StarDraft draft, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } userId)
+            {
+                return Result<Star>.Forbidden();
+            }
+
+            var errors = StarRules.Validate(draft);
+            if (errors.Count > 0)
+            {
+                return Result<Star>.Invalid(errors);
+            }
+
+            var now = clock.GetUtcNow();
+            var star = new Star { Id = Guid.CreateVersion7(), OwnerId = userId, CreatedAt = now, UpdatedAt = now };
+            Apply(star, draft);
+            ctx.Stars.Add(star);
+            await ctx.SaveChangesAsync(ct);
+            await GrantStarOwnerAsync(ctx, userId, ct);
+            return Result<Star>.Ok(star);
+        }, ct);
+
+    public Task<Result<Star>> UpdateAsync(Guid id, StarDraft draft, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var star = await FindAsync(ctx, user, id, ct, track: true);
+            if (star is null)
+            {
+                return Result<Star>.NotFound();
+            }
+
+            if (star.Status == StarStatus.Archived)
+            {
+                return Result<Star>.Invalid("Status", "Star.Archived.ReadOnly");
+            }
+
+            var errors = StarRules.Validate(draft);
+            if (errors.Count > 0)
+            {
+                return Result<Star>.Invalid(errors);
+            }
+
+            Apply(star, draft);
+            star.UpdatedAt = clock.GetUtcNow();
+            await ctx.SaveChangesAsync(ct);
+            return Result<Star>.Ok(star);
+        }, ct);
+
+    public Task<Result<Star>> ChangeStatusAsync(Guid id, StarStatus status, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var star = await FindAsync(ctx, user, id, ct, track: true);
+            if (star is null)
+            {
+                return Result<Star>.NotFound();
+            }
+
+            if (!StarRules.CanMove(star.Status, status))
+            {
+                return Result<Star>.Invalid("Status", "Star.Status.InvalidMove", star.Status, status);
+            }
+
+            star.Status = status;
+            star.UpdatedAt = clock.GetUtcNow();
+            await ctx.SaveChangesAsync(ct);
+            return Result<Star>.Ok(star);
+        }, ct);
+
+    public async Task<Result<Star>> SetAvatarAsync(Guid id, Stream content, long length, CancellationToken ct = default)
+    {
+        if (length > AvatarRules.MaxBytes)
+        {
+            return Result<Star>.Invalid("Avatar", "Star.Avatar.TooLarge", AvatarRules.MaxBytes / 1024 / 1024);
+        }
+
+        var existing = await GetAsync(id, ct);
+        if (!existing.Succeeded)
+        {
+            return existing;
+        }
+
+        // Read at most one byte past the limit: the declared length is the browser's word, not a fact.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > AvatarRules.MaxBytes)
+            {
+                return Result<Star>.Invalid("Avatar", "Star.Avatar.TooLarge", AvatarRules.MaxBytes / 1024 / 1024);
+            }
+        }
+
+        var type = AvatarRules.SniffImageType(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (type is null)
+        {
+            return Result<Star>.Invalid("Avatar", "Star.Avatar.NotImage");
+        }
+
+        var key = $"stars/{id:N}/{Guid.NewGuid():N}.{type["image/".Length..]}";
+        buffer.Position = 0;
+        await objects.PutAsync(Buckets.Avatars, key, buffer, type, ct);
+
+        string? oldKey = null;
+        Result<Star> result;
+        try
+        {
+            result = await db.RunAsync(async (ctx, user) =>
+            {
+                var star = await FindAsync(ctx, user, id, ct, track: true);
+                if (star is null)
+                {
+                    return Result<Star>.NotFound();
+                }
+
+                oldKey = star.AvatarKey;
+                star.AvatarKey = key;
+                star.UpdatedAt = clock.GetUtcNow();
+                await ctx.SaveChangesAsync(ct);
+                return Result<Star>.Ok(star);
+            }, ct);
+        }
+        catch
+        {
+            await objects.DeleteAsync(Buckets.Avatars, key, CancellationToken.None);
+            throw;
+        }
+
+        if (!result.Succeeded)
+        {
+            await objects.DeleteAsync(Buckets.Avatars, key, CancellationToken.None);
+        }
+        else if (oldKey is not null)
+        {
+            await objects.DeleteAsync(Buckets.Avatars, oldKey, CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    public async Task<StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default)
+    {
+        var star = await GetAsync(id, ct);
+        return star.Value?.AvatarKey is { } key ? await objects.GetAsync(Buckets.Avatars, key, ct) : null;
+    }
+
+    private static async Task<Star?> FindAsync(StarStudioDbContext ctx, UserContext user, Guid id, CancellationToken ct, bool track = false)
+    {
+        if (user.UserId is not { } userId)
+        {
+            return null;
+        }
+
+        var stars = track ? ctx.Stars : ctx.Stars.AsNoTracking();
+        var star = await stars.FirstOrDefaultAsync(s => s.Id == id, ct);
+        return star is not null && (star.OwnerId == userId || user.IsAdmin) ? star : null;
+    }
+
+    private static void Apply(Star star, StarDraft draft)
+    {
+        star.Name = draft.Name.Trim();
+        star.Domain = draft.Domain.Trim();
+        star.Persona = draft.Persona.Trim();
+        star.Tone = (draft.Tone ?? "").Trim();
+        star.Tags = StarRules.NormalizeTags(draft.Tags);
+    }
+
+    // Creating a first star makes a player a star owner (the seed's role for people who own stars).
+    private static async Task GrantStarOwnerAsync(StarStudioDbContext ctx, Guid userId, CancellationToken ct)
+    {
+        await ctx.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO user_roles (user_id, role_id)
+            SELECT {userId}, r.id FROM roles r WHERE r.name = {RoleNames.StarOwner}
+            ON CONFLICT DO NOTHING
+            """, ct);
+        await ctx.Database.ExecuteSqlAsync(
+            $"UPDATE users SET role = 'star_owner'::user_role WHERE id = {userId} AND role IS NULL", ct);
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,164 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using StarStudio.Core.Common;
+using StarStudio.Core.Identity;
+using StarStudio.Data;
+using StarStudio.Data.Identity;
+using StarStudio.Data.Infrastructure;
+
+namespace StarStudio.Tests.Integration;
+
+/// <summary>
+/// A private database per test class, cloned from a template that is migrated once per test run.
+/// Tests reach it as the application's role (RLS applies) through <see cref="Db"/>, and as the owning
+/// role through <see cref="OwnerContext"/> for setup that must not depend on the code under test.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncLifetime
+{
+    private static readonly SemaphoreSlim TemplateLock = new(1, 1);
+    private static string? templateName;
+
+    public string Name { get; } = "starstudio_t_" + Guid.NewGuid().ToString("N")[..16];
+    public string OwnerConnectionString { get; private set; } = "";
+    public string AppConnectionString { get; private set; } = "";
+
+    /// <summary>The owner's connection string to the <c>postgres</c> database, from test.sh.</summary>
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG")
+        ?? throw new InvalidOperationException("STARSTUDIO_TEST_PG is not set: run the tests through ./test.sh, which starts PostgreSQL.");
+
+    public async Task InitializeAsync()
+    {
+        var template = await EnsureTemplateAsync();
+        await using (var conn = new NpgsqlConnection(ServerConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {Name} TEMPLATE {template}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        OwnerConnectionString = ForDatabase(ServerConnectionString, Name);
+        AppConnectionString = AppConnectionFor(Name);
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A context factory over the application's role, as the app builds it.</summary>
+    public IDbContextFactory<StarStudioDbContext> AppContextFactory() => new Factory(AppConnectionString);
+
+    /// <summary>The data gateway the services use, acting as <paramref name="user"/>.</summary>
+    public StarStudioDb Db(UserContext user) => new(AppContextFactory(), new FixedCurrentUser(user));
+
+    /// <summary>A context over the table-owning role; RLS does not apply to it. For arranging and checking only.</summary>
+    public StarStudioDbContext OwnerContext() => new Factory(OwnerConnectionString).CreateDbContext();
+
+    /// <summary>Inserts a user (as the owner role) and returns the context the services would see for them.</summary>
+    public async Task<UserContext> CreateUserAsync(string? email = null, params string[] roles)
+    {
+        var id = Guid.NewGuid();
+        email ??= $"user-{id:N}@example.test";
+        await using var db = OwnerContext();
+        db.Users.Add(new StarUser
+        {
+            Id = id,
+            UserName = email,
+            NormalizedUserName = email.ToUpperInvariant(),
+            Email = email,
+            NormalizedEmail = email.ToUpperInvariant(),
+            DisplayName = email.Split('@')[0],
+            SecurityStamp = Guid.NewGuid().ToString(),
+            Role = StarUser.PrimaryRole(roles),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        foreach (var role in roles)
+        {
+            db.UserRoles.Add(new() { UserId = id, RoleId = (await db.Roles.SingleAsync(r => r.Name == role)).Id });
+        }
+
+        await db.SaveChangesAsync();
+        return UserContext.For(id, roles);
+    }
+
+    /// <summary>Inserts an admin user.</summary>
+    public Task<UserContext> CreateAdminAsync() => CreateUserAsync(null, RoleNames.Admin);
+
+    public static string AppConnectionFor(string database) => new NpgsqlConnectionStringBuilder(ServerConnectionString)
+    {
+        Database = database,
+        Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_USER") ?? "starstudio_app",
+        Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app",
+    }.ConnectionString;
+
+    public static string ForDatabase(string connectionString, string database) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    /// <summary>Creates (once per build of the Data assembly) a migrated template database and returns its name.</summary>
+    public static async Task<string> EnsureTemplateAsync()
+    {
+        await TemplateLock.WaitAsync();
+        try
+        {
+            if (templateName is not null)
+            {
+                return templateName;
+            }
+
+            // Named after the Data assembly's build, so a changed migration always gets a fresh template.
+            var mvid = typeof(StarStudioDbContext).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
+            var name = "starstudio_tpl_" + mvid;
+            await using var conn = new NpgsqlConnection(ServerConnectionString);
+            await conn.OpenAsync();
+            var existing = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'starstudio\\_tpl\\_%'", conn))
+            await using (var reader = await list.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    existing.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var old in existing.Where(e => e != name))
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {old} WITH (FORCE)", conn);
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            if (!existing.Contains(name))
+            {
+                await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn))
+                {
+                    await create.ExecuteNonQueryAsync();
+                }
+
+                var owner = new NpgsqlConnectionStringBuilder(ForDatabase(ServerConnectionString, name)) { Pooling = false }.ConnectionString;
+                await DatabaseMigrator.MigrateAsync(owner, AppConnectionFor(name), logger: null);
+            }
+
+            NpgsqlConnection.ClearAllPools();
+            templateName = name;
+            return name;
+        }
+        finally
+        {
+            TemplateLock.Release();
+        }
+    }
+
+    private sealed class Factory(string connectionString) : IDbContextFactory<StarStudioDbContext>
+    {
+        public StarStudioDbContext CreateDbContext()
+        {
+            var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
+            StarStudioDbContext.Configure(builder, connectionString);
+            return new StarStudioDbContext(builder.Options);
+        }
+    }
+}
