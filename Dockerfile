@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# StarStudio web app. Build: docker build -t starstudio .   (docker-compose.yml does this)
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Project files first so the restore layer is reused until a dependency changes.
+COPY Directory.Build.props Directory.Packages.props ./
+COPY StarStudio.Core/StarStudio.Core.csproj StarStudio.Core/
+COPY StarStudio.Data/StarStudio.Data.csproj StarStudio.Data/
+COPY StarStudio.Web/StarStudio.Web.csproj StarStudio.Web/
+RUN dotnet restore StarStudio.Web/StarStudio.Web.csproj
+COPY StarStudio.Core/ StarStudio.Core/
+COPY StarStudio.Data/ StarStudio.Data/
+COPY StarStudio.Web/ StarStudio.Web/
+COPY wwwroot-assets/ wwwroot-assets/
+RUN dotnet publish StarStudio.Web/StarStudio.Web.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    DOTNET_RUNNING_IN_CONTAINER=true
+COPY --from=build /app ./
+# The aspnet image ships a non-root "app" user; APP_UID is its uid.
+USER $APP_UID
+EXPOSE 8080
+ENTRYPOINT ["dotnet", "StarStudio.Web.dll"]

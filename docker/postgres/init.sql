@@ -1,0 +1,28 @@
+-- Runs once, as the superuser, when the postgres container initialises an empty volume.
+-- Mirrors scripts/postgres.sh: an owner role that migrates, an app role that is neither
+-- superuser nor table owner (so row-level security applies to it), pgvector and citext in
+-- template1 and in the app database.
+-- Passwords come from the container environment (STARSTUDIO_PG_OWNER_PASSWORD,
+-- STARSTUDIO_PG_APP_PASSWORD, set in docker-compose.yml); the defaults match the local scripts.
+
+\set owner_password `echo "${STARSTUDIO_PG_OWNER_PASSWORD:-starstudio_owner}"`
+\set app_password `echo "${STARSTUDIO_PG_APP_PASSWORD:-starstudio_app}"`
+
+CREATE ROLE starstudio_owner WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD :'owner_password';
+CREATE ROLE starstudio_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD :'app_password';
+
+\connect template1
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE EXTENSION IF NOT EXISTS citext;
+GRANT USAGE ON SCHEMA public TO starstudio_app;
+GRANT CREATE ON SCHEMA public TO starstudio_owner;
+
+\connect postgres
+CREATE DATABASE starstudio OWNER starstudio_owner;
+GRANT CONNECT ON DATABASE starstudio TO starstudio_app;
+
+\connect starstudio
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE EXTENSION IF NOT EXISTS citext;
+GRANT USAGE ON SCHEMA public TO starstudio_app;
+GRANT CREATE ON SCHEMA public TO starstudio_owner;
