@@ -46,6 +46,10 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseNpgsql(connectionString, MapEnums).UseSnakeCaseNamingConvention();
 
+    // One instance: the enum mappings are part of EF's internal service provider key, and a new translator
+    // per context would build (and keep) a new internal service provider for every context.
+    private static readonly NpgsqlNullNameTranslator LabelsAsWritten = new();
+
     internal static void MapEnums(NpgsqlDbContextOptionsBuilder o)
     {
         o.UseVector();
@@ -56,7 +60,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<KnowledgeTaskStatus>("knowledge_task_status");
         o.MapEnum<ConversationChannel>("conversation_channel");
         o.MapEnum<ConversationStatus>("conversation_status");
-        o.MapEnum<MagnitudeLevel>("magnitude_level", nameTranslator: new NpgsqlNullNameTranslator());
+        o.MapEnum<MagnitudeLevel>("magnitude_level", nameTranslator: LabelsAsWritten);
         o.MapEnum<TrialStatus>("trial_status");
         o.MapEnum<SkillPricingType>("skill_pricing_type");
         o.MapEnum<SkillStatus>("skill_status");

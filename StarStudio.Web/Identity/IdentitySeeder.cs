@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StarStudio.Core.Common;
+using StarStudio.Core.Identity;
+using StarStudio.Core.Stars;
+using StarStudio.Data;
+using StarStudio.Data.Identity;
+using StarStudio.Data.Infrastructure;
+
+namespace StarStudio.Web.Identity;
+
+/// <summary><c>StarStudio:Admin</c> and <c>StarStudio:Demo</c>: the first admin, and demo accounts on first start.</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "StarStudio";
+
+    public AdminSeed Admin { get; set; } = new();
+    public DemoSeed Demo { get; set; } = new();
+
+    public sealed class AdminSeed
+    {
+        public string? Email { get; set; }
+        public string? Password { get; set; }
+    }
+
+    public sealed class DemoSeed
+    {
+        /// <summary>Creates the demo accounts and stars when the database has no users yet.</summary>
+        public bool Seed { get; set; }
+    }
+}
+
+/// <summary>The demo accounts the README's quick start names; created once, on an empty database.</summary>
+public static class DemoAccounts
+{
+    public const string Password = "Demo2026!star";
+
+    public static readonly (string Email, string DisplayName, string[] Roles)[] All =
+    [
+        ("admin@starstudio.local", "星台管理员", [RoleNames.Admin]),
+        ("owner@starstudio.local", "林星主", [RoleNames.StarOwner]),
+        ("maker@starstudio.local", "技能工坊", [RoleNames.SkillMaker]),
+        ("player@starstudio.local", "小玩家", []),
+    ];
+}
+
+/// <summary>Creates the configured admin and, on a fresh database, the demo accounts and two demo stars.</summary>
+internal sealed class IdentitySeeder(
+    UserManager<StarUser> users,
+    IDbContextFactory<StarStudioDbContext> contexts,
+    IServiceProvider services,
+    IOptions<SeedOptions> options,
+    ILogger<IdentitySeeder> log)
+{
+    public async Task SeedAsync(CancellationToken ct = default)
+    {
+        var seed = options.Value;
+        if (!string.IsNullOrWhiteSpace(seed.Admin.Email) && !string.IsNullOrWhiteSpace(seed.Admin.Password)
+            && await users.FindByEmailAsync(seed.Admin.Email) is null)
+        {
+            await CreateAsync(seed.Admin.Email, "Admin", seed.Admin.Password, [RoleNames.Admin]);
+            log.LogInformation("Created the first admin {Email} from configuration.", seed.Admin.Email);
+        }
+
+        if (!seed.Demo.Seed)
+        {
+            return;
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (await db.Users.AnyAsync(u => u.Email == DemoAccounts.All[0].Email, ct))
+            {
+                return;
+            }
+        }
+
+        StarUser? owner = null;
+        foreach (var (email, name, roles) in DemoAccounts.All)
+        {
+            var user = await CreateAsync(email, name, DemoAccounts.Password, roles);
+            if (roles.Contains(RoleNames.StarOwner))
+            {
+                owner = user;
+            }
+        }
+
+        if (owner is not null)
+        {
+            // The demo stars go through the same service a star owner uses, as that owner.
+            var db = new StarStudioDb(contexts, new FixedCurrentUser(UserContext.For(owner.Id, RoleNames.StarOwner)));
+            var stars = ActivatorUtilities.CreateInstance<Data.Stars.StarServiceFactory>(services).Create(db);
+            foreach (var draft in DemoStars)
+            {
+                await stars.CreateAsync(draft, ct);
+            }
+        }
+
+        var banner = string.Join(Environment.NewLine, DemoAccounts.All.Select(a => $"    {a.Email,-28} {DemoAccounts.Password}  ({(a.Roles.Length == 0 ? "player" : string.Join(",", a.Roles))})"));
+        Console.WriteLine($"""
+
+            [starstudio] Demo accounts created (shown once; also in the README):
+            {banner}
+
+            """);
+    }
+
+    private static readonly StarDraft[] DemoStars =
+    [
+        new()
+        {
+            Name = "墨痕·古籍修复师",
+            Domain = "古籍修复",
+            Persona = "你是一位在图书馆古籍部工作了三十年的修复师，熟悉宋元刻本、明清抄本的纸张与装帧。你耐心、严谨，讲解时常引用修复实例，并提醒读者保护原件的原则：最小干预、可逆、修旧如旧。",
+            Tone = "温和严谨",
+            Tags = ["古籍", "修复", "文献"],
+        },
+        new()
+        {
+            Name = "星图·天文向导",
+            Domain = "业余天文观测",
+            Persona = "你是一位带领新手夜观星空的天文向导，擅长用通俗的比喻解释星座、行星和深空天体，并根据季节和城市光污染给出观测建议。",
+            Tone = "热情易懂",
+            Tags = ["天文", "观星"],
+        },
+    ];
+
+    private async Task<StarUser> CreateAsync(string email, string displayName, string password, string[] roles)
+    {
+        var user = new StarUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName,
+            Role = StarUser.PrimaryRole(roles),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"Cannot create {email}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+        }
+
+        foreach (var role in roles)
+        {
+            await users.AddToRoleAsync(user, role);
+        }
+
+        return user;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using StarStudio.Core.Common;
+using StarStudio.Core.Identity;
+using StarStudio.Core.Storage;
+using StarStudio.Data;
+using StarStudio.Data.Identity;
+using StarStudio.Data.Infrastructure;
+using StarStudio.Web.Health;
+using StarStudio.Web.Identity;
+using StarStudio.Web.Localization;
+using StarStudio.Web.Media;
+
+namespace StarStudio.Web;
+
+/// <summary>The composition root of the web app, one method per stage so that Program.cs reads as a list.</summary>
+public static class WebServiceCollectionExtensions
+{
+    public static IServiceCollection AddStarStudioWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddHttpContextAccessor();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/forbidden";
+            o.Cookie.Name = "starstudio.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        services.AddAuthorization();
+        services.AddIdentityCore<StarUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = AccountRules.PasswordMinLength;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = AccountRules.MaxFailedAccessAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = AccountRules.LockoutDuration;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<StarRole>()
+            .AddEntityFrameworkStores<StarStudioDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+
+        var keysPath = configuration["StarStudio:DataProtection:KeysPath"];
+        var dataProtection = services.AddDataProtection().SetApplicationName("StarStudio");
+        if (!string.IsNullOrWhiteSpace(keysPath))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        }
+
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+        services.AddScoped<IdentitySeeder>();
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres")
+            .AddCheck<DocumentStoreHealthCheck>("documentStore")
+            .AddCheck<ObjectStoreHealthCheck>("objectStore");
+        return services;
+    }
+
+    /// <summary>Migrates the database, creates the buckets and seeds accounts before the first request.</summary>
+    public static async Task PrepareStarStudioAsync(this WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarStudio.Startup");
+        var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(db.MigrationConnectionString))
+        {
+            await DatabaseMigrator.MigrateAsync(db.MigrationConnectionString, db.ConnectionString, log);
+        }
+
+        await app.Services.GetRequiredService<IObjectStore>().EnsureBucketsAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+    }
+
+    public static WebApplication UseStarStudio(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseRequestLocalization(o =>
+        {
+            var cultures = CultureSwitch.Supported.Select(c => new CultureInfo(c)).ToList();
+            o.DefaultRequestCulture = new RequestCulture(CultureSwitch.Default);
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            // Chinese first: only the user's explicit choice (the cookie) switches to English.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+
+    public static WebApplication MapStarStudioEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoint();
+        app.MapCultureEndpoints();
+        app.MapAccountEndpoints();
+        app.MapMediaEndpoints();
+        return app;
+    }
+
+    /// <summary>Runs the app; a port already in use ends it with one clear line instead of a stack trace.</summary>
+    public static async Task<int> RunStarStudioAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            Console.Error.WriteLine($"[starstudio] Cannot listen: {ex.Message} Set STARSTUDIO_PORT (./run.sh) or --urls to a free port.");
+            return 2;
+        }
+    }
+}
