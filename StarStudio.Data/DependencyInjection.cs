@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Stars;
+using StarStudio.Data.Storage;
 
 namespace StarStudio.Data;
 
@@ -20,6 +21,8 @@ public static class DependencyInjection
         services.AddDbContextFactory<StarStudioDbContext>(o => StarStudioDbContext.Configure(o, connectionString));
         services.AddScoped<StarStudioDb>();
         services.AddSingleton(TimeProvider.System);
+        services.AddStarStudioStorage(configuration);
+        services.AddSingleton<StarServiceFactory>();
         services.AddScoped<IStarService, StarService>();
         return services;
     }

@@ -9,7 +9,11 @@ builder.Services.AddStarStudioWeb(builder.Configuration);
 
 var app = builder.Build();
 
-await app.PrepareStarStudioAsync();
+if (!await app.PrepareStarStudioAsync())
+{
+    return 3;
+}
+
 app.UseStarStudio();
 app.MapStarStudioEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using MudBlazor.Services;
 using StarStudio.Core.Common;
 using StarStudio.Core.Identity;
@@ -85,7 +86,32 @@ public static class WebServiceCollectionExtensions
     }
 
     /// <summary>Migrates the database, creates the buckets and seeds accounts before the first request.</summary>
-    public static async Task PrepareStarStudioAsync(this WebApplication app)
+    /// <returns>False (after one clear line on stderr) when a service the app needs is missing or misconfigured.</returns>
+    public static async Task<bool> PrepareStarStudioAsync(this WebApplication app)
+    {
+        try
+        {
+            await PrepareAsync(app);
+            return true;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine("[starstudio] Configuration is incomplete: " + string.Join(" ", ex.Failures));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException || ex.InnerException is NpgsqlException or SocketException)
+        {
+            var target = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            Console.Error.WriteLine($"[starstudio] Cannot use PostgreSQL at {target.Host}:{target.Port} (database {target.Database}): {(ex.InnerException ?? ex).Message} Is it running? ./run.sh starts a local one.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or UnauthorizedAccessException || ex.GetType().Namespace?.StartsWith("Minio", StringComparison.Ordinal) == true)
+        {
+            Console.Error.WriteLine($"[starstudio] Cannot use the object store ({app.Configuration["StarStudio:ObjectStore:Provider"] ?? "Local"}): {ex.Message}");
+        }
+
+        return false;
+    }
+
+    private static async Task PrepareAsync(WebApplication app)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarStudio.Startup");
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -68,7 +68,8 @@ cmd_start() {
   local start; start=$(now_s)
   log "s3rver: starting on 127.0.0.1:$S3_PORT (data: $S3_DIR, log: $S3_LOG)"
   # New session and no inherited stdio, so the server outlives this script and holds no caller's pipe.
-  setsid node "$S3RVER_JS" --address 127.0.0.1 --port "$S3_PORT" --directory "$S3_DIR" \
+  # s3rver signs list continuation tokens with DES, which Node 20 only allows with the legacy provider.
+  setsid node --openssl-legacy-provider "$S3RVER_JS" --address 127.0.0.1 --port "$S3_PORT" --directory "$S3_DIR" \
     </dev/null >>"$S3_LOG" 2>&1 &
   echo $! >"$S3_PID"
   local deadline=$(( SECONDS + START_TIMEOUT ))

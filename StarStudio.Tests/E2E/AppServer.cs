@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Playwright;
+using Npgsql;
+using StarStudio.Tests.Integration;
+using StarStudio.Tests.Unit.Localization;
+
+namespace StarStudio.Tests.E2E;
+
+/// <summary>
+/// The real app, started as a process on a free loopback port over its own cloned database, and one
+/// Chromium (Debian's, through Playwright) for all browser tests of the run.
+/// </summary>
+public sealed class AppServer : IAsyncLifetime
+{
+    private readonly PostgresDatabase database = new();
+    private readonly StringBuilder output = new();
+    private readonly string dataRoot = Directory.CreateTempSubdirectory("starstudio-e2e-").FullName;
+    private Process? process;
+    private IPlaywright? playwright;
+
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: test.sh keeps them under TestResults/e2e.</summary>
+    public static string Artifacts { get; } = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_ARTIFACTS")
+        ?? Path.Combine(ResourceTests.RepoRoot(), "TestResults", "e2e");
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        var web = Path.Combine(ResourceTests.RepoRoot(), "StarStudio.Web");
+        // The web project's own build output (same configuration as the tests), with its static web assets manifest.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        var dll = Path.Combine(web, "bin", configuration, "net10.0", "StarStudio.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", BaseUrl, "--contentRoot", web])
+        {
+            WorkingDirectory = web,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
+        start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
+        start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
+        start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
+        start.Environment["StarStudio__Demo__Seed"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
+
+        Directory.CreateDirectory(Artifacts);
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("STARSTUDIO_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (playwright is not null)
+        {
+            await Browser.DisposeAsync();
+            playwright.Dispose();
+        }
+
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        await database.DisposeAsync();
+        Directory.Delete(dataRoot, recursive: true);
+    }
+
+    /// <summary>A new browser context (its own cookies) with a page, in a phone- or desktop-sized window.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "zh-CN" });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public string Output()
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    /// <summary>Runs SQL as the table owner, for checks that must not go through the app.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(database.OwnerConnectionString);
+        await conn.OpenAsync();
+        return await new NpgsqlCommand(sql, conn).ExecuteScalarAsync();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException("The app exited while starting:\n" + Output());
+            }
+
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The app did not become healthy within 60 s:\n" + Output());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class E2ECollection : ICollectionFixture<AppServer>
+{
+    public const string Name = "e2e";
+}
+
+/// <summary>Helpers that make the browser tests read like the steps a person takes.</summary>
+public static class PageSteps
+{
+    /// <summary>Opens a page and waits until the Blazor circuit is live, so clicks are handled.</summary>
+    public static async Task OpenInteractiveAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForInteractiveAsync();
+    }
+
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static Task ShotAsync(this IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(AppServer.Artifacts, name + ".png"), FullPage = true });
+
+    public static async Task RegisterAsync(this IPage page, string email, string displayName, string password)
+    {
+        await page.GotoAsync("/account/register");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#displayName", displayName);
+        await page.FillAsync("#password", password);
+        await page.FillAsync("#confirmPassword", password);
+        await page.ClickAsync("[data-testid=register-submit]");
+    }
+}
