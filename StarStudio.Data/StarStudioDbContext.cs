@@ -41,6 +41,10 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<ConversationMessageRow> ConversationMessages => Set<ConversationMessageRow>();
     public DbSet<KnowledgeChunkRow> KnowledgeChunks => Set<KnowledgeChunkRow>();
     public DbSet<TrainingLogRow> TrainingLogs => Set<TrainingLogRow>();
+    public DbSet<EmbeddingModel> EmbeddingModels => Set<EmbeddingModel>();
+    public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
+    public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
+    public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>

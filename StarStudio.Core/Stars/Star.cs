@@ -14,6 +14,10 @@ public class Star
     public List<string> Tags { get; set; } = [];
     /// <summary>Object key in the <c>avatars</c> bucket (not in the seed; see docs/decisions.md).</summary>
     public string? AvatarKey { get; set; }
+    /// <summary>Per-star chunk size in tokens; null uses <c>system_configs.rag_default_chunk_size</c>.</summary>
+    public int? RagChunkSize { get; set; }
+    /// <summary>Per-star chunk overlap in tokens; null uses <c>system_configs.rag_default_chunk_overlap</c>.</summary>
+    public int? RagChunkOverlap { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -446,6 +446,87 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("magnitude_history", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Knowledge.EmbeddingModel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("ApiKeyProtected")
+                        .HasColumnType("text")
+                        .HasColumnName("api_key_protected");
+
+                    b.Property<string>("BaseUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("base_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("Dimension")
+                        .HasColumnType("integer")
+                        .HasColumnName("dimension");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<int>("MaxInputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_input_tokens");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider");
+
+                    b.HasKey("Id")
+                        .HasName("pk_embeddings_models");
+
+                    b.HasIndex("IsDefault")
+                        .IsUnique()
+                        .HasDatabaseName("ix_embeddings_models_is_default")
+                        .HasFilter("is_default");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_embeddings_models_name");
+
+                    b.ToTable("embeddings_models", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_embeddings_models_dimension", "dimension IN (384, 768, 1024, 1536)");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6f1c2a10-0000-4000-8000-0000000000e1"),
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Dimension = 384,
+                            IsActive = true,
+                            IsDefault = true,
+                            MaxInputTokens = 8192,
+                            Name = "local-hash-384",
+                            Provider = "local"
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Knowledge.KnowledgeTask", b =>
                 {
                     b.Property<Guid>("Id")
@@ -454,6 +535,14 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
                     b.Property<int>("ChunkCount")
                         .HasColumnType("integer")
                         .HasColumnName("chunk_count");
@@ -461,6 +550,17 @@ namespace StarStudio.Data.Migrations
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
+
+                    b.Property<string>("ContentSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("content_sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -472,6 +572,11 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("embedding_index");
 
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("embedding_model");
+
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
@@ -479,6 +584,25 @@ namespace StarStudio.Data.Migrations
                     b.Property<string>("PayloadUri")
                         .HasColumnType("text")
                         .HasColumnName("payload_uri");
+
+                    b.Property<string>("Phase")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<short>("Progress")
+                        .HasColumnType("smallint")
+                        .HasColumnName("progress");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("SourceName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("source_name");
 
                     b.Property<KnowledgeSourceType>("SourceType")
                         .HasColumnType("knowledge_source_type")
@@ -488,9 +612,23 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
 
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
                     b.Property<KnowledgeTaskStatus>("Status")
                         .HasColumnType("knowledge_task_status")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("WebhookSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webhook_source_id");
 
                     b.HasKey("Id")
                         .HasName("pk_knowledge_tasks");
@@ -499,11 +637,125 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_knowledge_tasks_status")
                         .HasFilter("status IN ('pending', 'processing')");
 
+                    b.HasIndex("WebhookSourceId")
+                        .HasDatabaseName("ix_knowledge_tasks_webhook_source_id");
+
+                    b.HasIndex("StarId", "ContentSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_knowledge_tasks_star_id_content_sha256");
+
                     b.HasIndex("StarId", "CreatedAt")
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_knowledge_tasks_star_id_created_at");
 
-                    b.ToTable("knowledge_tasks", (string)null);
+                    b.ToTable("knowledge_tasks", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_knowledge_tasks_progress", "progress BETWEEN 0 AND 100");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Knowledge.KnowledgeWebhookSource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SecretProtected")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("secret_protected");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_knowledge_webhook_sources");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_knowledge_webhook_sources_star_id");
+
+                    b.ToTable("knowledge_webhook_sources", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Knowledge.SystemConfig", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_system_configs");
+
+                    b.ToTable("system_configs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "rag_default_chunk_size",
+                            Description = "Chunk size in cl100k tokens",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Value = "500"
+                        },
+                        new
+                        {
+                            Key = "rag_default_chunk_overlap",
+                            Description = "Overlap between chunks in tokens",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Value = "50"
+                        },
+                        new
+                        {
+                            Key = "max_upload_file_size",
+                            Description = "Largest knowledge upload in bytes",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Value = "104857600"
+                        },
+                        new
+                        {
+                            Key = "rag_default_top_k",
+                            Description = "Passages retrieved per question",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Value = "8"
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Market.Skill", b =>
@@ -657,6 +909,14 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("persona");
+
+                    b.Property<int?>("RagChunkOverlap")
+                        .HasColumnType("integer")
+                        .HasColumnName("rag_chunk_overlap");
+
+                    b.Property<int?>("RagChunkSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("rag_chunk_size");
 
                     b.Property<StarStatus>("Status")
                         .HasColumnType("star_status")
@@ -973,6 +1233,33 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Data.Knowledge.KnowledgeWebhookReceipt", b =>
+                {
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("signature")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("SourceId", "Signature")
+                        .HasName("pk_knowledge_webhook_receipts");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_knowledge_webhook_receipts_received_at");
+
+                    b.ToTable("knowledge_webhook_receipts", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Data.Knowledge.StarEmbedding", b =>
                 {
                     b.Property<Guid>("Id")
@@ -985,10 +1272,25 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("chunk_id");
 
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<short>("Dimensions")
+                        .HasColumnType("smallint")
+                        .HasColumnName("dimensions");
+
                     b.Property<Vector>("Embedding")
                         .IsRequired()
-                        .HasColumnType("vector(1536)")
+                        .HasColumnType("vector")
                         .HasColumnName("embedding");
+
+                    b.Property<string>("EmbeddingModel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("embedding_model");
 
                     b.Property<string>("Metadata")
                         .IsRequired()
@@ -997,9 +1299,30 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("metadata")
                         .HasDefaultValueSql("'{}'::jsonb");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "SearchText" });
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_id");
 
                     b.HasKey("Id")
                         .HasName("pk_star_embeddings");
@@ -1008,16 +1331,21 @@ namespace StarStudio.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_star_embeddings_chunk_id");
 
-                    b.HasIndex("Embedding")
-                        .HasDatabaseName("ix_star_embeddings_embedding");
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_star_embeddings_search_vector");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
 
                     b.HasIndex("StarId")
                         .HasDatabaseName("ix_star_embeddings_star_id");
 
-                    b.ToTable("star_embeddings", (string)null);
+                    b.HasIndex("TaskId", "Seq")
+                        .HasDatabaseName("ix_star_embeddings_task_id_seq");
+
+                    b.ToTable("star_embeddings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_embeddings_dimensions", "vector_dims(embedding) = dimensions");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Data.Storage.ConversationMessageRow", b =>
@@ -1250,6 +1578,22 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_knowledge_tasks_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Knowledge.KnowledgeWebhookSource", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookSourceId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_knowledge_tasks_knowledge_webhook_sources_webhook_source_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Knowledge.KnowledgeWebhookSource", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_knowledge_webhook_sources_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Market.Skill", b =>
@@ -1315,6 +1659,16 @@ namespace StarStudio.Data.Migrations
                         .HasConstraintName("fk_webhooks_users_owner_id");
                 });
 
+            modelBuilder.Entity("StarStudio.Data.Knowledge.KnowledgeWebhookReceipt", b =>
+                {
+                    b.HasOne("StarStudio.Core.Knowledge.KnowledgeWebhookSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_knowledge_webhook_receipts_knowledge_webhook_sources_source");
+                });
+
             modelBuilder.Entity("StarStudio.Data.Knowledge.StarEmbedding", b =>
                 {
                     b.HasOne("StarStudio.Core.Stars.Star", null)
@@ -1323,6 +1677,13 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_star_embeddings_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Knowledge.KnowledgeTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_embeddings_knowledge_tasks_task_id");
                 });
 
             modelBuilder.Entity("StarStudio.Data.Storage.ConversationMessageRow", b =>

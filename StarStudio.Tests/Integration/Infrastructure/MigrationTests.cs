@@ -86,7 +86,10 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
     [InlineData("conversations", "feedback_score", "smallint")]
     [InlineData("skills", "schema", "jsonb")]
     [InlineData("webhooks", "event_types", "text[]")]
-    [InlineData("star_embeddings", "embedding", "vector(1536)")]
+    [InlineData("star_embeddings", "embedding", "vector")]
+    [InlineData("star_embeddings", "search_vector", "tsvector")]
+    [InlineData("knowledge_tasks", "content_sha256", "character(64)")]
+    [InlineData("system_configs", "value", "jsonb")]
     [InlineData("knowledge_chunks", "body", "jsonb")]
     public async Task Migrate_Columns_HaveTheSeedTypes(string table, string column, string type)
     {
@@ -99,11 +102,15 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
     }
 
     [Fact]
-    public async Task Migrate_Embeddings_HaveAnHnswCosineIndex()
+    public async Task Migrate_Embeddings_HaveAnHnswCosineIndexPerSupportedDimension()
     {
         var defs = await ListAsync("SELECT indexdef FROM pg_indexes WHERE tablename = 'star_embeddings'");
 
-        Assert.Contains(defs, d => d.Contains("USING hnsw", StringComparison.Ordinal) && d.Contains("vector_cosine_ops", StringComparison.Ordinal));
+        foreach (var dim in StarStudio.Core.Knowledge.EmbeddingModel.SupportedDimensions)
+        {
+            Assert.Contains(defs, d => d.Contains("USING hnsw", StringComparison.Ordinal) && d.Contains("vector_cosine_ops", StringComparison.Ordinal)
+                && d.Contains($"vector({dim})", StringComparison.Ordinal) && d.Contains($"dimensions = {dim}", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -112,6 +119,7 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
         var off = await ListAsync("""
             SELECT relname FROM pg_class
             WHERE relname IN ('stars','star_model_versions','knowledge_tasks','star_embeddings','conversations','conversation_feedback',
+                              'knowledge_webhook_sources','knowledge_webhook_receipts','system_configs','embeddings_models',
                               'magnitude_history','trial_entries','skill_subscriptions','webhooks','knowledge_chunks','training_logs','conversation_messages')
               AND NOT relrowsecurity
             """);
@@ -124,7 +132,9 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
     {
         await DatabaseMigrator.MigrateAsync(db.Owner, db.App, logger: null);
 
-        Assert.Equal(2, (await ListAsync("SELECT migration_id FROM \"__EFMigrationsHistory\"")).Count);
+        var migrations = typeof(StarStudio.Data.StarStudioDbContext).Assembly.GetTypes().Count(t => t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)));
+
+        Assert.Equal(migrations, (await ListAsync("SELECT migration_id FROM \"__EFMigrationsHistory\"")).Count);
     }
 
     private async Task<List<string>> ListAsync(string sql)

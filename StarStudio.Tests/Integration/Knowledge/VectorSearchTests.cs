@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
+using StarStudio.Core.Knowledge;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Knowledge;
 
@@ -17,6 +18,20 @@ public sealed class VectorSearchTests(PostgresDatabase pg) : IClassFixture<Postg
         return new Vector(v);
     }
 
+    private static StarEmbedding Row(Guid star, Guid task, int seq, Vector v, string metadata) => new()
+    {
+        StarId = star,
+        TaskId = task,
+        Seq = seq,
+        ChunkId = Guid.NewGuid(),
+        Embedding = v,
+        Dimensions = (short)v.ToArray().Length,
+        EmbeddingModel = "test-axis",
+        Content = "chunk " + seq,
+        SearchText = "chunk " + seq,
+        Metadata = metadata,
+    };
+
     [Fact]
     public async Task NearestNeighbours_ByCosine_ReturnsClosestFirstAndOnlyTheUsersStar()
     {
@@ -24,6 +39,8 @@ public sealed class VectorSearchTests(PostgresDatabase pg) : IClassFixture<Postg
         var b = await pg.CreateUserAsync();
         var starA = Guid.NewGuid();
         var starB = Guid.NewGuid();
+        var taskA = Guid.NewGuid();
+        var taskB = Guid.NewGuid();
         await using (var owner = pg.OwnerContext())
         {
             foreach (var (id, user) in new[] { (starA, a), (starB, b) })
@@ -31,6 +48,9 @@ public sealed class VectorSearchTests(PostgresDatabase pg) : IClassFixture<Postg
                 owner.Stars.Add(new Star { Id = id, OwnerId = user.UserId!.Value, Name = "s", Domain = "d", Persona = "p", Tone = "", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
             }
 
+            owner.KnowledgeTasks.AddRange(
+                new KnowledgeTask { Id = taskA, StarId = starA, SourceType = KnowledgeSourceType.Note, CreatedAt = DateTimeOffset.UtcNow },
+                new KnowledgeTask { Id = taskB, StarId = starB, SourceType = KnowledgeSourceType.Note, CreatedAt = DateTimeOffset.UtcNow });
             await owner.SaveChangesAsync();
         }
 
@@ -38,14 +58,14 @@ public sealed class VectorSearchTests(PostgresDatabase pg) : IClassFixture<Postg
         {
             for (var i = 0; i < 50; i++)
             {
-                db.StarEmbeddings.Add(new StarEmbedding { StarId = starA, ChunkId = Guid.NewGuid(), Embedding = Axis(i), Metadata = $$"""{"n":{{i}}}""" });
+                db.StarEmbeddings.Add(Row(starA, taskA, i, Axis(i), $$"""{"n":{{i}}}"""));
             }
 
             await db.SaveChangesAsync();
         });
         await pg.Db(b).RunAsync(async (db, _) =>
         {
-            db.StarEmbeddings.Add(new StarEmbedding { StarId = starB, ChunkId = Guid.NewGuid(), Embedding = Axis(7), Metadata = """{"n":"b"}""" });
+            db.StarEmbeddings.Add(Row(starB, taskB, 0, Axis(7), """{"n":"b"}"""));
             await db.SaveChangesAsync();
         });
 
