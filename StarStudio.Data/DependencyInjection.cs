@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Core.Common;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Stars;
@@ -20,6 +21,7 @@ public static class DependencyInjection
         var connectionString = configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "";
         services.AddDbContextFactory<StarStudioDbContext>(o => StarStudioDbContext.Configure(o, connectionString));
         services.AddScoped<StarStudioDb>();
+        services.AddScoped<ActingUser>();
         services.AddSingleton(TimeProvider.System);
         services.AddStarStudioStorage(configuration);
         services.AddSingleton<StarServiceFactory>();

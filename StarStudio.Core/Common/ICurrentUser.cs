@@ -24,3 +24,12 @@ public sealed class FixedCurrentUser(UserContext user) : ICurrentUser
 {
     public ValueTask<UserContext> GetAsync(CancellationToken ct = default) => ValueTask.FromResult(user);
 }
+
+/// <summary>
+/// Lets work that runs outside a request or circuit (background jobs, webhooks) act as a given user for
+/// the rest of its DI scope. Scoped; the app's <see cref="ICurrentUser"/> consults it first.
+/// </summary>
+public sealed class ActingUser
+{
+    public UserContext? User { get; set; }
+}

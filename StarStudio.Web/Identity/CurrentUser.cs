@@ -8,10 +8,15 @@ namespace StarStudio.Web.Identity;
 /// The signed-in user for Core's services. In a circuit the authentication state provider knows the user;
 /// in a plain HTTP request (media, health) it has not been given a state, so the request's principal is used.
 /// </summary>
-internal sealed class CurrentUser(AuthenticationStateProvider authState, IHttpContextAccessor http) : ICurrentUser
+internal sealed class CurrentUser(AuthenticationStateProvider authState, IHttpContextAccessor http, ActingUser acting) : ICurrentUser
 {
     public async ValueTask<UserContext> GetAsync(CancellationToken ct = default)
     {
+        if (acting.User is { } user)
+        {
+            return user;
+        }
+
         ClaimsPrincipal principal;
         try
         {
