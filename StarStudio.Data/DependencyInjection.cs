@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Common;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Data.Knowledge;
 using StarStudio.Data.Stars;
 using StarStudio.Data.Storage;
 
@@ -25,6 +26,7 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddStarStudioStorage(configuration);
         services.AddSingleton<StarServiceFactory>();
+        services.AddStarStudioKnowledge();
         services.AddScoped<IStarService, StarService>();
         return services;
     }

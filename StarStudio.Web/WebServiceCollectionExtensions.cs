@@ -17,6 +17,8 @@ using StarStudio.Data.Infrastructure;
 using StarStudio.Web.Health;
 using StarStudio.Web.Identity;
 using StarStudio.Web.Localization;
+using StarStudio.Web.Knowledge;
+using StarStudio.Web.Markdown;
 using StarStudio.Web.Media;
 
 namespace StarStudio.Web;
@@ -76,6 +78,8 @@ public static class WebServiceCollectionExtensions
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
         }
 
+        services.AddStarStudioJobs(configuration);
+        services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
         services.AddHealthChecks()
@@ -121,6 +125,7 @@ public static class WebServiceCollectionExtensions
         }
 
         await app.Services.GetRequiredService<IObjectStore>().EnsureBucketsAsync();
+        await KnowledgeJobsSetup.ResumeInterruptedAsync(app.Services, log);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }
@@ -156,6 +161,8 @@ public static class WebServiceCollectionExtensions
         app.MapCultureEndpoints();
         app.MapAccountEndpoints();
         app.MapMediaEndpoints();
+        app.MapKnowledgeWebhooks();
+        app.MapJobsDashboard();
         return app;
     }
 

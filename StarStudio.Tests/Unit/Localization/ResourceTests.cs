@@ -77,7 +77,8 @@ public partial class ResourceTests
     [GeneratedRegex("""L\["([A-Za-z]+\.[A-Za-z.]+)"[\],]""")]
     private static partial Regex LiteralKey();
 
-    // Error codes are three-part literals ("Star.Avatar.NotImage"); codes built from a prefix are covered by StarRulesTests.
-    [GeneratedRegex("\"(Star\\.[A-Za-z]+\\.[A-Za-z]+)\"")]
+    // Error codes are literals: "Star.Avatar.NotImage" (three parts; two-part "Star.Name" is a prefix covered by
+    // StarRulesTests) and "Knowledge.Duplicate" / "Knowledge.Parse.Encrypted" (two or more parts).
+    [GeneratedRegex("\"(Star\\.[A-Za-z]+\\.[A-Za-z]+|Knowledge\\.[A-Za-z]+(?:\\.[A-Za-z]+)*)\"")]
     private static partial Regex CoreCode();
 }

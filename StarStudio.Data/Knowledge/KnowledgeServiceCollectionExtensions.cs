@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Core.Knowledge;
+using StarStudio.Core.Knowledge.Chunking;
+using StarStudio.Core.Knowledge.Parsing;
+using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Core.Storage;
+using StarStudio.Data.Infrastructure;
+using StarStudio.Data.Knowledge.Embeddings;
+using StarStudio.Data.Knowledge.Pipeline;
+using StarStudio.Data.Knowledge.Parsing;
+using StarStudio.Data.Knowledge.Retrieval;
+using StarStudio.Data.Knowledge.Tokenization;
+using StarStudio.Data.Knowledge.Webhooks;
+using StarStudio.Data.Storage;
+
+namespace StarStudio.Data.Knowledge;
+
+/// <summary>Registers the knowledge feature: parsing, chunking, embeddings, retrieval, tasks, the ingestion job and webhooks.</summary>
+public static class KnowledgeServiceCollectionExtensions
+{
+    public static IServiceCollection AddStarStudioKnowledge(this IServiceCollection services)
+    {
+        services.AddHttpClient();
+        services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.Section);
+        services.AddSingleton<IDocumentParser, DocumentParser>();
+        services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);
+        services.AddSingleton<EmbeddingModelResolver>();
+        services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();
+        services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
+        services.AddScoped<IKnowledgeService, KnowledgeService>();
+        services.AddScoped<KnowledgeIngestionJob>();
+        services.AddSingleton<IKnowledgeServiceFactory, KnowledgeServiceFactory>();
+        services.AddKnowledgeWebhooks();
+        return services;
+    }
+}
+
+/// <summary>Every star embeds with the platform's default model (per-star models are not offered yet).</summary>
+internal sealed class DefaultStarEmbedderProvider(StarStudioDb db, EmbeddingModelResolver models) : IStarEmbedderProvider
+{
+    public async Task<StarEmbedder> ForStarAsync(Guid starId, CancellationToken ct = default)
+    {
+        var model = await models.GetDefaultAsync(db, ct);
+        return new StarEmbedder(model.Name, model.Dimension, models.Create(model));
+    }
+}
+
+/// <summary>A knowledge service acting as whoever the given gateway acts as (inbound webhooks act as the star's owner).</summary>
+internal sealed class KnowledgeServiceFactory(IServiceProvider services, IObjectStore objects, IKnowledgeJobQueue jobs, TimeProvider clock, EmbeddingModelResolver models)
+    : IKnowledgeServiceFactory
+{
+    public IKnowledgeService For(StarStudioDb db)
+    {
+        using var scope = services.CreateScope();
+        // The PostgreSQL chunk store enforces RLS through its gateway, so it must act as the same user.
+        var chunks = scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>() is PostgresKnowledgeChunkStore
+            ? new PostgresKnowledgeChunkStore(db)
+            : scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>();
+        return new KnowledgeService(db, objects, chunks, new KnowledgeRetriever(db, models), jobs, clock);
+    }
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using StarStudio.Core.Knowledge;
+
+namespace StarStudio.Data.Knowledge.Retrieval;
+
+/// <summary>Which rows of <c>star_embeddings</c> a search may return.</summary>
+/// <param name="Model">The embedding model name; vector search only compares vectors of this model.</param>
+/// <param name="Dimension">Its dimension: one of <see cref="EmbeddingModel.SupportedDimensions"/>, each with its own partial HNSW index.</param>
+public sealed record KnowledgeSearchScope(Guid StarId, string Model, int Dimension)
+{
+    public Guid? TaskId { get; init; }
+    public string? SourceName { get; init; }
+    public string? Tag { get; init; }
+}
+
+/// <summary>A row found by vector search and its cosine distance to the question.</summary>
+public readonly record struct VectorHit(Guid Id, double Distance);
+
+/// <summary>A row found by full-text search and its <c>ts_rank_cd</c>.</summary>
+public readonly record struct TextHit(Guid Id, double Rank);
+
+/// <summary>
+/// The SQL of the hybrid search, public so that the retrieval benchmark runs exactly what
+/// <see cref="KnowledgeRetriever"/> runs. Every method works on the connection and transaction of a
+/// <see cref="Infrastructure.StarStudioDb"/> unit of work, so row-level security applies.
+/// </summary>
+public static class KnowledgeSearchSql
+{
+    /// <summary>
+    /// The per-transaction pgvector settings of a vector search (<c>SET LOCAL</c>: they end with the transaction
+    /// and never leak into a pooled connection's next user).
+    /// </summary>
+    public static string ScanSettings(RetrievalOptions options)
+    {
+        options.Validate();
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            SET LOCAL hnsw.ef_search = {options.EfSearch};
+            SET LOCAL hnsw.iterative_scan = {options.IterativeScan};
+            SET LOCAL hnsw.max_scan_tuples = {options.MaxScanTuples};
+            """);
+    }
+
+    /// <summary>
+    /// Approximate nearest neighbours through the partial HNSW index of the scope's dimension. The cast and the
+    /// <c>dimensions = N</c> condition must be literal for the planner to match the partial expression index;
+    /// N comes from the supported list, never from user input. With <c>relaxed_order</c> the index may return
+    /// rows slightly out of order, so the materialized CTE is sorted again (as pgvector's docs advise).
+    /// </summary>
+    public static string VectorQuery(KnowledgeSearchScope scope)
+    {
+        var d = CheckedDimension(scope);
+        return $"""
+            WITH candidates AS MATERIALIZED (
+                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
+                FROM star_embeddings e
+                WHERE {Conditions(scope)}
+                ORDER BY distance
+                LIMIT @limit
+            )
+            SELECT id, distance FROM candidates ORDER BY distance, id
+            """;
+    }
+
+    /// <summary>
+    /// Exact nearest neighbours: the same rows and distances, but <c>OFFSET 0</c> fences the ordering off from
+    /// the scan, so no HNSW index can serve it; the planner filters (star_id btree or a scan) and sorts.
+    /// </summary>
+    public static string ExactVectorQuery(KnowledgeSearchScope scope)
+    {
+        var d = CheckedDimension(scope);
+        return $"""
+            SELECT id, distance FROM (
+                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
+                FROM star_embeddings e
+                WHERE {Conditions(scope)}
+                OFFSET 0
+            ) c
+            ORDER BY distance, id
+            LIMIT @limit
+            """;
+    }
+
+    /// <summary>
+    /// Full-text candidates ranked by cover density. The query is an OR of the question's terms (see
+    /// <see cref="ToTsQuery"/>), so a passage sharing some of the words is still found. Not limited to the
+    /// model: text matches whatever model embedded the chunk.
+    /// </summary>
+    public static string TextQuery(KnowledgeSearchScope scope) => $"""
+        SELECT e.id, ts_rank_cd(e.search_vector, q.query, 1)::float8 AS rank
+        FROM star_embeddings e, to_tsquery('simple', @tsquery) AS q(query)
+        WHERE {Conditions(scope, withVector: false)} AND e.search_vector @@ q.query
+        ORDER BY rank DESC, e.id
+        LIMIT @limit
+        """;
+
+    /// <summary>The text and provenance of the rows to return.</summary>
+    public const string PassagesQuery = """
+        SELECT e.id, e.task_id, e.chunk_id, e.content, e.metadata::text, t.source_name
+        FROM star_embeddings e
+        LEFT JOIN knowledge_tasks t ON t.id = e.task_id
+        WHERE e.id = ANY(@ids)
+        """;
+
+    /// <summary>
+    /// A tsquery ORing <paramref name="terms"/>, each quoted as a literal lexeme (quotes and backslashes
+    /// escaped), so no term can inject tsquery operators. Empty when there are no terms.
+    /// </summary>
+    public static string ToTsQuery(IEnumerable<string> terms)
+    {
+        var sb = new StringBuilder();
+        foreach (var term in terms)
+        {
+            if (string.IsNullOrWhiteSpace(term))
+            {
+                continue;
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append(" | ");
+            }
+
+            sb.Append('\'').Append(term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The vector half of the hybrid search: the HNSW query, and when it comes back with fewer than
+    /// <paramref name="limit"/> rows the exact query instead. Short means either that the scope really has fewer
+    /// rows (then the exact query is cheap: the star_id btree finds them) or that the iterative scan stopped at
+    /// <c>hnsw.max_scan_tuples</c> before enough rows passed a very selective filter (then only the exact query
+    /// is right).
+    /// </summary>
+    /// <returns>The hits, nearest first, and whether they came from the exact query.</returns>
+    public static async Task<(List<VectorHit> Hits, bool Exact)> NearestAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        RetrievalOptions options, CancellationToken ct = default)
+    {
+        var hits = await VectorAsync(connection, transaction, scope, question, limit, options, ct);
+        if (hits.Count >= limit)
+        {
+            return (hits, false);
+        }
+
+        return (await ExactVectorAsync(connection, transaction, scope, question, limit, ct), true);
+    }
+
+    /// <summary>Runs <see cref="ScanSettings"/> and <see cref="VectorQuery"/> in one round trip.</summary>
+    public static Task<List<VectorHit>> VectorAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        RetrievalOptions options, CancellationToken ct = default) =>
+        ReadVectorHitsAsync(VectorCommand(connection, transaction, scope, question, limit, options), ct);
+
+    /// <summary>Runs <see cref="ExactVectorQuery"/>.</summary>
+    public static Task<List<VectorHit>> ExactVectorAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        CancellationToken ct = default) =>
+        ReadVectorHitsAsync(ExactVectorCommand(connection, transaction, scope, question, limit), ct);
+
+    /// <summary>The command of <see cref="VectorAsync"/> (settings and query), for running or explaining.</summary>
+    public static NpgsqlCommand VectorCommand(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        RetrievalOptions options, string prefix = "")
+    {
+        var cmd = new NpgsqlCommand(ScanSettings(options) + "\n" + prefix + VectorQuery(scope), connection, transaction);
+        AddVectorParameters(cmd, scope, question, limit);
+        return cmd;
+    }
+
+    /// <summary>The command of <see cref="ExactVectorAsync"/>, for running or explaining.</summary>
+    public static NpgsqlCommand ExactVectorCommand(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit, string prefix = "")
+    {
+        var cmd = new NpgsqlCommand(prefix + ExactVectorQuery(scope), connection, transaction);
+        AddVectorParameters(cmd, scope, question, limit);
+        return cmd;
+    }
+
+    /// <summary>Runs <see cref="TextQuery"/> for the OR of <paramref name="terms"/>; nothing when there are none.</summary>
+    public static async Task<List<TextHit>> TextAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit,
+        CancellationToken ct = default)
+    {
+        var hits = new List<TextHit>();
+        var tsquery = ToTsQuery(terms);
+        if (tsquery.Length == 0)
+        {
+            return hits;
+        }
+
+        await using var cmd = new NpgsqlCommand(TextQuery(scope), connection, transaction);
+        AddScopeParameters(cmd, scope, withVector: false);
+        cmd.Parameters.Add(new NpgsqlParameter("tsquery", NpgsqlDbType.Text) { Value = tsquery });
+        cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            hits.Add(new TextHit(reader.GetGuid(0), reader.GetDouble(1)));
+        }
+
+        return hits;
+    }
+
+    private static async Task<List<VectorHit>> ReadVectorHitsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var cmd = command;
+        var hits = new List<VectorHit>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // The SET LOCAL statements come first and return no rows.
+        do
+        {
+            if (reader.FieldCount != 2)
+            {
+                continue;
+            }
+
+            while (await reader.ReadAsync(ct))
+            {
+                hits.Add(new VectorHit(reader.GetGuid(0), reader.GetDouble(1)));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+
+        return hits;
+    }
+
+    private static int CheckedDimension(KnowledgeSearchScope scope) =>
+        EmbeddingModel.SupportedDimensions.Contains(scope.Dimension)
+            ? scope.Dimension
+            : throw new ArgumentException($"No vector index exists for {scope.Dimension} dimensions.", nameof(scope));
+
+    private static string Conditions(KnowledgeSearchScope scope, bool withVector = true)
+    {
+        var sb = new StringBuilder();
+        if (withVector)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"e.dimensions = {CheckedDimension(scope)} AND ");
+        }
+
+        sb.Append("e.star_id = @star");
+        if (withVector)
+        {
+            sb.Append(" AND e.embedding_model = @model");
+        }
+
+        if (scope.TaskId is not null)
+        {
+            sb.Append(" AND e.task_id = @task");
+        }
+
+        if (scope.SourceName is not null)
+        {
+            sb.Append(" AND e.metadata->>'sourceName' = @source");
+        }
+
+        if (scope.Tag is not null)
+        {
+            sb.Append(" AND e.metadata->'tags' ? @tag");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AddVectorParameters(NpgsqlCommand cmd, KnowledgeSearchScope scope, float[] question, int limit)
+    {
+        if (question.Length != scope.Dimension)
+        {
+            throw new ArgumentException($"The question vector has {question.Length} dimensions, the model {scope.Dimension}.", nameof(question));
+        }
+
+        AddScopeParameters(cmd, scope, withVector: true);
+        cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
+        cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+    }
+
+    private static void AddScopeParameters(NpgsqlCommand cmd, KnowledgeSearchScope scope, bool withVector)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
+        if (withVector)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("model", NpgsqlDbType.Varchar) { Value = scope.Model });
+        }
+
+        if (scope.TaskId is { } task)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = task });
+        }
+
+        if (scope.SourceName is { } source)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = source });
+        }
+
+        if (scope.Tag is { } tag)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = tag });
+        }
+    }
+}

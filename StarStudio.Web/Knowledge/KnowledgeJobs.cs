@@ -1,0 +1,113 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StarStudio.Core.Knowledge;
+using StarStudio.Data.Infrastructure;
+using StarStudio.Data.Knowledge.Pipeline;
+
+namespace StarStudio.Web.Knowledge;
+
+/// <summary>Hangfire's entry point for a knowledge task. A failed run is not retried blindly: the task records why.</summary>
+public sealed class KnowledgeJobRunner(KnowledgeIngestionJob job)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [Queue("knowledge")]
+    public Task RunAsync(Guid taskId, Guid actingUserId, CancellationToken cancellationToken) =>
+        job.RunAsync(taskId, actingUserId, cancellationToken);
+}
+
+internal sealed class HangfireKnowledgeJobQueue(IBackgroundJobClient client) : IKnowledgeJobQueue
+{
+    // Hangfire passes its shutdown token in place of CancellationToken.None.
+    public void Enqueue(Guid taskId, Guid actingUserId) =>
+        client.Enqueue<KnowledgeJobRunner>(r => r.RunAsync(taskId, actingUserId, CancellationToken.None));
+}
+
+/// <summary>Background jobs: Hangfire on PostgreSQL, a server in every app instance, the dashboard for admins.</summary>
+internal static class KnowledgeJobsSetup
+{
+    public static IServiceCollection AddStarStudioJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Hangfire creates and migrates its own schema, which the app role may not; it uses the owning role when configured.
+        var database = configuration.GetSection(DatabaseOptions.Section);
+        var connection = database["MigrationConnectionString"] is { Length: > 0 } owner ? owner : database["ConnectionString"] ?? "";
+        services.AddHangfire(cfg => cfg
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(500),
+            }));
+        services.AddHangfireServer(o =>
+        {
+            o.Queues = ["knowledge", "default"];
+            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            o.ShutdownTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddScoped<KnowledgeJobRunner>();
+        services.AddSingleton<IKnowledgeJobQueue, HangfireKnowledgeJobQueue>();
+        return services;
+    }
+
+    public static void MapJobsDashboard(this IEndpointRouteBuilder app) =>
+        app.MapHangfireDashboard("/admin/jobs", new DashboardOptions
+        {
+            // Authorization is the endpoint's admin policy below; Hangfire's own filter would allow local requests only.
+            Authorization = [new AllowAuthorizedEndpoint()],
+            AppPath = "/admin",
+            DashboardTitle = "StarStudio jobs",
+        }).RequireAuthorization(p => p.RequireRole(Core.Identity.RoleNames.Admin));
+
+    /// <summary>
+    /// A task left <c>processing</c> by a process that died is queued again on start. Its job is idempotent, so
+    /// the run replaces whatever half-written state the crash left.
+    /// </summary>
+    public static async Task<int> ResumeInterruptedAsync(IServiceProvider services, ILogger log)
+    {
+        var owner = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrationConnectionString;
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            log.LogWarning("No migration connection: interrupted knowledge tasks are not resumed on start.");
+            return 0;
+        }
+
+        var resumed = new List<(Guid Task, Guid Owner)>();
+        await using (var conn = new NpgsqlConnection(owner))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                UPDATE knowledge_tasks t SET status = 'pending', updated_at = now()
+                FROM stars s WHERE s.id = t.star_id AND t.status = 'processing'
+                RETURNING t.id, s.owner_id
+                """, conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                resumed.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+
+        var queue = services.GetRequiredService<IKnowledgeJobQueue>();
+        foreach (var (task, starOwner) in resumed)
+        {
+            queue.Enqueue(task, starOwner);
+        }
+
+        if (resumed.Count > 0)
+        {
+            log.LogInformation("Resumed {Count} interrupted knowledge task(s).", resumed.Count);
+        }
+
+        return resumed.Count;
+    }
+
+    private sealed class AllowAuthorizedEndpoint : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => true;
+    }
+}
