@@ -34,8 +34,41 @@ public interface IKnowledgeService
     /// <summary>A star's chunks (optionally of one task), in document order, with where each came from.</summary>
     Task<Page<KnowledgeChunkView>> ListChunksAsync(Guid starId, Guid? taskId, int page, int pageSize, CancellationToken ct = default);
 
+    /// <summary>The star's chunking settings: its own values, or null where it uses the platform's defaults.</summary>
+    Task<Result<KnowledgeSettingsView>> GetSettingsAsync(Guid starId, CancellationToken ct = default);
+
+    /// <summary>Sets (or with null clears) the star's chunk size and overlap; applies to tasks processed from now on.</summary>
+    Task<Result<KnowledgeSettingsView>> UpdateSettingsAsync(Guid starId, int? chunkSize, int? chunkOverlap, CancellationToken ct = default);
+
     /// <summary>"Ask the knowledge": the ranked passages retrieval would give chat.</summary>
     Task<Result<IReadOnlyList<RetrievedPassage>>> AskAsync(RetrievalQuery query, CancellationToken ct = default);
+}
+
+/// <summary>A star's chunking settings next to the platform defaults they override.</summary>
+public sealed record KnowledgeSettingsView(int? ChunkSize, int? ChunkOverlap, int DefaultChunkSize, int DefaultChunkOverlap);
+
+/// <summary>Limits of the per-star chunking settings.</summary>
+public static class KnowledgeSettingsRules
+{
+    public const int MinChunkSize = 100;
+    public const int MaxChunkSize = 2000;
+
+    public static IReadOnlyList<FieldError> Validate(int? chunkSize, int? chunkOverlap, int defaultChunkSize)
+    {
+        var errors = new List<FieldError>();
+        if (chunkSize is { } size && (size < MinChunkSize || size > MaxChunkSize))
+        {
+            errors.Add(new FieldError("ChunkSize", "Knowledge.Settings.ChunkSize.Range", MinChunkSize, MaxChunkSize));
+        }
+
+        var effective = chunkSize ?? defaultChunkSize;
+        if (chunkOverlap is { } overlap && (overlap < 0 || overlap >= effective / 2))
+        {
+            errors.Add(new FieldError("ChunkOverlap", "Knowledge.Settings.ChunkOverlap.Range", effective / 2 - 1));
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>A chunk as the chunk browser shows it.</summary>

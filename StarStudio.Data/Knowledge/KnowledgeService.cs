@@ -161,6 +161,45 @@ internal sealed class KnowledgeService(
             return new Page<KnowledgeChunkView>(views, await rows.CountAsync(ct));
         }, ct);
 
+    public Task<Result<KnowledgeSettingsView>> GetSettingsAsync(Guid starId, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (!await OwnsStarAsync(ctx, user, starId, ct))
+            {
+                return Result<KnowledgeSettingsView>.NotFound();
+            }
+
+            return Result<KnowledgeSettingsView>.Ok(await SettingsViewAsync(ctx, starId, ct));
+        }, ct);
+
+    public Task<Result<KnowledgeSettingsView>> UpdateSettingsAsync(Guid starId, int? chunkSize, int? chunkOverlap, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (!await OwnsStarAsync(ctx, user, starId, ct))
+            {
+                return Result<KnowledgeSettingsView>.NotFound();
+            }
+
+            var (defaultSize, _) = await KnowledgeSettings.DefaultsAsync(ctx, ct);
+            var errors = KnowledgeSettingsRules.Validate(chunkSize, chunkOverlap, defaultSize);
+            if (errors.Count > 0)
+            {
+                return Result<KnowledgeSettingsView>.Invalid(errors);
+            }
+
+            await ctx.Stars.Where(s => s.Id == starId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.RagChunkSize, chunkSize)
+                .SetProperty(x => x.RagChunkOverlap, chunkOverlap), ct);
+            return Result<KnowledgeSettingsView>.Ok(await SettingsViewAsync(ctx, starId, ct));
+        }, ct);
+
+    private static async Task<KnowledgeSettingsView> SettingsViewAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
+    {
+        var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == starId).Select(s => new { s.RagChunkSize, s.RagChunkOverlap }).FirstAsync(ct);
+        var (size, overlap) = await KnowledgeSettings.DefaultsAsync(ctx, ct);
+        return new KnowledgeSettingsView(star.RagChunkSize, star.RagChunkOverlap, size, overlap);
+    }
+
     public async Task<Result<IReadOnlyList<RetrievedPassage>>> AskAsync(RetrievalQuery query, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(query.Question))
@@ -379,10 +418,16 @@ internal static class KnowledgeSettings
     public static async Task<(int Size, int Overlap)> ChunkingAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
     {
         var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == starId).Select(s => new { s.RagChunkSize, s.RagChunkOverlap }).FirstAsync(ct);
-        var size = star.RagChunkSize ?? (int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkSize, KnowledgeConfigKeys.DefaultChunkSize, ct);
-        var overlap = star.RagChunkOverlap ?? (int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkOverlap, KnowledgeConfigKeys.DefaultChunkOverlap, ct);
+        var (size, overlap) = await DefaultsAsync(ctx, ct);
+        size = star.RagChunkSize ?? size;
+        // An overlap valid for the default size may not be for a smaller per-star size.
+        overlap = Math.Min(star.RagChunkOverlap ?? overlap, size / 2 - 1);
         return (size, overlap);
     }
+
+    public static async Task<(int Size, int Overlap)> DefaultsAsync(StarStudioDbContext ctx, CancellationToken ct) =>
+        ((int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkSize, KnowledgeConfigKeys.DefaultChunkSize, ct),
+         (int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkOverlap, KnowledgeConfigKeys.DefaultChunkOverlap, ct));
 
     private static async Task<long> ReadAsync(StarStudioDbContext ctx, string key, long fallback, CancellationToken ct)
     {

@@ -21,6 +21,9 @@ public sealed class AppServer : IAsyncLifetime
     private Process? process;
     private IPlaywright? playwright;
 
+    public const string AdminEmail = "admin@e2e.test";
+    public const string AdminPassword = "Adm1n!e2e-pass";
+
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
 
@@ -49,6 +52,8 @@ public sealed class AppServer : IAsyncLifetime
         start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
         start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
         start.Environment["StarStudio__Demo__Seed"] = "false";
+        start.Environment["StarStudio__Admin__Email"] = AdminEmail;
+        start.Environment["StarStudio__Admin__Password"] = AdminPassword;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
@@ -168,6 +173,14 @@ public static class PageSteps
 
     public static Task ShotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(AppServer.Artifacts, name + ".png"), FullPage = true });
+
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=login-submit]");
+    }
 
     public static async Task RegisterAsync(this IPage page, string email, string displayName, string password)
     {

@@ -34,8 +34,8 @@ public sealed class LocalHashingEmbedder : IEmbeddingGenerator<string, Embedding
     // Relative weights: whole words and CJK bigrams carry the meaning; trigrams and unigrams add recall for
     // inflections ("binding"/"bindings") and for single-character words (纸, 墨) without drowning the rest.
     private const float WordWeight = 1f;
-    private const float TrigramWeight = 0.5f;
-    private const float CjkUnigramWeight = 0.7f;
+    private const float TrigramWeight = 0.25f;
+    private const float CjkUnigramWeight = 0.4f;
     private const float CjkBigramWeight = 1f;
 
     // Word tokens are lowercased into a stack buffer; longer ones are not words (SearchText drops them too).

@@ -289,6 +289,27 @@ public sealed class KnowledgePipelineTests(PostgresDatabase pg) : IClassFixture<
         Assert.Equal(KnowledgeTaskStatus.Completed, (await H.TaskAsync(task.Id)).Status);
     }
 
+    [Fact]
+    public async Task Settings_PerStarChunkSize_IsValidatedStoredAndUsedByTheNextRun()
+    {
+        var (_, star, knowledge) = await OwnerWithStarAsync();
+        var text = KnowledgeDocuments.Text(KnowledgeDocuments.EnglishText(12000));
+        var before = await IngestAsync(knowledge, star, "a.txt", text);
+
+        var invalid = await knowledge.UpdateSettingsAsync(star, 50, 400);
+        var saved = await knowledge.UpdateSettingsAsync(star, 150, 10);
+        Assert.True((await knowledge.ReindexAsync(before.Id)).Succeeded);
+        await H.RunQueuedAsync();
+        var after = await H.TaskAsync(before.Id);
+        var cleared = await knowledge.UpdateSettingsAsync(star, null, null);
+
+        Assert.Equal(["Knowledge.Settings.ChunkSize.Range", "Knowledge.Settings.ChunkOverlap.Range"], invalid.Errors.Select(e => e.Code));
+        Assert.Equal((150, 10), (saved.Value!.ChunkSize, saved.Value.ChunkOverlap));
+        Assert.True(after.ChunkCount > before.ChunkCount * 2, $"{before.ChunkCount} → {after.ChunkCount}");
+        Assert.Null(cleared.Value!.ChunkSize);
+        Assert.Equal(500, cleared.Value.DefaultChunkSize);
+    }
+
     private IServiceProvider ResumeServices()
     {
         var services = new ServiceCollection();
