@@ -42,6 +42,11 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<KnowledgeChunkRow> KnowledgeChunks => Set<KnowledgeChunkRow>();
     public DbSet<TrainingLogRow> TrainingLogs => Set<TrainingLogRow>();
     public DbSet<EmbeddingModel> EmbeddingModels => Set<EmbeddingModel>();
+    public DbSet<LlmProvider> LlmProviders => Set<LlmProvider>();
+    public DbSet<ChatModel> ChatModels => Set<ChatModel>();
+    public DbSet<ChatTrace> ChatTraces => Set<ChatTrace>();
+    public DbSet<ChatTraceStep> ChatTraceSteps => Set<ChatTraceStep>();
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
     public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();

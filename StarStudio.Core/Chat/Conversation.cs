@@ -11,6 +11,11 @@ public class Conversation
     public short? FeedbackScore { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+
+    // Not in the seed (docs/decisions.md): a title for the history list, soft delete, activity time.
+    public string Title { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
 }
 
 /// <summary>A user's rating of a conversation; seed 000 §1.6.</summary>

@@ -18,6 +18,8 @@ public class Star
     public int? RagChunkSize { get; set; }
     /// <summary>Per-star chunk overlap in tokens; null uses <c>system_configs.rag_default_chunk_overlap</c>.</summary>
     public int? RagChunkOverlap { get; set; }
+    /// <summary>Whether players may find and chat with the star (while it is active).</summary>
+    public bool IsPublic { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

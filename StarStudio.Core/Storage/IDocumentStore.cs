@@ -1,6 +1,7 @@
 namespace StarStudio.Core.Storage;
 
 /// <summary>A message of a conversation; seed 000 §2 <c>conversation_messages</c>.</summary>
+/// <remarks>Beyond the seed's fields: a status (a failed generation is kept and can be retried), the model, the trace, and citations.</remarks>
 public sealed record ConversationMessageDocument(
     Guid Id,
     Guid ConversationId,
@@ -8,7 +9,22 @@ public sealed record ConversationMessageDocument(
     string Content,
     int Tokens,
     IReadOnlyList<ToolCallRecord> ToolCalls,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string Status = MessageStatuses.Completed,
+    string? Model = null,
+    Guid? TraceId = null,
+    IReadOnlyList<MessageCitation>? Citations = null);
+
+/// <summary>States of a message.</summary>
+public static class MessageStatuses
+{
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Stopped = "stopped";
+}
+
+/// <summary>A passage a star's answer cites, pointing back to its chunk.</summary>
+public sealed record MessageCitation(int Number, Guid ChunkId, Guid TaskId, string SourceName, int? Page);
 
 /// <summary>One tool call made while producing a message.</summary>
 public sealed record ToolCallRecord(string Name, string Arguments, string? Result);
@@ -57,6 +73,12 @@ public interface IConversationMessageStore
     Task<IReadOnlyList<ConversationMessageDocument>> ListAsync(Guid conversationId, CancellationToken ct = default);
 
     Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default);
+
+    /// <summary>Replaces a message (a retried or regenerated answer keeps its id); appends it if it is new.</summary>
+    Task UpsertAsync(ConversationMessageDocument message, CancellationToken ct = default);
+
+    /// <summary>Removes one message.</summary>
+    Task DeleteAsync(Guid messageId, CancellationToken ct = default);
 }
 
 /// <summary>The <c>knowledge_chunks</c> collection.</summary>

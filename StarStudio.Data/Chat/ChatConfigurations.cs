@@ -17,6 +17,89 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.HasOne<StarUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => new { c.UserId, c.CreatedAt }).IsDescending(false, true);
         b.HasIndex(c => new { c.StarId, c.CreatedAt }).IsDescending(false, true);
+        b.Property(c => c.Title).HasMaxLength(120).IsRequired().HasDefaultValue("");
+        b.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasIndex(c => new { c.UserId, c.UpdatedAt }).IsDescending(false, true).HasFilter("deleted_at IS NULL");
+    }
+}
+
+internal sealed class LlmProviderConfiguration : IEntityTypeConfiguration<LlmProvider>
+{
+    public void Configure(EntityTypeBuilder<LlmProvider> b)
+    {
+        b.ToTable("llm_providers");
+        b.Property(p => p.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(p => p.Name).HasMaxLength(80).IsRequired();
+        b.Property(p => p.BaseUrl).IsRequired();
+        b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasIndex(p => p.Name).IsUnique();
+    }
+}
+
+internal sealed class ChatModelConfiguration : IEntityTypeConfiguration<ChatModel>
+{
+    public void Configure(EntityTypeBuilder<ChatModel> b)
+    {
+        b.ToTable("chat_models", t => t.HasCheckConstraint("ck_chat_models_context", "max_context_tokens BETWEEN 256 AND 2000000"));
+        b.Property(m => m.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(m => m.ModelId).HasMaxLength(200).IsRequired();
+        b.Property(m => m.DisplayName).HasMaxLength(120).IsRequired();
+        b.Property(m => m.MaxContextTokens).HasDefaultValue(4096);
+        b.Property(m => m.DefaultParams).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        b.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(m => m.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<LlmProvider>().WithMany().HasForeignKey(m => m.ProviderId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(m => new { m.ProviderId, m.ModelId }).IsUnique();
+    }
+}
+
+internal sealed class ChatTraceConfiguration : IEntityTypeConfiguration<ChatTrace>
+{
+    public void Configure(EntityTypeBuilder<ChatTrace> b)
+    {
+        b.ToTable("chat_traces");
+        b.Property(t => t.Model).HasMaxLength(200).IsRequired();
+        b.Property(t => t.Cost).HasPrecision(12, 6);
+        b.Property(t => t.ErrorPhase).HasMaxLength(40);
+        b.Property(t => t.Prompt).HasColumnType("jsonb");
+        b.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Star>().WithMany().HasForeignKey(t => t.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(t => t.MessageId);
+        b.HasIndex(t => new { t.StarId, t.CreatedAt }).IsDescending(false, true);
+    }
+}
+
+internal sealed class ChatTraceStepConfiguration : IEntityTypeConfiguration<ChatTraceStep>
+{
+    public void Configure(EntityTypeBuilder<ChatTraceStep> b)
+    {
+        b.ToTable("chat_trace_steps");
+        b.Property(s => s.Kind).HasMaxLength(20).IsRequired();
+        b.Property(s => s.Name).HasMaxLength(200).IsRequired();
+        b.Property(s => s.Input).HasColumnType("jsonb");
+        b.Property(s => s.Output).HasColumnType("jsonb");
+        b.HasOne<ChatTrace>().WithMany().HasForeignKey(s => s.TraceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => new { s.TraceId, s.Seq }).IsUnique();
+    }
+}
+
+internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageRecord> b)
+    {
+        b.ToTable("usage_records");
+        b.Property(u => u.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(u => u.RequestId).HasMaxLength(100).IsRequired();
+        b.Property(u => u.Provider).HasMaxLength(80).IsRequired();
+        b.Property(u => u.Model).HasMaxLength(200).IsRequired();
+        b.Property(u => u.Cost).HasPrecision(12, 6);
+        b.Property(u => u.CreatedAt).HasDefaultValueSql("now()");
+        b.HasIndex(u => u.RequestId).IsUnique();
+        b.HasIndex(u => new { u.UserId, u.CreatedAt });
+        b.HasIndex(u => new { u.StarId, u.CreatedAt });
+        b.HasOne<Star>().WithMany().HasForeignKey(u => u.StarId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

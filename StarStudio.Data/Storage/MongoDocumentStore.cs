@@ -111,6 +111,20 @@ public sealed class MongoConversationMessageStore(MongoDocumentDatabase db) : IC
         var result = await db.Messages.DeleteManyAsync(Builders<MongoMessage>.Filter.Eq(m => m.ConversationId, conversationId), ct);
         return result.DeletedCount;
     }
+
+    public async Task UpsertAsync(ConversationMessageDocument message, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await db.EnsureIndexesAsync(ct);
+        await db.Messages.ReplaceOneAsync(Builders<MongoMessage>.Filter.Eq(m => m.Id, message.Id), MongoMessage.From(message),
+            new ReplaceOptions { IsUpsert = true }, ct);
+    }
+
+    public async Task DeleteAsync(Guid messageId, CancellationToken ct = default)
+    {
+        await db.EnsureIndexesAsync(ct);
+        await db.Messages.DeleteOneAsync(Builders<MongoMessage>.Filter.Eq(m => m.Id, messageId), ct);
+    }
 }
 
 /// <summary><c>knowledge_chunks</c> in MongoDB.</summary>
@@ -238,6 +252,18 @@ internal sealed class MongoMessage
     [BsonElement("createdAt"), BsonRepresentation(BsonType.DateTime)]
     public DateTimeOffset CreatedAt { get; set; }
 
+    [BsonElement("status")]
+    public string Status { get; set; } = MessageStatuses.Completed;
+
+    [BsonElement("model"), BsonIgnoreIfNull]
+    public string? Model { get; set; }
+
+    [BsonElement("traceId"), BsonGuidRepresentation(GuidRepresentation.Standard), BsonIgnoreIfNull]
+    public Guid? TraceId { get; set; }
+
+    [BsonElement("citations"), BsonIgnoreIfNull]
+    public List<MongoCitation>? Citations { get; set; }
+
     public static MongoMessage From(ConversationMessageDocument d) => new()
     {
         Id = d.Id,
@@ -247,12 +273,36 @@ internal sealed class MongoMessage
         Tokens = d.Tokens,
         ToolCalls = (d.ToolCalls ?? []).Select(t => new MongoToolCall { Name = t.Name, Arguments = t.Arguments, Result = t.Result }).ToList(),
         CreatedAt = d.CreatedAt.ToUniversalTime(),
+        Status = d.Status,
+        Model = d.Model,
+        TraceId = d.TraceId,
+        Citations = d.Citations?.Select(c => new MongoCitation { Number = c.Number, ChunkId = c.ChunkId, TaskId = c.TaskId, SourceName = c.SourceName, Page = c.Page }).ToList(),
     };
 
     public ConversationMessageDocument ToDocument() => new(
         Id, ConversationId, Sender, Content, Tokens,
         ToolCalls.Select(t => new ToolCallRecord(t.Name, t.Arguments, t.Result)).ToList(),
-        CreatedAt);
+        CreatedAt, Status, Model, TraceId,
+        Citations?.Select(c => new MessageCitation(c.Number, c.ChunkId, c.TaskId, c.SourceName, c.Page)).ToList());
+}
+
+[BsonIgnoreExtraElements]
+internal sealed class MongoCitation
+{
+    [BsonElement("number")]
+    public int Number { get; set; }
+
+    [BsonElement("chunkId"), BsonGuidRepresentation(GuidRepresentation.Standard)]
+    public Guid ChunkId { get; set; }
+
+    [BsonElement("taskId"), BsonGuidRepresentation(GuidRepresentation.Standard)]
+    public Guid TaskId { get; set; }
+
+    [BsonElement("sourceName")]
+    public string SourceName { get; set; } = "";
+
+    [BsonElement("page"), BsonIgnoreIfNull]
+    public int? Page { get; set; }
 }
 
 [BsonIgnoreExtraElements]

@@ -61,6 +61,27 @@ public sealed class PostgresConversationMessageStore(StarStudioDb db) : IConvers
     public Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default) =>
         db.RunAsync<long>(async (ctx, _) =>
             await ctx.ConversationMessages.Where(r => r.ConversationId == conversationId).ExecuteDeleteAsync(ct), ct);
+
+    public Task UpsertAsync(ConversationMessageDocument message, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var doc = message with { CreatedAt = message.CreatedAt.ToUniversalTime() };
+        var body = DocumentJson.Serialize(doc);
+        return db.RunAsync(async (ctx, _) =>
+        {
+            await ctx.Database.ExecuteSqlAsync($"""
+                INSERT INTO conversation_messages (id, conversation_id, created_at, body)
+                VALUES ({doc.Id}, {doc.ConversationId}, {doc.CreatedAt}, {body}::jsonb)
+                ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body
+                """, ct);
+        }, ct);
+    }
+
+    public Task DeleteAsync(Guid messageId, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, _) =>
+        {
+            await ctx.ConversationMessages.Where(r => r.Id == messageId).ExecuteDeleteAsync(ct);
+        }, ct);
 }
 
 /// <summary><c>knowledge_chunks</c> as a jsonb table.</summary>

@@ -120,6 +120,7 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
             SELECT relname FROM pg_class
             WHERE relname IN ('stars','star_model_versions','knowledge_tasks','star_embeddings','conversations','conversation_feedback',
                               'knowledge_webhook_sources','knowledge_webhook_receipts','system_configs','embeddings_models',
+                              'chat_traces','chat_trace_steps','usage_records','llm_providers','chat_models',
                               'magnitude_history','trial_entries','skill_subscriptions','webhooks','knowledge_chunks','training_logs','conversation_messages')
               AND NOT relrowsecurity
             """);

@@ -86,19 +86,20 @@ public sealed class RowLevelSecurityTests(PostgresDatabase pg) : IClassFixture<P
         await using (var tx = await conn.BeginTransactionAsync())
         {
             await new NpgsqlCommand($"SELECT set_config('app.user_id', '{a.UserId}', true)", conn, tx).ExecuteNonQueryAsync();
-            Assert.Equal(1L, await new NpgsqlCommand("SELECT count(*) FROM stars", conn, tx).ExecuteScalarAsync());
+            Assert.Equal(1L, await new NpgsqlCommand($"SELECT count(*) FROM stars WHERE owner_id = '{a.UserId}'", conn, tx).ExecuteScalarAsync());
             await tx.CommitAsync();
         }
 
-        Assert.Equal(0L, await new NpgsqlCommand("SELECT count(*) FROM stars", conn).ExecuteScalarAsync());
+        Assert.Equal(0L, await new NpgsqlCommand($"SELECT count(*) FROM stars WHERE owner_id = '{a.UserId}'", conn).ExecuteScalarAsync());
     }
 
     [Fact]
-    public async Task RawSql_NoUser_SeesNoStars()
+    public async Task RawSql_NoUser_SeesNoPrivateStars()
     {
         await ArrangeAsync();
 
-        var count = await pg.Db(UserContext.Anonymous).RunAsync((db, _) => db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM stars").SingleAsync());
+        // Active public stars are the gallery, visible to anyone; nothing else is.
+        var count = await pg.Db(UserContext.Anonymous).RunAsync((db, _) => db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM stars WHERE NOT is_public OR status <> 'active'").SingleAsync());
 
         Assert.Equal(0, count);
     }
@@ -112,6 +113,47 @@ public sealed class RowLevelSecurityTests(PostgresDatabase pg) : IClassFixture<P
         var seen = await pg.Db(admin).RunAsync((db, _) => db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM stars").ToListAsync());
 
         Assert.Contains(starId, seen);
+    }
+
+    [Fact]
+    public async Task PublicStar_OthersSeeTheStarAndItsRetrievalRowsButNotItsTasks()
+    {
+        var (a, b, starId) = await ArrangeAsync();
+        await using (var owner = pg.OwnerContext())
+        {
+            await owner.Stars.Where(s => s.Id == starId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsPublic, true));
+        }
+
+        var star = await pg.Db(b).RunAsync((db, _) => db.Stars.CountAsync(s => s.Id == starId));
+        var tasks = await pg.Db(b).RunAsync((db, _) => db.KnowledgeTasks.CountAsync(t => t.StarId == starId));
+        var update = await pg.Db(b).RunAsync((db, _) => db.Database.ExecuteSqlAsync($"UPDATE stars SET name = 'hijacked' WHERE id = {starId}"));
+
+        Assert.Equal(1, star);
+        Assert.Equal(0, tasks);
+        Assert.Equal(0, update);
+        Assert.Equal(1, await pg.Db(a).RunAsync((db, _) => db.KnowledgeTasks.CountAsync(t => t.StarId == starId)));
+    }
+
+    [Fact]
+    public async Task PublicStar_APlayersConversation_IsHiddenFromOtherPlayers()
+    {
+        var (a, b, starId) = await ArrangeAsync();
+        var c = await pg.CreateUserAsync();
+        await using (var owner = pg.OwnerContext())
+        {
+            await owner.Stars.Where(s => s.Id == starId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsPublic, true));
+        }
+
+        var conversation = Guid.NewGuid();
+        await pg.Db(b).RunAsync(async (db, _) =>
+        {
+            db.Conversations.Add(new Core.Chat.Conversation { Id = conversation, StarId = starId, UserId = b.UserId!.Value, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(1, await pg.Db(b).RunAsync((db, _) => db.Conversations.CountAsync(x => x.Id == conversation)));
+        Assert.Equal(1, await pg.Db(a).RunAsync((db, _) => db.Conversations.CountAsync(x => x.Id == conversation)));
+        Assert.Equal(0, await pg.Db(c).RunAsync((db, _) => db.Conversations.CountAsync(x => x.Id == conversation)));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class MongoDocumentMappingTests
         var bson = MongoMessage.From(message).ToBsonDocument();
         var back = BsonSerializer.Deserialize<MongoMessage>(bson).ToDocument();
 
-        Assert.Equal(["_id", "conversationId", "sender", "content", "tokens", "toolCalls", "createdAt"], bson.Names);
+        Assert.Equal(["_id", "conversationId", "sender", "content", "tokens", "toolCalls", "createdAt", "status"], bson.Names);
         Assert.Equal(["name", "arguments", "result"], bson["toolCalls"][0].AsBsonDocument.Names);
         Assert.Equal(BsonBinarySubType.UuidStandard, bson["_id"].AsBsonBinaryData.SubType);
         Assert.Equal(message.ConversationId, bson["conversationId"].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard));
