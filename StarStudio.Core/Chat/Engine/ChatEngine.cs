@@ -1,0 +1,57 @@
+using StarStudio.Core.Storage;
+
+namespace StarStudio.Core.Chat.Engine;
+
+/// <summary>The star a reply speaks as.</summary>
+public sealed record StarPersona(Guid StarId, string Name, string Domain, string Persona, string Tone, string? ModelVersion);
+
+/// <summary>A past turn of the conversation, oldest first.</summary>
+public sealed record ChatTurn(string Role, string Content)
+{
+    public const string User = "user";
+    public const string Assistant = "assistant";
+}
+
+/// <summary>Everything the engine needs for one reply.</summary>
+public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> History, string UserMessage, Guid ConversationId, Guid UserId, Guid RequestId);
+
+/// <summary>Something the engine reports while it answers.</summary>
+public abstract record ChatEvent;
+
+/// <summary>More text of the answer.</summary>
+public sealed record ChatDelta(string Text) : ChatEvent;
+
+/// <summary>A tool the model called, with what it returned.</summary>
+public sealed record ChatToolEvent(string Name, string Arguments, string Result, int DurationMs) : ChatEvent;
+
+/// <summary>The end of the reply (always the last event, also after a failure or cancellation).</summary>
+public sealed record ChatCompleted(ChatOutcome Outcome) : ChatEvent;
+
+/// <summary>How a reply went: the text, what it cost, where it came from, and the trace to keep.</summary>
+public sealed record ChatOutcome(
+    string Content,
+    string Provider,
+    string Model,
+    int TokensIn,
+    int TokensOut,
+    IReadOnlyList<MessageCitation> Citations,
+    IReadOnlyList<ToolCallRecord> ToolCalls,
+    IReadOnlyList<TraceStepRecord> Steps,
+    string PromptJson,
+    int? FirstTokenMs,
+    int TotalMs,
+    bool Success,
+    bool Cancelled,
+    string? ErrorPhase,
+    string? Error,
+    decimal Cost);
+
+/// <summary>A step of the trace as the engine saw it (persisted as <see cref="ChatTraceStep"/>).</summary>
+public sealed record TraceStepRecord(string Kind, string Name, string? InputJson, string? OutputJson, int TokensIn, int TokensOut, int DurationMs, bool Success, string? Error);
+
+/// <summary>Answers as a star: builds the prompt (persona, knowledge, history), calls the model or the offline engine, streams.</summary>
+public interface IStarChatEngine
+{
+    /// <summary>Streams the reply. Never throws for model failures: the final <see cref="ChatCompleted"/> says what happened.</summary>
+    IAsyncEnumerable<ChatEvent> StreamAsync(ChatRequest request, CancellationToken ct = default);
+}
