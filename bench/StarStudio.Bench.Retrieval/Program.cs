@@ -1,0 +1,86 @@
+// Retrieval benchmark: HNSW vector search of the knowledge retriever against exact search.
+// Usage (from the repository root, PostgreSQL running):
+//   eval "$(scripts/postgres.sh env)"
+//   dotnet run -c Release --project bench/StarStudio.Bench.Retrieval [-- --chunks N] [--stars N] [--queries N] [--keep-database]
+using System.Globalization;
+using StarStudio.Bench.Retrieval;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--hnsw-m M] [--hnsw-ef-construction N] [--database starstudio_bench_retrieval_…]");
+    return 2;
+}
+
+var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG");
+if (string.IsNullOrEmpty(server))
+{
+    Console.Error.WriteLine("STARSTUDIO_TEST_PG is not set: run eval \"$(scripts/postgres.sh env)\" in the repository root first (scripts/postgres.sh start starts PostgreSQL).");
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Let the finally blocks drop the database.
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    var ok = await new BenchRun(options, server).RunAsync(cancel.Token);
+    return ok ? 0 : 1;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+
+internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed, bool KeepDatabase)
+{
+    /// <summary>Experiment only: rebuild the HNSW index WITH (m = …); the migration's index uses pgvector's default (16).</summary>
+    public int? HnswM { get; init; }
+
+    /// <summary>Experiment only: rebuild the HNSW index WITH (ef_construction = …); the migration's uses the default (64).</summary>
+    public int? HnswEfConstruction { get; init; }
+
+    /// <summary>Reuse a database kept by an earlier run (same --chunks, --stars, --seed): queries only.</summary>
+    public string? Database { get; init; }
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var result = new BenchOptions(200_000, 100, 200, 42, false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            int Next() => i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v
+                : throw new ArgumentException($"{args[i]} needs a positive number");
+            try
+            {
+                result = args[i] switch
+                {
+                    "--chunks" => result with { Chunks = Next() },
+                    "--stars" => result with { Stars = Next() },
+                    "--queries" => result with { Queries = Next() },
+                    "--seed" => result with { Seed = Next() },
+                    "--keep-database" => result with { KeepDatabase = true },
+                    "--hnsw-m" => result with { HnswM = Next() },
+                    "--database" => result with { Database = i + 1 < args.Length && System.Text.RegularExpressions.Regex.IsMatch(args[i + 1], "^starstudio_bench_retrieval_[0-9a-f]{10}$") ? args[++i] : throw new ArgumentException("--database needs a bench database name") },
+                    "--hnsw-ef-construction" => result with { HnswEfConstruction = Next() },
+                    _ => throw new ArgumentException(args[i]),
+                };
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        return result.Stars < 3 || result.Chunks < result.Stars * 10 ? null : result;
+    }
+}
