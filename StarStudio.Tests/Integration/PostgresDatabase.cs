@@ -115,31 +115,55 @@ public sealed class PostgresDatabase : IAsyncLifetime
             var name = "starstudio_tpl_" + mvid;
             await using var conn = new NpgsqlConnection(ServerConnectionString);
             await conn.OpenAsync();
-            var existing = new List<string>();
-            await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'starstudio\\_tpl\\_%'", conn))
+            // Another test run (another build) may share this server: a template is migrated under a private
+            // name and renamed when complete, so nobody clones a half-migrated one, and other builds'
+            // templates are dropped only when they are more than two hours old.
+            var existing = new List<(string Name, string? Comment)>();
+            await using (var list = new NpgsqlCommand("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname LIKE 'starstudio\\_tpl\\_%'", conn))
             await using (var reader = await list.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())
                 {
-                    existing.Add(reader.GetString(0));
+                    existing.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
                 }
             }
 
-            foreach (var old in existing.Where(e => e != name))
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            foreach (var (old, comment) in existing.Where(e => e.Name != name && e.Name.Length == name.Length))
             {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {old} WITH (FORCE)", conn);
-                await drop.ExecuteNonQueryAsync();
+                if (!long.TryParse(comment, out var created) || now - created > 7200)
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {old} WITH (FORCE)", conn);
+                    await drop.ExecuteNonQueryAsync();
+                }
             }
 
-            if (!existing.Contains(name))
+            if (!existing.Any(e => e.Name == name))
             {
-                await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", conn))
+                var building = name + "_" + Guid.NewGuid().ToString("N")[..6];
+                await using (var create = new NpgsqlCommand($"CREATE DATABASE {building}", conn))
                 {
                     await create.ExecuteNonQueryAsync();
                 }
 
-                var owner = new NpgsqlConnectionStringBuilder(ForDatabase(ServerConnectionString, name)) { Pooling = false }.ConnectionString;
-                await DatabaseMigrator.MigrateAsync(owner, AppConnectionFor(name), logger: null);
+                var owner = new NpgsqlConnectionStringBuilder(ForDatabase(ServerConnectionString, building)) { Pooling = false }.ConnectionString;
+                await DatabaseMigrator.MigrateAsync(owner, AppConnectionFor(building), logger: null);
+                await using (var stamp = new NpgsqlCommand($"COMMENT ON DATABASE {building} IS '{now}'", conn))
+                {
+                    await stamp.ExecuteNonQueryAsync();
+                }
+
+                try
+                {
+                    await using var rename = new NpgsqlCommand($"ALTER DATABASE {building} RENAME TO {name}", conn);
+                    await rename.ExecuteNonQueryAsync();
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                {
+                    // A parallel run finished the same template first; use theirs.
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {building} WITH (FORCE)", conn);
+                    await drop.ExecuteNonQueryAsync();
+                }
             }
 
             NpgsqlConnection.ClearAllPools();
