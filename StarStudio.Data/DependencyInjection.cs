@@ -1,6 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StarStudio.Core.Admin;
 using StarStudio.Core.Common;
+using StarStudio.Core.Security;
+using StarStudio.Data.Admin;
+using StarStudio.Data.Chat.Engine;
+using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge;
@@ -27,6 +33,19 @@ public static class DependencyInjection
         services.AddStarStudioStorage(configuration);
         services.AddSingleton<StarServiceFactory>();
         services.AddStarStudioKnowledge();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        services.AddScoped<IEmbeddingModelAdminService, EmbeddingModelAdminService>();
+        services.AddStarStudioChatEngine();
+        // Outbound calls to admin-configured URLs re-check the address they actually connect to (DNS rebinding).
+        services.AddScoped<StarStudio.Core.Admin.Chat.IChatModelAdminService, Admin.Chat.ChatModelAdminService>();
+        foreach (var client in new[] { OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName })
+        {
+            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(sp => UrlSafety.CreateGuardedHandler(
+                () => sp.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue.AllowPrivateNetworkUrls));
+        }
+
+        services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
+        services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
         return services;
     }

@@ -21,9 +21,18 @@ public interface IStarService
     /// <summary>Stores a new avatar after checking its content; the old one is removed.</summary>
     Task<Result<Star>> SetAvatarAsync(Guid id, Stream content, long length, CancellationToken ct = default);
 
+    /// <summary>Makes a star public (players can find it and chat with it while it is active) or private again.</summary>
+    Task<Result<Star>> SetPublicAsync(Guid id, bool isPublic, CancellationToken ct = default);
+
+    /// <summary>A star the current user may chat with: an active public star, or one of their own.</summary>
+    Task<PublicStar?> GetPublicAsync(Guid id, CancellationToken ct = default);
+
     /// <summary>Opens a star's avatar if the current user may see the star.</summary>
     Task<Storage.StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default);
 }
+
+/// <summary>What a player sees of a star.</summary>
+public sealed record PublicStar(Guid Id, string Name, string Domain, string Tone, bool HasAvatar, DateTimeOffset UpdatedAt, bool IsOwner);
 
 /// <summary>A row of the star list.</summary>
 public sealed record StarSummary(

@@ -196,10 +196,45 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
         return result;
     }
 
+    public Task<Result<Star>> SetPublicAsync(Guid id, bool isPublic, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var star = await FindAsync(ctx, user, id, ct, track: true);
+            if (star is null)
+            {
+                return Result<Star>.NotFound();
+            }
+
+            star.IsPublic = isPublic;
+            star.UpdatedAt = clock.GetUtcNow();
+            await ctx.SaveChangesAsync(ct);
+            return Result<Star>.Ok(star);
+        }, ct);
+
+    public Task<PublicStar?> GetPublicAsync(Guid id, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me)
+            {
+                return null;
+            }
+
+            // RLS already limits this to the user's stars and active public ones.
+            var star = await ctx.Stars.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (star is null || (star.OwnerId != me && !user.IsAdmin && !(star.IsPublic && star.Status == StarStatus.Active)))
+            {
+                return null;
+            }
+
+            return new PublicStar(star.Id, star.Name, star.Domain, star.Tone, star.AvatarKey != null, star.UpdatedAt, star.OwnerId == me);
+        }, ct);
+
     public async Task<StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default)
     {
-        var star = await GetAsync(id, ct);
-        return star.Value?.AvatarKey is { } key ? await objects.GetAsync(Buckets.Avatars, key, ct) : null;
+        // A public star's avatar is as visible as the star; a private one only to its owner.
+        var key = await db.RunAsync(async (ctx, user) => user.UserId is null ? null
+            : await ctx.Stars.AsNoTracking().Where(s => s.Id == id).Select(s => s.AvatarKey).FirstOrDefaultAsync(ct), ct);
+        return key is not null ? await objects.GetAsync(Buckets.Avatars, key, ct) : null;
     }
 
     private static async Task<Star?> FindAsync(StarStudioDbContext ctx, UserContext user, Guid id, CancellationToken ct, bool track = false)

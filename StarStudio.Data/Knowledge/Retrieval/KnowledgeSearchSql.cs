@@ -86,15 +86,24 @@ public static class KnowledgeSearchSql
     /// <summary>
     /// Full-text candidates ranked by cover density. The query is an OR of the question's terms (see
     /// <see cref="ToTsQuery"/>), so a passage sharing some of the words is still found. Not limited to the
-    /// model: text matches whatever model embedded the chunk.
+    /// model: text matches whatever model embedded the chunk. With <paramref name="pooled"/> only the rows in
+    /// <c>@pool</c> are ranked (their primary key finds them).
     /// </summary>
-    public static string TextQuery(KnowledgeSearchScope scope) => $"""
+    /// <remarks>
+    /// For the application role the GIN index on <c>search_vector</c> is unusable: row-level security lets the
+    /// planner push only leakproof conditions below the policy, and <c>@@</c> is not leakproof. So the unpooled
+    /// query reads every row of the star (through the star_id btree) and its cost grows with the star.
+    /// </remarks>
+    public static string TextQuery(KnowledgeSearchScope scope, bool pooled = false) => $"""
         SELECT e.id, ts_rank_cd(e.search_vector, q.query, 1)::float8 AS rank
         FROM star_embeddings e, to_tsquery('simple', @tsquery) AS q(query)
-        WHERE {Conditions(scope, withVector: false)} AND e.search_vector @@ q.query
+        WHERE {Conditions(scope, withVector: false)}{(pooled ? " AND e.id = ANY(@pool)" : "")} AND e.search_vector @@ q.query
         ORDER BY rank DESC, e.id
         LIMIT @limit
         """;
+
+    /// <summary>How many chunks the star holds, by its tasks' counts (cheap: no chunk is read).</summary>
+    public const string StarSizeQuery = "SELECT coalesce(sum(chunk_count), 0)::bigint FROM knowledge_tasks WHERE star_id = @star";
 
     /// <summary>The text and provenance of the rows to return.</summary>
     public const string PassagesQuery = """
@@ -181,20 +190,28 @@ public static class KnowledgeSearchSql
         return cmd;
     }
 
-    /// <summary>Runs <see cref="TextQuery"/> for the OR of <paramref name="terms"/>; nothing when there are none.</summary>
+    /// <summary>
+    /// Runs <see cref="TextQuery"/> for the OR of <paramref name="terms"/>, over the whole star or, given a
+    /// <paramref name="pool"/>, over those rows only; nothing when there are no terms.
+    /// </summary>
     public static async Task<List<TextHit>> TextAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit,
-        CancellationToken ct = default)
+        CancellationToken ct = default, IReadOnlyCollection<Guid>? pool = null)
     {
         var hits = new List<TextHit>();
         var tsquery = ToTsQuery(terms);
-        if (tsquery.Length == 0)
+        if (tsquery.Length == 0 || pool is { Count: 0 })
         {
             return hits;
         }
 
-        await using var cmd = new NpgsqlCommand(TextQuery(scope), connection, transaction);
+        await using var cmd = new NpgsqlCommand(TextQuery(scope, pooled: pool is not null), connection, transaction);
         AddScopeParameters(cmd, scope, withVector: false);
+        if (pool is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("pool", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = pool.ToArray() });
+        }
+
         cmd.Parameters.Add(new NpgsqlParameter("tsquery", NpgsqlDbType.Text) { Value = tsquery });
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -204,6 +221,14 @@ public static class KnowledgeSearchSql
         }
 
         return hits;
+    }
+
+    /// <summary>Runs <see cref="StarSizeQuery"/>.</summary>
+    public static async Task<long> StarSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid starId, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand(StarSizeQuery, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = starId });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<List<VectorHit>> ReadVectorHitsAsync(NpgsqlCommand command, CancellationToken ct)

@@ -31,6 +31,15 @@ public sealed class RetrievalOptions
     /// <summary>The <c>k</c> of reciprocal rank fusion, <c>1 / (k + rank)</c>; 60 as in Cormack et al.</summary>
     public int RrfK { get; set; } = 60;
 
+    /// <summary>
+    /// Largest star (in chunks, from its tasks' <c>chunk_count</c>) whose whole knowledge the full-text half
+    /// searches. Under row-level security PostgreSQL cannot use the GIN index for <c>@@</c> (it is not leakproof),
+    /// so that search reads every chunk of the star, about 10 µs each. Above this size the full-text half ranks
+    /// the vector candidates instead. (A SECURITY DEFINER search function, which a migration could add, would let
+    /// the search use the index and lift this limit.)
+    /// </summary>
+    public int FullTextScanLimit { get; set; } = 20_000;
+
     /// <summary>Largest TopK a query may ask for.</summary>
     public int MaxTopK { get; set; } = 100;
 
@@ -57,9 +66,9 @@ public sealed class RetrievalOptions
             throw new InvalidOperationException($"{Section}:MaxScanTuples must be positive, not {MaxScanTuples}.");
         }
 
-        if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)
+        if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1 || FullTextScanLimit < 0)
         {
-            throw new InvalidOperationException($"{Section}: CandidateFactor, MinCandidates, RrfK and MaxTopK must be positive.");
+            throw new InvalidOperationException($"{Section}: CandidateFactor, MinCandidates, RrfK and MaxTopK must be positive, FullTextScanLimit not negative.");
         }
     }
 }

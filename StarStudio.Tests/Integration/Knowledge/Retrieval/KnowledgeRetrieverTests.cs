@@ -234,6 +234,31 @@ public sealed class KnowledgeRetrieverTests(PostgresDatabase pg) : IClassFixture
     }
 
     [Fact]
+    public async Task Search_StarAboveTheFullTextScanLimit_RanksTextWithinTheVectorCandidates()
+    {
+        var (owner, corpus) = await IndexedStarAsync();
+        var task = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "other-model.txt");
+        await using (var db = pg.OwnerContext())
+        {
+            // The star's size comes from its tasks' chunk counts.
+            await db.Database.ExecuteSqlAsync($"UPDATE knowledge_tasks SET chunk_count = 10 WHERE star_id = {corpus.StarId}");
+        }
+
+        var chunk = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, task, 0, "The quokka lives on Rottnest Island.", "other-model.txt", [],
+            model: "other-model-384", vector: new LocalHashingEmbedder("x", 384).Embed("unrelated"));
+        var big = Retriever(owner, new RetrievalOptions { FullTextScanLimit = 50 });
+
+        var quokka = await big.SearchAsync(new RetrievalQuery(corpus.StarId, "Where does the quokka live?", TopK: 3));
+        var paper = await big.SearchAsync(new RetrievalQuery(corpus.StarId, "How do conservators mend a tear in paper?", TopK: 3));
+
+        // A text-only match outside the vector candidates is out of reach; within them, text still ranks.
+        Assert.DoesNotContain(quokka, h => h.Citation.ChunkId == chunk);
+        Assert.Equal("japanese-tissue", KeyOf(corpus, paper[0]));
+        Assert.NotNull(paper[0].TextRank);
+        Assert.All(paper, h => Assert.NotNull(h.VectorRank));
+    }
+
+    [Fact]
     public async Task Search_EmptyQuestion_ReturnsNothing_AndBadTopKIsRefused()
     {
         var (owner, corpus) = await IndexedStarAsync();

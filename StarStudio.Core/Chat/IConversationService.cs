@@ -1,0 +1,169 @@
+using StarStudio.Core.Common;
+using StarStudio.Core.Storage;
+
+namespace StarStudio.Core.Chat;
+
+/// <summary>Conversations between a user and a star: start, stream answers, stop, retry, rate, and the owner's view.</summary>
+/// <remarks>Every call acts as the current user: a conversation is its user's (and readable by the star's owner).</remarks>
+public interface IConversationService
+{
+    /// <summary>The current user's conversations (optionally with one star), newest activity first; deleted ones are left out.</summary>
+    Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default);
+
+    /// <summary>Starts a conversation with an active public star, or with one of the user's own stars.</summary>
+    Task<Result<Conversation>> StartAsync(Guid starId, ConversationChannel channel, CancellationToken ct = default);
+
+    /// <summary>The conversation with its messages; not found (or not the user's) gives <see cref="ResultKind.Forbidden"/>.</summary>
+    Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default);
+
+    /// <summary>Sends a message and streams the star's answer. The first update is <see cref="ChatRefused"/> when the message is not accepted.</summary>
+    IAsyncEnumerable<ChatUpdate> SendAsync(Guid conversationId, string message, CancellationToken ct = default);
+
+    /// <summary>Answers the last user message again, replacing the last answer (also how a failed answer is retried).</summary>
+    IAsyncEnumerable<ChatUpdate> RegenerateAsync(Guid conversationId, CancellationToken ct = default);
+
+    Task<Result<Conversation>> RenameAsync(Guid conversationId, string title, CancellationToken ct = default);
+
+    /// <summary>Closes a conversation: it stays readable but takes no new messages.</summary>
+    Task<Result<Conversation>> CloseAsync(Guid conversationId, CancellationToken ct = default);
+
+    /// <summary>Soft-deletes a conversation (it leaves the history list).</summary>
+    Task<Result<bool>> DeleteAsync(Guid conversationId, CancellationToken ct = default);
+
+    /// <summary>Rates the conversation 1–5 with labels and a comment; keeps <c>conversations.feedback_score</c> in step.</summary>
+    Task<Result<ConversationFeedback>> RateAsync(Guid conversationId, short rating, IReadOnlyList<string> labels, string? comment, CancellationToken ct = default);
+
+    /// <summary>The trace of one answer, for the star's owner (or an admin).</summary>
+    Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default);
+
+    /// <summary>The text of a cited passage, for whoever may read the conversation.</summary>
+    Task<Result<string>> GetCitedPassageAsync(Guid conversationId, Guid chunkId, CancellationToken ct = default);
+
+    /// <summary>Feedback on a star's conversations for its owner: averages, labels, recent comments, daily trend.</summary>
+    Task<Result<StarFeedbackReport>> GetFeedbackReportAsync(Guid starId, CancellationToken ct = default);
+}
+
+/// <summary>A row of the conversation history list.</summary>
+public sealed record ConversationSummary(Guid Id, Guid StarId, string StarName, string Title, ConversationStatus Status, short? FeedbackScore, DateTimeOffset UpdatedAt);
+
+/// <summary>A conversation as the chat page shows it.</summary>
+public sealed record ConversationView(
+    Conversation Conversation,
+    string StarName,
+    string StarDomain,
+    string StarTone,
+    bool StarHasAvatar,
+    bool ViewerOwnsStar,
+    bool ViewerIsParticipant,
+    IReadOnlyList<ConversationMessageDocument> Messages,
+    ConversationFeedback? Feedback);
+
+/// <summary>Something that happened while a message is sent and answered.</summary>
+public abstract record ChatUpdate;
+
+/// <summary>The message was not accepted; nothing was stored.</summary>
+public sealed record ChatRefused(FieldError Error) : ChatUpdate;
+
+/// <summary>The user's message is stored.</summary>
+public sealed record ChatUserMessage(ConversationMessageDocument Message) : ChatUpdate;
+
+/// <summary>More of the answer's text.</summary>
+public sealed record ChatAnswerDelta(string Text) : ChatUpdate;
+
+/// <summary>The answer is stored (completed, stopped or failed).</summary>
+public sealed record ChatAnswered(ConversationMessageDocument Message, string? Error) : ChatUpdate;
+
+/// <summary>A trace with its steps, as its owner sees it.</summary>
+public sealed record TraceView(ChatTrace Summary, IReadOnlyList<ChatTraceStep> Steps);
+
+/// <summary>What players said about a star's conversations.</summary>
+public sealed record StarFeedbackReport(int Ratings, double? Average, IReadOnlyDictionary<string, int> Labels, IReadOnlyList<FeedbackComment> Recent, IReadOnlyList<DailyRating> Trend);
+
+/// <summary>A recent comment with its rating.</summary>
+public sealed record FeedbackComment(Guid ConversationId, short Rating, string? Comment, IReadOnlyList<string> Labels, DateTimeOffset CreatedAt);
+
+/// <summary>The average rating of one day.</summary>
+public sealed record DailyRating(DateOnly Day, double Average, int Count);
+
+/// <summary>Rules for messages and feedback.</summary>
+public static class ChatRules
+{
+    public const int TitleMax = 120;
+    public const int CommentMax = 2000;
+    public const int DefaultMaxMessageChars = 4000;
+    public const int DefaultRatePerMinute = 20;
+
+    /// <summary>Labels a player can give (seed 000 §1.6: 深度/准确 …).</summary>
+    public static readonly IReadOnlyList<string> Labels = ["深度", "准确", "有用", "有趣", "啰嗦", "错误"];
+
+    public static FieldError? ValidateMessage(string? message, int maxChars)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return new FieldError("Message", "Chat.Message.Empty");
+        }
+
+        return message.Length > maxChars ? new FieldError("Message", "Chat.Message.TooLong", maxChars) : null;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateFeedback(short rating, IReadOnlyList<string> labels, string? comment)
+    {
+        var errors = new List<FieldError>();
+        if (rating is < 1 or > 5)
+        {
+            errors.Add(new FieldError("Rating", "Chat.Feedback.Rating.Range"));
+        }
+
+        if (labels.FirstOrDefault(l => !Labels.Contains(l)) is { } unknown)
+        {
+            errors.Add(new FieldError("Labels", "Chat.Feedback.Label.Unknown", unknown));
+        }
+
+        if (comment?.Length > CommentMax)
+        {
+            errors.Add(new FieldError("Comment", "Chat.Feedback.Comment.TooLong", CommentMax));
+        }
+
+        return errors;
+    }
+
+    /// <summary>A title from the first message: its first line, at most 30 characters.</summary>
+    public static string TitleFrom(string message)
+    {
+        var line = message.Trim().Split('\n')[0].Trim();
+        return line.Length <= 30 ? line : line[..30] + "…";
+    }
+}
+
+/// <summary>Messages per user per minute, sliding window, in process (one app instance; see docs/chat.md).</summary>
+public sealed class ChatRateLimiter(TimeProvider clock)
+{
+    private readonly Dictionary<Guid, Queue<DateTimeOffset>> sent = [];
+    private readonly Lock gate = new();
+
+    /// <summary>Takes a permit for <paramref name="userId"/>; false when the user sent <paramref name="perMinute"/> messages in the last minute.</summary>
+    public bool TryAcquire(Guid userId, int perMinute)
+    {
+        var now = clock.GetUtcNow();
+        lock (gate)
+        {
+            if (!sent.TryGetValue(userId, out var times))
+            {
+                sent[userId] = times = new Queue<DateTimeOffset>();
+            }
+
+            while (times.Count > 0 && now - times.Peek() >= TimeSpan.FromMinutes(1))
+            {
+                times.Dequeue();
+            }
+
+            if (times.Count >= perMinute)
+            {
+                return false;
+            }
+
+            times.Enqueue(now);
+            return true;
+        }
+    }
+}

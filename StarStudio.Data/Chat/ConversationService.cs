@@ -1,0 +1,489 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using StarStudio.Core.Chat;
+using StarStudio.Core.Chat.Engine;
+using StarStudio.Core.Common;
+using StarStudio.Core.Knowledge;
+using StarStudio.Core.Knowledge.Chunking;
+using StarStudio.Core.Stars;
+using StarStudio.Core.Storage;
+using StarStudio.Data.Infrastructure;
+
+namespace StarStudio.Data.Chat;
+
+/// <summary>Conversations over PostgreSQL and the document store; answers come from <see cref="IStarChatEngine"/>.</summary>
+internal sealed class ConversationService(
+    StarStudioDb db,
+    IConversationMessageStore messages,
+    IStarChatEngine engine,
+    ChatRateLimiter limiter,
+    ITokenCounter tokens,
+    TimeProvider clock,
+    ILogger<ConversationService> log) : IConversationService
+{
+    public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me)
+            {
+                return new Page<ConversationSummary>([], 0);
+            }
+
+            var rows = ctx.Conversations.AsNoTracking().Where(c => c.UserId == me && c.DeletedAt == null);
+            if (starId is { } s)
+            {
+                rows = rows.Where(c => c.StarId == s);
+            }
+
+            var size = Math.Clamp(pageSize, 1, 100);
+            var items = await rows.OrderByDescending(c => c.UpdatedAt).Skip(Math.Max(page, 0) * size).Take(size)
+                .Join(ctx.Stars, c => c.StarId, st => st.Id, (c, st) => new ConversationSummary(c.Id, c.StarId, st.Name, c.Title, c.Status, c.FeedbackScore, c.UpdatedAt))
+                .ToListAsync(ct);
+            return new Page<ConversationSummary>(items, await rows.CountAsync(ct));
+        }, ct);
+
+    public Task<Result<Conversation>> StartAsync(Guid starId, ConversationChannel channel, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me)
+            {
+                return Result<Conversation>.Forbidden();
+            }
+
+            // RLS shows a star only to its owner, or to everyone while it is public and active.
+            var star = await ctx.Stars.AsNoTracking().FirstOrDefaultAsync(s => s.Id == starId, ct);
+            if (star is null)
+            {
+                return Result<Conversation>.NotFound();
+            }
+
+            if (star.OwnerId != me && !(star.IsPublic && star.Status == StarStatus.Active))
+            {
+                return Result<Conversation>.NotFound();
+            }
+
+            if (star.Status == StarStatus.Archived)
+            {
+                return Result<Conversation>.Invalid("Star", "Chat.Star.Archived");
+            }
+
+            var now = clock.GetUtcNow();
+            var conversation = new Conversation { Id = Guid.CreateVersion7(), StarId = starId, UserId = me, Channel = channel, CreatedAt = now, UpdatedAt = now };
+            ctx.Conversations.Add(conversation);
+            await ctx.SaveChangesAsync(ct);
+            return Result<Conversation>.Ok(conversation);
+        }, ct);
+
+    public async Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default)
+    {
+        var head = await db.RunAsync(async (ctx, user) =>
+        {
+            var c = await ctx.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
+            if (c is null || user.UserId is not { } me)
+            {
+                return null;
+            }
+
+            var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == c.StarId)
+                .Select(s => new { s.Name, s.Domain, s.Tone, HasAvatar = s.AvatarKey != null, s.OwnerId }).FirstOrDefaultAsync(ct);
+            var feedback = await ctx.ConversationFeedback.AsNoTracking().Where(f => f.ConversationId == c.Id).OrderByDescending(f => f.CreatedAt).FirstOrDefaultAsync(ct);
+            return new { Conversation = c, Star = star, Feedback = feedback, Owns = star?.OwnerId == me || user.IsAdmin, Participant = c.UserId == me };
+        }, ct);
+        if (head is null)
+        {
+            // Missing and someone else's look the same, so a conversation id reveals nothing.
+            return Result<ConversationView>.Forbidden();
+        }
+
+        var list = await messages.ListAsync(conversationId, ct);
+        return Result<ConversationView>.Ok(new ConversationView(head.Conversation, head.Star?.Name ?? "", head.Star?.Domain ?? "", head.Star?.Tone ?? "",
+            head.Star?.HasAvatar == true, head.Owns, head.Participant, list, head.Feedback));
+    }
+
+    public async IAsyncEnumerable<ChatUpdate> SendAsync(Guid conversationId, string message, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var context = await LoadForSendingAsync(conversationId, ct);
+        if (context.Refusal is { } refusal)
+        {
+            yield return new ChatRefused(refusal);
+            yield break;
+        }
+
+        var (maxChars, perMinute) = context.Limits;
+        if (ChatRules.ValidateMessage(message, maxChars) is { } invalid)
+        {
+            yield return new ChatRefused(invalid);
+            yield break;
+        }
+
+        if (!limiter.TryAcquire(context.UserId, perMinute))
+        {
+            yield return new ChatRefused(new FieldError("Message", "Chat.Message.TooFast", perMinute));
+            yield break;
+        }
+
+        var history = await messages.ListAsync(conversationId, ct);
+        var userMessage = new ConversationMessageDocument(Guid.CreateVersion7(), conversationId, MessageSenders.User, message.Trim(),
+            tokens.Count(message), [], clock.GetUtcNow());
+        await messages.AppendAsync(userMessage, ct);
+        if (history.Count == 0)
+        {
+            await db.RunAsync((ctx, _) => ctx.Conversations.Where(c => c.Id == conversationId && c.Title == "")
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, ChatRules.TitleFrom(message)), ct), ct);
+        }
+
+        yield return new ChatUserMessage(userMessage);
+        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct))
+        {
+            yield return update;
+        }
+    }
+
+    public async IAsyncEnumerable<ChatUpdate> RegenerateAsync(Guid conversationId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var context = await LoadForSendingAsync(conversationId, ct);
+        if (context.Refusal is { } refusal)
+        {
+            yield return new ChatRefused(refusal);
+            yield break;
+        }
+
+        var all = await messages.ListAsync(conversationId, ct);
+        var lastUser = all.LastOrDefault(m => m.Sender == MessageSenders.User);
+        if (lastUser is null)
+        {
+            yield return new ChatRefused(new FieldError("Message", "Chat.Regenerate.Nothing"));
+            yield break;
+        }
+
+        if (!limiter.TryAcquire(context.UserId, context.Limits.PerMinute))
+        {
+            yield return new ChatRefused(new FieldError("Message", "Chat.Message.TooFast", context.Limits.PerMinute));
+            yield break;
+        }
+
+        // The answer after the last user message is replaced in place (same id), so the history keeps one answer.
+        var previous = all.SkipWhile(m => m.Id != lastUser.Id).Skip(1).FirstOrDefault(m => m.Sender == MessageSenders.Star);
+        var history = all.TakeWhile(m => m.Id != lastUser.Id).ToList();
+        await foreach (var update in AnswerAsync(context, history, lastUser, previous?.Id ?? Guid.CreateVersion7(), ct))
+        {
+            yield return update;
+        }
+    }
+
+    public Task<Result<Conversation>> RenameAsync(Guid conversationId, string title, CancellationToken ct = default)
+    {
+        title = (title ?? "").Trim();
+        if (title.Length == 0)
+        {
+            return Task.FromResult(Result<Conversation>.Invalid("Title", "Chat.Title.Required"));
+        }
+
+        if (title.Length > ChatRules.TitleMax)
+        {
+            return Task.FromResult(Result<Conversation>.Invalid("Title", "Chat.Title.TooLong", ChatRules.TitleMax));
+        }
+
+        return ChangeOwnAsync(conversationId, c => c.Title = title, ct);
+    }
+
+    public Task<Result<Conversation>> CloseAsync(Guid conversationId, CancellationToken ct = default) =>
+        ChangeOwnAsync(conversationId, c =>
+        {
+            c.Status = ConversationStatus.Closed;
+            c.ClosedAt ??= clock.GetUtcNow();
+        }, ct);
+
+    public async Task<Result<bool>> DeleteAsync(Guid conversationId, CancellationToken ct = default)
+    {
+        var result = await ChangeOwnAsync(conversationId, c => c.DeletedAt = clock.GetUtcNow(), ct);
+        return result.Succeeded ? Result<bool>.Ok(true) : result.Kind == ResultKind.NotFound ? Result<bool>.NotFound() : Result<bool>.Forbidden();
+    }
+
+    public async Task<Result<ConversationFeedback>> RateAsync(Guid conversationId, short rating, IReadOnlyList<string> labels, string? comment, CancellationToken ct = default)
+    {
+        labels = labels.Distinct().ToList();
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        var errors = ChatRules.ValidateFeedback(rating, labels, comment);
+        if (errors.Count > 0)
+        {
+            return Result<ConversationFeedback>.Invalid(errors);
+        }
+
+        return await db.RunAsync(async (ctx, user) =>
+        {
+            var c = await ctx.Conversations.FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
+            if (c is null || c.UserId != user.UserId)
+            {
+                return Result<ConversationFeedback>.Forbidden();
+            }
+
+            // One rating per conversation: rating again replaces it.
+            var feedback = await ctx.ConversationFeedback.FirstOrDefaultAsync(f => f.ConversationId == conversationId, ct);
+            if (feedback is null)
+            {
+                feedback = new ConversationFeedback { Id = Guid.CreateVersion7(), ConversationId = conversationId };
+                ctx.ConversationFeedback.Add(feedback);
+            }
+
+            feedback.Rating = rating;
+            feedback.Labels = [.. labels];
+            feedback.Comment = comment;
+            feedback.CreatedAt = clock.GetUtcNow();
+            c.FeedbackScore = rating;
+            await ctx.SaveChangesAsync(ct);
+            return Result<ConversationFeedback>.Ok(feedback);
+        }, ct);
+    }
+
+    public Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var trace = await ctx.ChatTraces.AsNoTracking().FirstOrDefaultAsync(t => t.MessageId == messageId, ct);
+            if (trace is null || user.UserId is not { } me)
+            {
+                return Result<TraceView>.NotFound();
+            }
+
+            var owns = user.IsAdmin || await ctx.Stars.AnyAsync(s => s.Id == trace.StarId && s.OwnerId == me, ct);
+            if (!owns)
+            {
+                return Result<TraceView>.Forbidden();
+            }
+
+            var steps = await ctx.ChatTraceSteps.AsNoTracking().Where(s => s.TraceId == trace.Id).OrderBy(s => s.Seq).ToListAsync(ct);
+            return Result<TraceView>.Ok(new TraceView(trace, steps));
+        }, ct);
+
+    public Task<Result<string>> GetCitedPassageAsync(Guid conversationId, Guid chunkId, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, _) =>
+        {
+            var starId = await ctx.Conversations.AsNoTracking().Where(c => c.Id == conversationId).Select(c => (Guid?)c.StarId).FirstOrDefaultAsync(ct);
+            if (starId is null)
+            {
+                return Result<string>.Forbidden();
+            }
+
+            var text = await ctx.StarEmbeddings.AsNoTracking().Where(e => e.ChunkId == chunkId && e.StarId == starId).Select(e => e.Content).FirstOrDefaultAsync(ct);
+            return text is null ? Result<string>.NotFound() : Result<string>.Ok(text);
+        }, ct);
+
+    public Task<Result<StarFeedbackReport>> GetFeedbackReportAsync(Guid starId, CancellationToken ct = default) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me || !await ctx.Stars.AnyAsync(s => s.Id == starId && (s.OwnerId == me || user.IsAdmin), ct))
+            {
+                return Result<StarFeedbackReport>.NotFound();
+            }
+
+            var rows = await ctx.ConversationFeedback.AsNoTracking()
+                .Join(ctx.Conversations.Where(c => c.StarId == starId), f => f.ConversationId, c => c.Id, (f, _) => f)
+                .OrderByDescending(f => f.CreatedAt).Take(2000).ToListAsync(ct);
+            var labels = rows.SelectMany(f => f.Labels).GroupBy(l => l).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
+            var trend = rows.GroupBy(f => DateOnly.FromDateTime(f.CreatedAt.UtcDateTime)).OrderBy(g => g.Key)
+                .Select(g => new DailyRating(g.Key, g.Average(f => (double)f.Rating), g.Count())).TakeLast(30).ToList();
+            var recent = rows.Take(10).Select(f => new FeedbackComment(f.ConversationId, f.Rating, f.Comment, f.Labels, f.CreatedAt)).ToList();
+            return Result<StarFeedbackReport>.Ok(new StarFeedbackReport(rows.Count, rows.Count == 0 ? null : rows.Average(f => (double)f.Rating), labels, recent, trend));
+        }, ct);
+
+    private async IAsyncEnumerable<ChatUpdate> AnswerAsync(SendContext context, IReadOnlyList<ConversationMessageDocument> history,
+        ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new ChatRequest(context.Persona,
+            history.Where(m => m.Status != MessageStatuses.Failed && m.Content.Length > 0)
+                .Select(m => new ChatTurn(m.Sender == MessageSenders.User ? ChatTurn.User : ChatTurn.Assistant, m.Content)).ToList(),
+            userMessage.Content, context.ConversationId, context.UserId, answerId);
+        ChatOutcome? outcome = null;
+        var streamed = new System.Text.StringBuilder();
+
+        // The engine reports failures in its outcome; the user's cancel (stop button) ends the stream early.
+        var events = engine.StreamAsync(request, ct).GetAsyncEnumerator(ct);
+        try
+        {
+            while (true)
+            {
+                ChatEvent current;
+                try
+                {
+                    if (!await events.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    current = events.Current;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (current is ChatDelta delta)
+                {
+                    streamed.Append(delta.Text);
+                    yield return new ChatAnswerDelta(delta.Text);
+                }
+                else if (current is ChatCompleted done)
+                {
+                    outcome = done.Outcome;
+                }
+            }
+        }
+        finally
+        {
+            await events.DisposeAsync();
+        }
+
+        var content = outcome?.Content ?? streamed.ToString();
+        var status = outcome is { Success: true } ? MessageStatuses.Completed
+            : outcome is { Cancelled: true } || (outcome is null && ct.IsCancellationRequested) ? MessageStatuses.Stopped
+            : MessageStatuses.Failed;
+        var answer = new ConversationMessageDocument(answerId, context.ConversationId, MessageSenders.Star, content,
+            outcome?.TokensOut ?? tokens.Count(content), outcome?.ToolCalls ?? [], clock.GetUtcNow(), status, outcome?.Model,
+            answerId, outcome?.Citations ?? []);
+
+        // Stored even if the page went away mid-answer: nothing the user saw is lost.
+        await messages.UpsertAsync(answer, CancellationToken.None);
+        if (outcome is not null)
+        {
+            await RecordAsync(context, answer, outcome);
+        }
+
+        yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? outcome?.Error ?? "Chat.Answer.Failed" : null);
+    }
+
+    private async Task RecordAsync(SendContext context, ConversationMessageDocument answer, ChatOutcome outcome)
+    {
+        try
+        {
+            await db.RunAsync(async (ctx, _) =>
+            {
+                // A regenerated answer keeps its message id; its old trace gives way to the new one.
+                await ctx.ChatTraces.Where(t => t.MessageId == answer.Id).ExecuteDeleteAsync();
+                var trace = new ChatTrace
+                {
+                    Id = Guid.CreateVersion7(),
+                    ConversationId = context.ConversationId,
+                    StarId = context.Persona.StarId,
+                    UserId = context.UserId,
+                    MessageId = answer.Id,
+                    Model = outcome.Model,
+                    TokensIn = outcome.TokensIn,
+                    TokensOut = outcome.TokensOut,
+                    TotalMs = outcome.TotalMs,
+                    FirstTokenMs = outcome.FirstTokenMs,
+                    ToolCalls = outcome.ToolCalls.Count,
+                    Cost = outcome.Cost,
+                    Success = outcome.Success,
+                    ErrorPhase = outcome.ErrorPhase,
+                    Error = outcome.Error,
+                    Prompt = outcome.PromptJson,
+                    CreatedAt = clock.GetUtcNow(),
+                };
+                ctx.ChatTraces.Add(trace);
+                ctx.ChatTraceSteps.AddRange(outcome.Steps.Select((s, i) => new ChatTraceStep
+                {
+                    Id = Guid.CreateVersion7(),
+                    TraceId = trace.Id,
+                    Seq = i,
+                    Kind = s.Kind,
+                    Name = s.Name.Length > 200 ? s.Name[..200] : s.Name,
+                    Input = JsonOrNull(s.InputJson),
+                    Output = JsonOrNull(s.OutputJson),
+                    TokensIn = s.TokensIn,
+                    TokensOut = s.TokensOut,
+                    DurationMs = s.DurationMs,
+                    Success = s.Success,
+                    Error = s.Error,
+                }));
+                await ctx.SaveChangesAsync();
+
+                // Idempotent: the request id is unique, so recording the same call twice counts it once.
+                await ctx.Database.ExecuteSqlAsync($"""
+                    INSERT INTO usage_records (request_id, user_id, star_id, conversation_id, provider, model, tokens_in, tokens_out, cost)
+                    VALUES ({trace.Id.ToString()}, {context.UserId}, {context.Persona.StarId}, {context.ConversationId}, {outcome.Provider}, {outcome.Model}, {outcome.TokensIn}, {outcome.TokensOut}, {outcome.Cost})
+                    ON CONFLICT (request_id) DO NOTHING
+                    """);
+                await ctx.Conversations.Where(c => c.Id == context.ConversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, clock.GetUtcNow()));
+            });
+        }
+        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            // The answer is stored; a lost trace is logged rather than turning the answer into an error.
+            log.LogError(ex, "Could not record the trace of message {MessageId}", answer.Id);
+        }
+    }
+
+    private static string? JsonOrNull(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var _ = JsonDocument.Parse(json);
+            return json;
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.Serialize(json);
+        }
+    }
+
+    private Task<Result<Conversation>> ChangeOwnAsync(Guid conversationId, Action<Conversation> change, CancellationToken ct) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var c = await ctx.Conversations.FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
+            if (c is null || c.UserId != user.UserId)
+            {
+                return Result<Conversation>.Forbidden();
+            }
+
+            change(c);
+            c.UpdatedAt = clock.GetUtcNow();
+            await ctx.SaveChangesAsync(ct);
+            return Result<Conversation>.Ok(c);
+        }, ct);
+
+    private Task<SendContext> LoadForSendingAsync(Guid conversationId, CancellationToken ct) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            var c = await ctx.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
+            if (c is null || user.UserId is not { } me || c.UserId != me)
+            {
+                return SendContext.Refused(new FieldError("Conversation", "Chat.Conversation.Forbidden"));
+            }
+
+            if (c.Status == ConversationStatus.Closed)
+            {
+                return SendContext.Refused(new FieldError("Conversation", "Chat.Conversation.Closed"));
+            }
+
+            var star = await ctx.Stars.AsNoTracking().FirstOrDefaultAsync(s => s.Id == c.StarId, ct);
+            if (star is null || (star.OwnerId != me && !(star.IsPublic && star.Status == StarStatus.Active)) || star.Status == StarStatus.Archived)
+            {
+                return SendContext.Refused(new FieldError("Conversation", "Chat.Star.Unavailable"));
+            }
+
+            var version = star.CurrentModelVersion is { } v
+                ? await ctx.StarModelVersions.AsNoTracking().Where(m => m.Id == v).Select(m => m.VersionName).FirstOrDefaultAsync(ct)
+                : null;
+            var maxChars = await ReadIntAsync(ctx, "chat_max_message_chars", ChatRules.DefaultMaxMessageChars, ct);
+            var perMinute = await ReadIntAsync(ctx, "chat_rate_limit_per_minute", ChatRules.DefaultRatePerMinute, ct);
+            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null);
+        }, ct);
+
+    private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct)
+    {
+        var json = await ctx.SystemConfigs.AsNoTracking().Where(c => c.Key == key).Select(c => c.Value).FirstOrDefaultAsync(ct);
+        return json is not null && int.TryParse(json.Trim(), out var value) && value > 0 ? value : fallback;
+    }
+
+    private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal)
+    {
+        public static SendContext Refused(FieldError error) => new(Guid.Empty, Guid.Empty, new StarPersona(Guid.Empty, "", "", "", "", null), (0, 0), error);
+    }
+}

@@ -1,0 +1,288 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using StarStudio.Core.Chat.Engine;
+using StarStudio.Core.Knowledge.Retrieval;
+
+namespace StarStudio.Data.Chat.Engine;
+
+/// <summary>
+/// The built-in offline engine, used when no model provider is configured: no model, it answers the last user
+/// message from the star's retrieved passages, in the star's persona and tone, quoting the most relevant
+/// sentences with <c>[n]</c> markers, and says plainly that it is the offline engine (in Chinese when the
+/// question is Chinese, else in English). With no passages it says the knowledge has nothing on the question.
+/// It streams in small pieces without delays. One instance per request (it holds the request's passages).
+/// </summary>
+public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPassage> passages) : IChatClient
+{
+    /// <summary>How many passages the answer quotes.</summary>
+    public const int MaxQuotedPassages = 3;
+
+    private readonly StarPersona star = star ?? throw new ArgumentNullException(nameof(star));
+    private readonly IReadOnlyList<PromptPassage> passages = passages ?? throw new ArgumentNullException(nameof(passages));
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+        var answer = Compose(star, question, passages);
+        var n = 0;
+        foreach (var piece in Pieces(answer))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ModelId = OfflineEngine.Model };
+            if (++n % 32 == 0)
+            {
+                await Task.Yield(); // let other work run on long answers; no artificial delay
+            }
+        }
+
+        yield return new ChatResponseUpdate(ChatRole.Assistant, []) { ModelId = OfflineEngine.Model, FinishReason = ChatFinishReason.Stop };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata(OfflineEngine.Provider, null, OfflineEngine.Model)
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The whole offline answer.</summary>
+    public static string Compose(StarPersona star, string question, IReadOnlyList<PromptPassage> passages)
+    {
+        ArgumentNullException.ThrowIfNull(star);
+        ArgumentNullException.ThrowIfNull(passages);
+        var chinese = IsChinese(question) || (string.IsNullOrWhiteSpace(question) && IsChinese(star.Name + star.Persona));
+        var terms = SearchText.QueryTerms(question).ToHashSet(StringComparer.Ordinal);
+        var name = string.IsNullOrWhiteSpace(star.Name) ? (chinese ? "这颗星" : "this star") : star.Name.Trim();
+        var sb = new StringBuilder(512);
+
+        if (chinese)
+        {
+            sb.Append("（离线引擎）我是").Append(name);
+            if (!string.IsNullOrWhiteSpace(star.Domain))
+            {
+                sb.Append("，专注于").Append(star.Domain.Trim());
+            }
+
+            sb.Append("。目前没有接入大模型，这是内置的离线引擎在回答");
+        }
+        else
+        {
+            sb.Append("(Offline engine) I'm ").Append(name);
+            if (!string.IsNullOrWhiteSpace(star.Domain))
+            {
+                sb.Append(", here for ").Append(star.Domain.Trim());
+            }
+
+            sb.Append(". No language model is connected, so the built-in offline engine is answering");
+        }
+
+        var quoted = passages.Take(MaxQuotedPassages).ToList();
+        if (quoted.Count == 0)
+        {
+            var q = Shorten(question.Trim(), chinese ? 40 : 80);
+            if (chinese)
+            {
+                sb.Append("。\n\n我的知识库里没有找到与“").Append(q).Append("”相关的内容，所以暂时无法回答。")
+                    .Append("可以换个问法，或者请星主补充这方面的资料。");
+            }
+            else
+            {
+                sb.Append(".\n\nMy knowledge has nothing on \"").Append(q).Append("\", so I can't answer that yet. ")
+                    .Append("Try asking another way, or ask my owner to add material on it.");
+            }
+
+            return sb.ToString();
+        }
+
+        sb.Append(chinese ? "，以下内容直接摘自我的知识库：\n\n" : ", quoting my knowledge directly:\n\n");
+        for (var i = 0; i < quoted.Count; i++)
+        {
+            var p = quoted[i];
+            sb.Append(i + 1).Append(". ").Append(Excerpt(p.Passage.Text, terms, chinese)).Append(" [").Append(p.Number).Append("]\n");
+        }
+
+        sb.Append('\n');
+        sb.Append(chinese ? "出处：" : "Sources: ");
+        sb.Append(string.Join(chinese ? "；" : "; ", quoted.Select(p => $"[{p.Number}] {SourceOf(p.Passage.Citation, chinese)}")));
+        sb.Append(chinese ? "。\n\n" : ".\n\n");
+        sb.Append(Closing(star.Tone, chinese));
+        return sb.ToString();
+    }
+
+    /// <summary>Whether <paramref name="text"/> has Chinese characters.</summary>
+    public static bool IsChinese(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value is >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Splits an answer into small streaming pieces: words (with their spaces) or pairs of CJK characters.</summary>
+    public static IEnumerable<string> Pieces(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var start = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                // a word ends after its trailing whitespace
+                while (i < text.Length && char.IsWhiteSpace(text[i]))
+                {
+                    i++;
+                }
+
+                if (i - start >= 1)
+                {
+                    yield return text[start..i];
+                    start = i;
+                }
+
+                continue;
+            }
+
+            if (c >= 0x2E80)
+            {
+                // CJK and full-width punctuation: two characters a piece
+                i += char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1;
+                if (i - start >= 2)
+                {
+                    yield return text[start..i];
+                    start = i;
+                }
+
+                continue;
+            }
+
+            i++;
+        }
+
+        if (start < text.Length)
+        {
+            yield return text[start..];
+        }
+    }
+
+    private static string Excerpt(string text, HashSet<string> terms, bool chinese)
+    {
+        var sentences = Sentences(text);
+        if (sentences.Count == 0)
+        {
+            return "";
+        }
+
+        // The best sentence by shared terms, and the next one when it is short; original order kept.
+        var best = 0;
+        var bestScore = -1;
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            var score = terms.Count == 0 ? 0 : SearchText.Tokens(sentences[i]).Distinct().Count(terms.Contains);
+            if (score > bestScore)
+            {
+                best = i;
+                bestScore = score;
+            }
+        }
+
+        var limit = chinese ? 120 : 280;
+        var excerpt = sentences[best];
+        if (best + 1 < sentences.Count && excerpt.Length + sentences[best + 1].Length <= limit)
+        {
+            excerpt += (chinese ? "" : " ") + sentences[best + 1];
+        }
+
+        return Shorten(excerpt, limit);
+    }
+
+    private static List<string> Sentences(string text)
+    {
+        var result = new List<string>();
+        var sb = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\r' or '\n')
+            {
+                Flush();
+                continue;
+            }
+
+            sb.Append(c);
+            if (c is '。' or '！' or '？' or '；' || (c is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]))))
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return result;
+
+        void Flush()
+        {
+            var s = sb.ToString().Trim();
+            if (s.Length > 0)
+            {
+                result.Add(s);
+            }
+
+            sb.Clear();
+        }
+    }
+
+    private static string SourceOf(Citation citation, bool chinese)
+    {
+        var source = string.IsNullOrWhiteSpace(citation.SourceName) ? (chinese ? "未命名资料" : "untitled source") : citation.SourceName.Trim();
+        if (citation.Page is { } page)
+        {
+            return chinese ? $"《{source}》第 {page} 页" : $"{source}, page {page}";
+        }
+
+        return chinese ? $"《{source}》" : source;
+    }
+
+    private static string Closing(string? tone, bool chinese)
+    {
+        var t = (tone ?? "").ToLowerInvariant();
+        string[] warm = ["活泼", "亲切", "热情", "温柔", "可爱", "幽默", "轻松", "友好", "friendly", "warm", "playful", "cheerful", "casual", "humor", "lively"];
+        string[] formal = ["严谨", "专业", "学术", "正式", "庄重", "formal", "rigorous", "academic", "professional", "precise"];
+        if (warm.Any(t.Contains))
+        {
+            return chinese ? "希望这些对你有帮助！接入大模型后，我能回答得更完整～" : "Hope this helps! With a language model connected I can give you a fuller answer.";
+        }
+
+        if (formal.Any(t.Contains))
+        {
+            return chinese ? "以上均为知识库原文摘录，未经模型归纳；如需完整解答，请在接入模型后再次提问。"
+                : "These are verbatim excerpts from my knowledge, not summarized by a model; for a complete answer, ask again once a model is connected.";
+        }
+
+        return chinese ? "以上是知识库中与你的问题最相关的内容。" : "That is what my knowledge says most directly about your question.";
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max].TrimEnd() + "…";
+}

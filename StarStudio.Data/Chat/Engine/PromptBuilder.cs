@@ -1,0 +1,291 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using StarStudio.Core.Chat.Engine;
+using StarStudio.Core.Knowledge.Chunking;
+using StarStudio.Core.Knowledge.Retrieval;
+
+namespace StarStudio.Data.Chat.Engine;
+
+/// <summary>A retrieved passage as the prompt shows it, with the number the answer cites it by (<c>[n]</c>).</summary>
+public sealed record PromptPassage(int Number, RetrievedPassage Passage);
+
+/// <summary>What goes into a prompt.</summary>
+/// <param name="MaxContextTokens">The model's context window (<c>chat_models.max_context_tokens</c>).</param>
+public sealed record PromptInput(
+    StarPersona Star,
+    IReadOnlyList<PromptPassage> Passages,
+    IReadOnlyList<ChatTurn> History,
+    string UserMessage,
+    int MaxContextTokens)
+{
+    /// <summary>Whether the model is offered tools (the system prompt then mentions <c>search_knowledge</c>).</summary>
+    public bool ToolsAvailable { get; init; }
+
+    /// <summary>The most tokens kept free for the answer (the reserve is a quarter of the window, at most this).</summary>
+    public int MaxReservedAnswerTokens { get; init; } = PromptBuilder.DefaultMaxReservedAnswerTokens;
+
+    /// <summary>The share of the window (after the reserve) the passages may take; the rest goes to history.</summary>
+    public double PassageShare { get; init; } = 0.6;
+}
+
+/// <summary>A built prompt: the messages to send, and the same as JSON for the trace.</summary>
+/// <param name="PromptTokens">cl100k tokens of the messages, including per-message overhead.</param>
+/// <param name="Passages">The passages that fit, in the order shown.</param>
+public sealed record BuiltPrompt(
+    IReadOnlyList<ChatMessage> Messages,
+    string PromptJson,
+    int PromptTokens,
+    int ReservedAnswerTokens,
+    int HistoryTurnsKept,
+    int HistoryTurnsDropped,
+    IReadOnlyList<PromptPassage> Passages);
+
+/// <summary>
+/// Builds a star's prompt: a system message with persona, tone, domain, model version and the numbered passages
+/// (with source and page) and the instruction to cite them as <c>[n]</c>; then as much of the conversation as fits,
+/// newest turns kept and oldest dropped first; then the user's message. Everything is measured in cl100k tokens
+/// so that prompt + reserved answer tokens fit the model's window. Pure.
+/// </summary>
+public static class PromptBuilder
+{
+    public const int DefaultMaxReservedAnswerTokens = 1024;
+
+    /// <summary>Tokens each message costs beyond its content (role and separators, as OpenAI counts them).</summary>
+    public const int MessageOverheadTokens = 4;
+
+    /// <summary>Tokens every reply is primed with.</summary>
+    public const int PrimingTokens = 3;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    /// <summary>The tokens kept free for the answer: a quarter of the window, at most <paramref name="cap"/>.</summary>
+    public static int ReservedAnswerTokens(int maxContextTokens, int cap = DefaultMaxReservedAnswerTokens) =>
+        Math.Max(0, Math.Min(maxContextTokens / 4, cap));
+
+    public static BuiltPrompt Build(PromptInput input, ITokenCounter tokens)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.MaxContextTokens, 1);
+
+        var reserve = ReservedAnswerTokens(input.MaxContextTokens, input.MaxReservedAnswerTokens);
+        var budget = input.MaxContextTokens - reserve - PrimingTokens;
+        var userMessage = input.UserMessage ?? "";
+        var userCost = MessageOverheadTokens + tokens.Count(userMessage);
+        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable);
+        var bareSystemCost = MessageOverheadTokens + tokens.Count(bareSystem);
+
+        // Passages first (best first), within their share, and never crowding out the system prompt and the question.
+        var passageBudget = Math.Max(0, (int)((budget - bareSystemCost - userCost) * Math.Clamp(input.PassageShare, 0, 1)));
+        var kept = new List<PromptPassage>(input.Passages.Count);
+        var passageCost = 0;
+        foreach (var passage in input.Passages)
+        {
+            var cost = tokens.Count(PassageBlock(passage)) + 1;
+            if (passageCost + cost > passageBudget)
+            {
+                break;
+            }
+
+            kept.Add(passage);
+            passageCost += cost;
+        }
+
+        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable);
+        var used = MessageOverheadTokens + tokens.Count(system) + userCost;
+
+        // History: newest first while it fits; the first turn that does not fit ends it (no gaps).
+        var history = new List<ChatTurn>();
+        var dropped = 0;
+        for (var i = input.History.Count - 1; i >= 0; i--)
+        {
+            var turn = input.History[i];
+            if (string.IsNullOrWhiteSpace(turn.Content))
+            {
+                dropped++;
+                continue;
+            }
+
+            var cost = MessageOverheadTokens + tokens.Count(turn.Content);
+            if (used + cost > budget)
+            {
+                dropped += i + 1;
+                break;
+            }
+
+            history.Add(turn);
+            used += cost;
+        }
+
+        history.Reverse();
+        var messages = new List<ChatMessage>(history.Count + 2) { new(ChatRole.System, system) };
+        foreach (var turn in history)
+        {
+            messages.Add(new ChatMessage(turn.Role == ChatTurn.Assistant ? ChatRole.Assistant : ChatRole.User, turn.Content));
+        }
+
+        messages.Add(new ChatMessage(ChatRole.User, userMessage));
+        return new BuiltPrompt(messages, ToJson(messages), used + PrimingTokens, reserve, history.Count, dropped, kept);
+    }
+
+    /// <summary>The system message: who the star is, how to answer, and the numbered passages.</summary>
+    public static string SystemPrompt(StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable)
+    {
+        ArgumentNullException.ThrowIfNull(star);
+        ArgumentNullException.ThrowIfNull(passages);
+        var sb = new StringBuilder(1024);
+        sb.Append("You are ").Append(Clean(star.Name)).Append(", a star (an AI persona) on StarStudio. Stay in character.\n");
+        if (!string.IsNullOrWhiteSpace(star.Domain))
+        {
+            sb.Append("Domain: ").Append(Clean(star.Domain)).Append('\n');
+        }
+
+        if (!string.IsNullOrWhiteSpace(star.Persona))
+        {
+            sb.Append("Persona: ").Append(star.Persona.Trim()).Append('\n');
+        }
+
+        if (!string.IsNullOrWhiteSpace(star.Tone))
+        {
+            sb.Append("Tone: ").Append(Clean(star.Tone)).Append('\n');
+        }
+
+        if (!string.IsNullOrWhiteSpace(star.ModelVersion))
+        {
+            sb.Append("Model version: ").Append(Clean(star.ModelVersion)).Append('\n');
+        }
+
+        sb.Append('\n')
+            .Append("Answer in the language of the user's message, in the persona and tone above.\n")
+            .Append("Ground your answer in the knowledge passages below. When you use a passage, cite it by its number in square brackets, ")
+            .Append("e.g. [1] or [2][3]. Do not cite numbers that are not listed. If the passages do not cover the question, say so ")
+            .Append("plainly instead of inventing facts.\n");
+        if (toolsAvailable)
+        {
+            sb.Append("If you need more of your knowledge, call the search_knowledge tool; its results are numbered passages that you cite the same way.\n");
+        }
+
+        sb.Append('\n');
+        if (passages.Count == 0)
+        {
+            sb.Append("Knowledge passages: none were found for this question.");
+        }
+        else
+        {
+            sb.Append("Knowledge passages:\n");
+            foreach (var passage in passages)
+            {
+                sb.Append(PassageBlock(passage)).Append('\n');
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <summary><c>[n] (source: …, page …, section: …)</c> and the passage text.</summary>
+    public static string PassageBlock(PromptPassage passage)
+    {
+        ArgumentNullException.ThrowIfNull(passage);
+        return $"[{passage.Number}] ({SourceLabel(passage.Passage.Citation)})\n{passage.Passage.Text.Trim()}";
+    }
+
+    /// <summary><c>source: X, page 3, section: A &gt; B</c>.</summary>
+    public static string SourceLabel(Citation citation)
+    {
+        ArgumentNullException.ThrowIfNull(citation);
+        var sb = new StringBuilder("source: ").Append(string.IsNullOrWhiteSpace(citation.SourceName) ? "unknown" : Clean(citation.SourceName));
+        if (citation.Page is { } page)
+        {
+            sb.Append(", page ").Append(page);
+        }
+
+        if (citation.HeadingPath is { Count: > 0 } headings)
+        {
+            sb.Append(", section: ").Append(string.Join(" > ", headings.Select(Clean)));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>cl100k tokens of <paramref name="messages"/> as the model sees them (text, tool calls, tool results).</summary>
+    public static int CountTokens(IEnumerable<ChatMessage> messages, ITokenCounter tokens)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(tokens);
+        var total = PrimingTokens;
+        foreach (var message in messages)
+        {
+            total += MessageOverheadTokens;
+            foreach (var content in message.Contents)
+            {
+                total += content switch
+                {
+                    TextContent t => tokens.Count(t.Text),
+                    FunctionCallContent c => tokens.Count(c.Name) + tokens.Count(OpenAiCompatibleChatClient.ArgumentsJson(c)),
+                    FunctionResultContent r => tokens.Count(OpenAiCompatibleChatClient.ToolResultText(r.Result)),
+                    _ => 0,
+                };
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The messages as a JSON array of <c>{role, content, tool_calls?, tool_call_id?}</c>, for the trace.</summary>
+    public static string ToJson(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartArray();
+            foreach (var message in messages)
+            {
+                var results = message.Contents.OfType<FunctionResultContent>().ToList();
+                if (results.Count > 0)
+                {
+                    foreach (var result in results)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("role", "tool");
+                        w.WriteString("tool_call_id", result.CallId);
+                        w.WriteString("content", OpenAiCompatibleChatClient.ToolResultText(result.Result));
+                        w.WriteEndObject();
+                    }
+
+                    continue;
+                }
+
+                w.WriteStartObject();
+                w.WriteString("role", message.Role.Value);
+                w.WriteString("content", string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text)));
+                var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+                if (calls.Count > 0)
+                {
+                    w.WriteStartArray("tool_calls");
+                    foreach (var call in calls)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("id", call.CallId);
+                        w.WriteString("name", call.Name);
+                        w.WriteString("arguments", OpenAiCompatibleChatClient.ArgumentsJson(call));
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Clean(string? text) => (text ?? "").Replace('\r', ' ').Replace('\n', ' ').Trim();
+}

@@ -1,0 +1,575 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StarStudio.Core.Chat;
+using StarStudio.Core.Chat.Engine;
+using StarStudio.Core.Knowledge.Chunking;
+using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Core.Storage;
+using StarStudio.Data.Infrastructure;
+
+namespace StarStudio.Data.Chat.Engine;
+
+/// <summary>
+/// Answers as a star. Per reply: reads the model configuration (<see cref="ChatModelResolver"/>), retrieves passages
+/// (a <c>retrieval</c> step), builds the prompt (<see cref="PromptBuilder"/>), then either runs the offline engine
+/// (<see cref="OfflineChatClient"/>, when no model is configured) or streams from the default model through
+/// <see cref="IChatClient"/>, with a tool loop (at most <see cref="ChatEngineOptions.MaxToolRounds"/> rounds) and a
+/// switch to the fallback model when the default fails before its first token. Every model call, tool call and
+/// fallback is a trace step. Never throws for provider problems: the last event is always <see cref="ChatCompleted"/>.
+/// Scoped (it uses the acting user's <see cref="StarStudioDb"/> and retriever).
+/// </summary>
+public sealed partial class StarChatEngine(
+    StarStudioDb db,
+    IKnowledgeRetriever retriever,
+    ChatModelResolver models,
+    IChatModelClientFactory clients,
+    IEnumerable<IChatToolSource> toolSources,
+    ITokenCounter tokens,
+    IOptions<ChatEngineOptions>? options = null,
+    ILogger<StarChatEngine>? logger = null) : IStarChatEngine
+{
+    private static readonly JsonSerializerOptions StepJson = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly StarStudioDb db = db ?? throw new ArgumentNullException(nameof(db));
+    private readonly IKnowledgeRetriever retriever = retriever ?? throw new ArgumentNullException(nameof(retriever));
+    private readonly ChatModelResolver models = models ?? throw new ArgumentNullException(nameof(models));
+    private readonly IChatModelClientFactory clients = clients ?? throw new ArgumentNullException(nameof(clients));
+    private readonly ITokenCounter tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+    private readonly ChatEngineOptions settings = options?.Value ?? new ChatEngineOptions();
+    private readonly IReadOnlyList<IChatToolSource> sources = toolSources?.ToList() ?? [];
+    private readonly ILogger log = logger ?? (ILogger)NullLogger.Instance;
+
+    public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var channel = Channel.CreateUnbounded<ChatEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = new Run(this, request, channel.Writer, stop.Token);
+        var producer = run.ExecuteAsync();
+        try
+        {
+            // Not cancelled by ct: after a cancellation the producer still sends the final ChatCompleted.
+            await foreach (var e in channel.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync(); // the consumer may have stopped early
+            await producer;
+        }
+    }
+
+    /// <summary>The numbers cited in <paramref name="answer"/>: <c>[1]</c>, <c>[1][2]</c>, <c>[1, 2]</c>, <c>【3】</c>, in order of first use.</summary>
+    public static IReadOnlyList<int> CitedNumbers(string answer)
+    {
+        var result = new List<int>();
+        if (string.IsNullOrEmpty(answer))
+        {
+            return result;
+        }
+
+        foreach (Match m in CitationPattern().Matches(answer))
+        {
+            foreach (var part in m.Groups[1].Value.Split([',', '，', '、', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(part, out var n) && n > 0 && !result.Contains(n))
+                {
+                    result.Add(n);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@"[\[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]")]
+    private static partial Regex CitationPattern();
+
+    /// <summary>The passages of one answer, numbered in the order they were given to the model; the same chunk keeps its number.</summary>
+    internal sealed class CitationBook
+    {
+        private readonly Dictionary<Guid, int> byChunk = [];
+        private readonly List<RetrievedPassage> passages = [];
+
+        public int Count => passages.Count;
+
+        public int Cite(RetrievedPassage passage)
+        {
+            ArgumentNullException.ThrowIfNull(passage);
+            if (byChunk.TryGetValue(passage.Citation.ChunkId, out var number))
+            {
+                return number;
+            }
+
+            passages.Add(passage);
+            number = passages.Count;
+            byChunk[passage.Citation.ChunkId] = number;
+            return number;
+        }
+
+        /// <summary>The passages <paramref name="answer"/> cites, else all given (none for an empty answer).</summary>
+        public IReadOnlyList<MessageCitation> For(string answer)
+        {
+            if (string.IsNullOrWhiteSpace(answer) || passages.Count == 0)
+            {
+                return [];
+            }
+
+            var cited = CitedNumbers(answer).Where(n => n <= passages.Count).Order().ToList();
+            var numbers = cited.Count > 0 ? cited : Enumerable.Range(1, passages.Count).ToList();
+            return numbers.Select(n =>
+            {
+                var c = passages[n - 1].Citation;
+                return new MessageCitation(n, c.ChunkId, c.TaskId, c.SourceName, c.Page);
+            }).ToList();
+        }
+    }
+
+    /// <summary>One reply: its state, and the work that writes events.</summary>
+    private sealed class Run(StarChatEngine engine, ChatRequest request, ChannelWriter<ChatEvent> writer, CancellationToken token)
+    {
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly StringBuilder content = new();
+        private readonly List<TraceStepRecord> steps = [];
+        private readonly List<ToolCallRecord> toolCalls = [];
+        private readonly CitationBook book = new();
+        private ChatEngineOptions Settings => engine.settings;
+        private ITokenCounter Tokens => engine.tokens;
+        private string provider = OfflineEngine.Provider;
+        private string model = OfflineEngine.Model;
+        private string promptJson = "[]";
+        private int tokensIn;
+        private int tokensOut;
+        private decimal cost;
+        private int? firstTokenMs;
+        private bool success;
+        private bool cancelled;
+        private string? errorPhase;
+        private string? error;
+
+        public async Task ExecuteAsync()
+        {
+            try
+            {
+                await AnswerAsync();
+            }
+            catch (Exception) when (token.IsCancellationRequested)
+            {
+                Cancel();
+            }
+            catch (Exception e)
+            {
+                engine.log.LogError(e, "The chat engine failed on request {RequestId}", request.RequestId);
+                success = false;
+                errorPhase ??= ChatErrorPhases.Internal;
+                error ??= "The chat engine failed unexpectedly: " + e.Message;
+            }
+            finally
+            {
+                writer.TryWrite(new ChatCompleted(Outcome()));
+                writer.TryComplete();
+            }
+        }
+
+        private void Cancel()
+        {
+            cancelled = true;
+            success = false;
+            errorPhase = ChatErrorPhases.Cancelled;
+            error = "The answer was stopped.";
+        }
+
+        private ChatOutcome Outcome()
+        {
+            var text = content.ToString();
+            return new ChatOutcome(
+                text, provider, model, tokensIn, tokensOut, book.For(text), toolCalls, steps, promptJson,
+                firstTokenMs, (int)clock.ElapsedMilliseconds, success && !cancelled, cancelled, success ? null : errorPhase, success ? null : error, cost);
+        }
+
+        private async Task AnswerAsync()
+        {
+            var star = request.Star;
+            var userMessage = request.UserMessage ?? "";
+            steps.Add(new TraceStepRecord(TraceStepKinds.UserMessage, "user", Json(new { text = userMessage }), null,
+                Tokens.Count(userMessage), 0, 0, true, null));
+
+            ChatEngineConfig config;
+            try
+            {
+                config = await engine.models.ResolveAsync(engine.db, token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                engine.log.LogError(e, "Reading the chat configuration failed");
+                errorPhase = ChatErrorPhases.Config;
+                error = "The chat configuration could not be read: " + e.Message;
+                return;
+            }
+
+            // Retrieval: a failure is recorded and the answer goes on without passages.
+            var started = clock.ElapsedMilliseconds;
+            IReadOnlyList<RetrievedPassage> found = [];
+            string? retrievalError = null;
+            try
+            {
+                found = await engine.retriever.SearchAsync(new RetrievalQuery(star.StarId, userMessage, config.TopK), token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                engine.log.LogWarning(e, "Retrieval failed for star {StarId}", star.StarId);
+                retrievalError = "Knowledge search failed: " + e.Message;
+            }
+
+            var numbered = found.Select((p, i) => new PromptPassage(i + 1, p)).ToList();
+            var tools = config.Primary is not null && Settings.EnableTools ? await ToolsAsync() : [];
+            var window = config.Primary?.Model.MaxContextTokens ?? Settings.OfflineContextTokens;
+            var prompt = PromptBuilder.Build(
+                new PromptInput(star, numbered, request.History ?? [], userMessage, window)
+                {
+                    ToolsAvailable = tools.Count > 0,
+                    MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
+                },
+                Tokens);
+            foreach (var p in prompt.Passages)
+            {
+                book.Cite(p.Passage); // 1..k, as numbered in the prompt
+            }
+
+            promptJson = prompt.PromptJson;
+            steps.Add(new TraceStepRecord(TraceStepKinds.Retrieval, "knowledge",
+                Json(new { query = Cut(userMessage), top_k = config.TopK }),
+                Json(new
+                {
+                    found = found.Count,
+                    in_prompt = prompt.Passages.Count,
+                    passages = prompt.Passages.Select(p => new
+                    {
+                        n = p.Number,
+                        source = p.Passage.Citation.SourceName,
+                        page = p.Passage.Citation.Page,
+                        chunk_id = p.Passage.Citation.ChunkId,
+                        score = Math.Round(p.Passage.Score, 6),
+                    }),
+                    history_kept = prompt.HistoryTurnsKept,
+                    history_dropped = prompt.HistoryTurnsDropped,
+                    prompt_tokens = prompt.PromptTokens,
+                }),
+                0, 0, (int)(clock.ElapsedMilliseconds - started), retrievalError is null, retrievalError));
+
+            if (config.Primary is null)
+            {
+                await OfflineAsync(prompt);
+            }
+            else
+            {
+                await ModelsAsync(config, prompt, tools);
+            }
+        }
+
+        private async Task<IReadOnlyList<IChatTool>> ToolsAsync()
+        {
+            var tools = new List<IChatTool>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var source in engine.sources)
+            {
+                try
+                {
+                    foreach (var tool in await source.GetToolsAsync(request, token))
+                    {
+                        if (names.Add(tool.Name))
+                        {
+                            tools.Add(tool);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    engine.log.LogWarning(e, "A chat tool source ({Source}) failed; its tools are left out", source.GetType().Name);
+                }
+            }
+
+            return tools;
+        }
+
+        private async Task OfflineAsync(BuiltPrompt prompt)
+        {
+            provider = OfflineEngine.Provider;
+            model = OfflineEngine.Model;
+            var started = clock.ElapsedMilliseconds;
+            using var client = new OfflineChatClient(request.Star, prompt.Passages);
+            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, null, token))
+            {
+                Emit(update.Text);
+            }
+
+            tokensIn = prompt.PromptTokens;
+            tokensOut = Tokens.Count(content.ToString());
+            steps.Add(new TraceStepRecord(TraceStepKinds.ModelCall, OfflineEngine.Model,
+                Json(new { provider = OfflineEngine.Provider, model = OfflineEngine.Model, messages = prompt.Messages.Count }),
+                Json(new { text = Cut(content.ToString()) }),
+                tokensIn, tokensOut, (int)(clock.ElapsedMilliseconds - started), true, null));
+            success = true;
+        }
+
+        private async Task ModelsAsync(ChatEngineConfig config, BuiltPrompt prompt, IReadOnlyList<IChatTool> tools)
+        {
+            var messages = new List<ChatMessage>(prompt.Messages);
+            var current = config.Primary!;
+            var fellBack = false;
+            provider = current.Provider.Name;
+            model = current.Model.ModelId;
+            var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            var declarations = tools.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema)).ToList();
+
+            for (var round = 0; round <= Settings.MaxToolRounds; round++)
+            {
+                var offerTools = declarations.Count > 0 && round < Settings.MaxToolRounds;
+                var chatOptions = new ChatOptions { Tools = offerTools ? declarations : null };
+                var result = await CallAsync(current, messages, chatOptions, round);
+                promptJson = PromptBuilder.ToJson(messages);
+                if (result.Error is { } failure)
+                {
+                    if (content.Length == 0 && !fellBack && config.Fallback is { } fallback)
+                    {
+                        steps.Add(new TraceStepRecord(TraceStepKinds.Fallback, fallback.ToString(),
+                            Json(new { from = current.ToString(), error = failure.Message }),
+                            Json(new { to = fallback.ToString() }),
+                            0, 0, 0, true, null));
+                        engine.log.LogWarning("Chat model {Primary} failed ({Error}); falling back to {Fallback}", current, failure.Message, fallback);
+                        current = fallback;
+                        fellBack = true;
+                        provider = current.Provider.Name;
+                        model = current.Model.ModelId;
+                        round--;
+                        continue;
+                    }
+
+                    errorPhase = content.Length > 0 ? ChatErrorPhases.Stream : ChatErrorPhases.ModelCall;
+                    error = failure.Message;
+                    return;
+                }
+
+                if (result.Calls.Count == 0 || !offerTools)
+                {
+                    success = true;
+                    return;
+                }
+
+                var assistant = new List<AIContent>();
+                if (result.Text.Length > 0)
+                {
+                    assistant.Add(new TextContent(result.Text));
+                }
+
+                assistant.AddRange(result.Calls);
+                messages.Add(new ChatMessage(ChatRole.Assistant, assistant));
+                foreach (var call in result.Calls)
+                {
+                    messages.Add(await InvokeToolAsync(call, byName));
+                }
+            }
+
+            success = true;
+        }
+
+        private sealed record RoundResult(string Text, List<FunctionCallContent> Calls, Exception? Error);
+
+        /// <summary>One model call, streaming its text out; provider failures come back in the result.</summary>
+        private async Task<RoundResult> CallAsync(ResolvedChatModel target, List<ChatMessage> messages, ChatOptions chatOptions, int round)
+        {
+            var started = clock.ElapsedMilliseconds;
+            var text = new StringBuilder();
+            var calls = new List<FunctionCallContent>();
+            UsageDetails? usage = null;
+            string? finish = null;
+            Exception? failure = null;
+            if (target.Problem is not null)
+            {
+                failure = new ChatProviderException(ChatProviderFailure.Configuration, target.Problem);
+            }
+            else
+            {
+                try
+                {
+                    using var client = engine.clients.Create(target);
+                    await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, token))
+                    {
+                        foreach (var item in update.Contents)
+                        {
+                            switch (item)
+                            {
+                                case TextContent t when t.Text.Length > 0:
+                                    text.Append(t.Text);
+                                    Emit(t.Text);
+                                    break;
+                                case FunctionCallContent call:
+                                    calls.Add(call);
+                                    break;
+                                case UsageContent u:
+                                    usage = u.Details;
+                                    break;
+                            }
+                        }
+
+                        if (update.FinishReason is { } reason)
+                        {
+                            finish = reason.Value;
+                        }
+                    }
+                }
+                catch (Exception e) when (token.IsCancellationRequested)
+                {
+                    Account(target, messages, text, calls, usage, produced: text.Length > 0 || calls.Count > 0);
+                    steps.Add(ModelStep(target, messages, chatOptions, round, text, calls, finish, usage, started, "Cancelled."));
+                    throw new OperationCanceledException("The answer was stopped.", e, token);
+                }
+                catch (Exception e)
+                {
+                    failure = e is ChatProviderException ? e : new ChatProviderException(ChatProviderFailure.Provider, $"The model call failed: {e.Message}", null, e);
+                    if (e is not ChatProviderException)
+                    {
+                        engine.log.LogWarning(e, "Chat model {Model} failed unexpectedly", target);
+                    }
+                }
+
+                if (failure is null && text.Length == 0 && calls.Count == 0 && content.Length == 0)
+                {
+                    failure = new ChatProviderException(ChatProviderFailure.Garbage, $"The model '{target.Model.ModelId}' returned an empty answer.");
+                }
+            }
+
+            var produced = text.Length > 0 || calls.Count > 0 || usage is not null;
+            Account(target, messages, text, calls, usage, produced);
+            steps.Add(ModelStep(target, messages, chatOptions, round, text, calls, finish, usage, started, failure?.Message));
+            return new RoundResult(text.ToString(), calls, failure);
+        }
+
+        /// <summary>Adds a call's tokens (the provider's usage, else cl100k counts) and cost; a call that produced nothing costs nothing.</summary>
+        private void Account(ResolvedChatModel target, List<ChatMessage> messages, StringBuilder text, List<FunctionCallContent> calls, UsageDetails? usage, bool produced)
+        {
+            if (!produced)
+            {
+                lastIn = lastOut = 0;
+                return;
+            }
+
+            var inTokens = usage?.InputTokenCount is { } i ? (int)i : PromptBuilder.CountTokens(messages, Tokens);
+            var outTokens = usage?.OutputTokenCount is { } o ? (int)o
+                : Tokens.Count(text.ToString()) + calls.Sum(c => Tokens.Count(c.Name) + Tokens.Count(OpenAiCompatibleChatClient.ArgumentsJson(c)));
+            lastIn = inTokens;
+            lastOut = outTokens;
+            tokensIn += inTokens;
+            tokensOut += outTokens;
+            cost += target.CostOf(inTokens, outTokens);
+        }
+
+        private int lastIn;
+        private int lastOut;
+
+        private TraceStepRecord ModelStep(
+            ResolvedChatModel target, List<ChatMessage> messages, ChatOptions chatOptions, int round, StringBuilder text,
+            List<FunctionCallContent> calls, string? finish, UsageDetails? usage, long started, string? failure) =>
+            new(TraceStepKinds.ModelCall, target.Model.ModelId,
+                Json(new
+                {
+                    provider = target.Provider.Name,
+                    model = target.Model.ModelId,
+                    round = round + 1,
+                    messages = messages.Count,
+                    tools = chatOptions.Tools?.Select(t => t.Name) ?? [],
+                }),
+                Json(new
+                {
+                    text = Cut(text.ToString()),
+                    tool_calls = calls.Select(c => new { name = c.Name, arguments = Cut(OpenAiCompatibleChatClient.ArgumentsJson(c)) }),
+                    finish_reason = finish,
+                    usage_reported = usage is not null,
+                }),
+                lastIn, lastOut, (int)(clock.ElapsedMilliseconds - started), failure is null, failure);
+
+        private async Task<ChatMessage> InvokeToolAsync(FunctionCallContent call, Dictionary<string, IChatTool> byName)
+        {
+            var started = clock.ElapsedMilliseconds;
+            var arguments = OpenAiCompatibleChatClient.ArgumentsJson(call);
+            ChatToolResult result;
+            JsonDocument? parsed = null;
+            try
+            {
+                parsed = JsonDocument.Parse(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments);
+            }
+            catch (JsonException)
+            {
+                // reported below
+            }
+
+            using (parsed)
+            {
+                if (!byName.TryGetValue(call.Name, out var tool))
+                {
+                    result = ChatToolResult.Failed($"There is no tool named '{call.Name}'. Available: {string.Join(", ", byName.Keys)}.");
+                }
+                else if (parsed is null)
+                {
+                    result = ChatToolResult.Failed($"The arguments of {call.Name} are not valid JSON: {OpenAiCompatibleChatClient.Preview(arguments, 200)}");
+                }
+                else
+                {
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    limit.CancelAfter(Settings.ToolTimeout);
+                    try
+                    {
+                        result = await tool.InvokeAsync(parsed.RootElement, new ChatToolContext(request, book.Cite), limit.Token);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        result = ChatToolResult.Failed($"The tool {call.Name} did not answer within {Settings.ToolTimeout.TotalSeconds:0.#} s.");
+                    }
+                    catch (Exception e) when (!token.IsCancellationRequested)
+                    {
+                        engine.log.LogWarning(e, "Chat tool {Tool} failed", call.Name);
+                        result = ChatToolResult.Failed($"The tool {call.Name} failed: {e.Message}");
+                    }
+                }
+            }
+
+            var duration = (int)(clock.ElapsedMilliseconds - started);
+            var input = parsed is not null ? arguments : Json(new { raw = Cut(arguments) });
+            steps.Add(new TraceStepRecord(TraceStepKinds.ToolCall, call.Name, input, Json(new { result = Cut(result.Content) }),
+                Tokens.Count(arguments), Tokens.Count(result.Content), duration, result.Success, result.Error));
+            toolCalls.Add(new ToolCallRecord(call.Name, arguments, result.Content));
+            writer.TryWrite(new ChatToolEvent(call.Name, arguments, result.Content, duration));
+            return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Content)]);
+        }
+
+        private void Emit(string text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return;
+            }
+
+            firstTokenMs ??= (int)clock.ElapsedMilliseconds;
+            content.Append(text);
+            writer.TryWrite(new ChatDelta(text));
+        }
+
+        private string Cut(string text)
+        {
+            var max = Math.Max(100, Settings.MaxStepTextChars);
+            return text.Length <= max ? text : string.Concat(text.AsSpan(0, max), $"… ({text.Length - max} more characters)");
+        }
+
+        private static string Json<T>(T value) => JsonSerializer.Serialize(value, StepJson);
+    }
+}
