@@ -231,16 +231,19 @@ public sealed partial class StarChatEngine(
                 retrievalError = "Knowledge search failed: " + e.Message;
             }
 
+            var retrievalMs = (int)(clock.ElapsedMilliseconds - started);
+
             var numbered = found.Select((p, i) => new PromptPassage(i + 1, p)).ToList();
             var tools = config.Primary is not null && Settings.EnableTools ? await ToolsAsync() : [];
             var window = config.Primary?.Model.MaxContextTokens ?? Settings.OfflineContextTokens;
-            var prompt = PromptBuilder.Build(
-                new PromptInput(star, numbered, request.History ?? [], userMessage, window)
+            BuiltPrompt Build(int contextTokens) => PromptBuilder.Build(
+                new PromptInput(star, numbered, request.History ?? [], userMessage, contextTokens)
                 {
                     ToolsAvailable = tools.Count > 0,
                     MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
                 },
                 Tokens);
+            var prompt = Build(window);
             foreach (var p in prompt.Passages)
             {
                 book.Cite(p.Passage); // 1..k, as numbered in the prompt
@@ -265,7 +268,7 @@ public sealed partial class StarChatEngine(
                     history_dropped = prompt.HistoryTurnsDropped,
                     prompt_tokens = prompt.PromptTokens,
                 }),
-                0, 0, (int)(clock.ElapsedMilliseconds - started), retrievalError is null, retrievalError));
+                0, 0, retrievalMs, retrievalError is null, retrievalError));
 
             if (config.Primary is null)
             {
@@ -273,7 +276,7 @@ public sealed partial class StarChatEngine(
             }
             else
             {
-                await ModelsAsync(config, prompt, tools);
+                await ModelsAsync(config, prompt, tools, Build);
             }
         }
 
@@ -322,11 +325,12 @@ public sealed partial class StarChatEngine(
             success = true;
         }
 
-        private async Task ModelsAsync(ChatEngineConfig config, BuiltPrompt prompt, IReadOnlyList<IChatTool> tools)
+        private async Task ModelsAsync(ChatEngineConfig config, BuiltPrompt prompt, IReadOnlyList<IChatTool> tools, Func<int, BuiltPrompt> rebuild)
         {
             var messages = new List<ChatMessage>(prompt.Messages);
             var current = config.Primary!;
             var fellBack = false;
+            string? primaryError = null;
             provider = current.Provider.Name;
             model = current.Model.ModelId;
             var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
@@ -342,11 +346,18 @@ public sealed partial class StarChatEngine(
                 {
                     if (content.Length == 0 && !fellBack && config.Fallback is { } fallback)
                     {
-                        steps.Add(new TraceStepRecord(TraceStepKinds.Fallback, fallback.ToString(),
+                        steps.Add(new TraceStepRecord(TraceStepKinds.Fallback, StepName(fallback.ToString()),
                             Json(new { from = current.ToString(), error = failure.Message }),
                             Json(new { to = fallback.ToString() }),
                             0, 0, 0, true, null));
                         engine.log.LogWarning("Chat model {Primary} failed ({Error}); falling back to {Fallback}", current, failure.Message, fallback);
+                        if (messages.Count == prompt.Messages.Count && fallback.Model.MaxContextTokens < current.Model.MaxContextTokens)
+                        {
+                            // No tool round yet: the fallback gets the prompt trimmed to its own, smaller window.
+                            messages = [.. rebuild(fallback.Model.MaxContextTokens).Messages];
+                        }
+
+                        primaryError = failure.Message;
                         current = fallback;
                         fellBack = true;
                         provider = current.Provider.Name;
@@ -356,7 +367,9 @@ public sealed partial class StarChatEngine(
                     }
 
                     errorPhase = content.Length > 0 ? ChatErrorPhases.Stream : ChatErrorPhases.ModelCall;
-                    error = failure.Message;
+                    error = primaryError is not null && content.Length == 0
+                        ? $"The default model and its fallback both failed. Default: {primaryError} Fallback: {failure.Message}"
+                        : failure.Message;
                     return;
                 }
 
@@ -376,7 +389,7 @@ public sealed partial class StarChatEngine(
                 messages.Add(new ChatMessage(ChatRole.Assistant, assistant));
                 foreach (var call in result.Calls)
                 {
-                    messages.Add(await InvokeToolAsync(call, byName));
+                    messages.Add(await InvokeToolAsync(call, byName, Math.Max(256, current.Model.MaxContextTokens / 4)));
                 }
             }
 
@@ -498,7 +511,7 @@ public sealed partial class StarChatEngine(
                 }),
                 lastIn, lastOut, (int)(clock.ElapsedMilliseconds - started), failure is null, failure);
 
-        private async Task<ChatMessage> InvokeToolAsync(FunctionCallContent call, Dictionary<string, IChatTool> byName)
+        private async Task<ChatMessage> InvokeToolAsync(FunctionCallContent call, Dictionary<string, IChatTool> byName, int maxResultTokens)
         {
             var started = clock.ElapsedMilliseconds;
             var arguments = OpenAiCompatibleChatClient.ArgumentsJson(call);
@@ -543,9 +556,17 @@ public sealed partial class StarChatEngine(
                 }
             }
 
+            // A tool must not flood the model's window: long results are cut to a quarter of it.
+            var resultTokens = Tokens.Count(result.Content);
+            if (resultTokens > maxResultTokens)
+            {
+                var keep = (int)((long)result.Content.Length * maxResultTokens / resultTokens);
+                result = result with { Content = string.Concat(result.Content.AsSpan(0, keep), $"\n… (cut: the result had {resultTokens} tokens, at most {maxResultTokens} are passed on)") };
+            }
+
             var duration = (int)(clock.ElapsedMilliseconds - started);
             var input = parsed is not null ? arguments : Json(new { raw = Cut(arguments) });
-            steps.Add(new TraceStepRecord(TraceStepKinds.ToolCall, call.Name, input, Json(new { result = Cut(result.Content) }),
+            steps.Add(new TraceStepRecord(TraceStepKinds.ToolCall, StepName(call.Name), input, Json(new { result = Cut(result.Content) }),
                 Tokens.Count(arguments), Tokens.Count(result.Content), duration, result.Success, result.Error));
             toolCalls.Add(new ToolCallRecord(call.Name, arguments, result.Content));
             writer.TryWrite(new ChatToolEvent(call.Name, arguments, result.Content, duration));
@@ -571,5 +592,8 @@ public sealed partial class StarChatEngine(
         }
 
         private static string Json<T>(T value) => JsonSerializer.Serialize(value, StepJson);
+
+        /// <summary><c>chat_trace_steps.name</c> holds 200 characters.</summary>
+        private static string StepName(string name) => name.Length <= 200 ? name : name[..200];
     }
 }

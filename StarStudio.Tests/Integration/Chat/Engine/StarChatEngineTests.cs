@@ -73,6 +73,17 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
         public ValueTask<IReadOnlyList<IChatTool>> GetToolsAsync(ChatRequest request, CancellationToken ct) => ValueTask.FromResult<IReadOnlyList<IChatTool>>([skill]);
     }
 
+    /// <summary>A tool that answers with far too much text.</summary>
+    private sealed class FloodTool : IChatTool
+    {
+        public string Name => "flood";
+        public string Description => "Returns a lot.";
+        public JsonElement ParametersSchema { get; } = JsonDocument.Parse("{\"type\":\"object\"}").RootElement.Clone();
+
+        public Task<ChatToolResult> InvokeAsync(JsonElement arguments, ChatToolContext context, CancellationToken ct) =>
+            Task.FromResult(new ChatToolResult(string.Join(' ', Enumerable.Repeat("flood", 20_000))));
+    }
+
     private StarChatEngine Engine(IKnowledgeRetriever retriever, ChatEngineOptions? options = null, params IChatToolSource[] extraSources)
     {
         options ??= new ChatEngineOptions();
@@ -286,6 +297,26 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task StreamAsync_FallbackWithASmallerWindow_GetsThePromptTrimmedToItsWindow()
+    {
+        var primary = await AddModelAsync("big-window", context: 32_000);
+        var fallback = await AddModelAsync("small-fallback", context: 1024);
+        await SetConfigAsync(primary, fallback);
+        server.Enqueue("big-window", ChatScript.Http(502));
+        server.Enqueue("small-fallback", ChatScript.Text("ok"));
+        var history = Enumerable.Range(1, 30)
+            .Select(i => new ChatTurn(i % 2 == 1 ? ChatTurn.User : ChatTurn.Assistant, $"turn {i} " + string.Join(' ', Enumerable.Repeat("lorem ipsum", 30))))
+            .ToList();
+
+        var (_, outcome) = await RunAsync(Engine(Knowledge()), Request("latest", history: history));
+
+        Assert.True(outcome.Success);
+        Assert.Equal(32, server.Requests[0].Messages.Count);
+        Assert.True(server.Requests[1].Messages.Count < 12, $"{server.Requests[1].Messages.Count}");
+        Assert.True(PromptTokens(outcome.PromptJson) + 256 <= 1024);
+    }
+
+    [Fact]
     public async Task StreamAsync_PrimaryTooSlowForItsFirstToken_FallsBack()
     {
         var primary = await AddModelAsync("primary-slow");
@@ -332,6 +363,9 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
         Assert.False(outcome.Success);
         Assert.False(outcome.Cancelled);
         Assert.Equal(ChatErrorPhases.ModelCall, outcome.ErrorPhase);
+        Assert.StartsWith("The default model and its fallback both failed. Default: The model provider 'scripted-primary-down", outcome.Error);
+        Assert.Contains("HTTP 503", outcome.Error);
+        Assert.Contains("Fallback: The model provider 'scripted-fallback-garbage", outcome.Error);
         Assert.Contains("not an OpenAI-compatible event stream", outcome.Error);
         Assert.Equal("", outcome.Content);
         Assert.Empty(outcome.Citations);
@@ -443,6 +477,43 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
         Assert.Contains("echo: ", step.OutputJson);
         Assert.Contains("\"arguments\":{\"text\":\"ping\"}", outcome.ToolCalls.Single().Result);
         Assert.Contains("echo: ", server.Requests[1].Messages[^1].Content);
+    }
+
+    [Fact]
+    public async Task StreamAsync_ToolReturnsTooMuch_ResultIsCutToAQuarterOfTheWindow()
+    {
+        var id = await AddModelAsync("flood-model", context: 2048);
+        await SetConfigAsync(id, null);
+        server.Enqueue("flood-model", ChatScript.Tool("flood", "{}"), ChatScript.Text("ok"));
+
+        var (_, outcome) = await RunAsync(Engine(Knowledge(), null, new SkillSource(new FloodTool())), Request("flood me"));
+
+        Assert.True(outcome.Success, outcome.Error);
+        var sent = server.Requests[1].Messages[^1].Content;
+        Assert.InRange(Cl100kTokenCounter.Instance.Count(sent), 100, 512 + 40);
+        Assert.Contains("(cut: the result had ", sent);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_CachedConfig_IsServedUntilInvalidated()
+    {
+        var first = await AddModelAsync("cache-a");
+        var second = await AddModelAsync("cache-b");
+        await SetConfigAsync(first, null);
+        var resolver = new ChatModelResolver(protection, Options.Create(new ChatEngineOptions { ConfigCacheDuration = TimeSpan.FromMinutes(5) }));
+        var db = pg.Db(user);
+
+        var a = await resolver.ResolveAsync(db);
+        await SetConfigAsync(second, null);
+        var cached = await resolver.ResolveAsync(db);
+        resolver.Invalidate();
+        var fresh = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => resolver.ResolveAsync(db)));
+
+        Assert.Equal("cache-a", a.Primary?.Model.ModelId);
+        Assert.Same(a, cached);
+        Assert.All(fresh, f => Assert.Equal("cache-b", f.Primary?.Model.ModelId));
+        Assert.Equal(8, fresh[0].TopK);
+        Assert.Equal("sk-cache-b", fresh[0].Primary?.ApiKey);
     }
 
     [Fact]

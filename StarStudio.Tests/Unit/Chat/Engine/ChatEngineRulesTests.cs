@@ -2,6 +2,7 @@ using StarStudio.Data.Chat.Engine;
 
 namespace StarStudio.Tests.Unit.Chat.Engine;
 
+/// <summary>Small rules of the engine: citation markers, config values, prices, endpoints.</summary>
 public sealed class ChatEngineRulesTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using StarStudio.Data.Chat.Engine;
 
 namespace StarStudio.Tests.Unit.Chat.Engine;
 
+/// <summary>The offline engine: says it is offline, answers from passages with [n], in the question's language and the star's tone, streams.</summary>
 public sealed class OfflineChatClientTests
 {
     private static async Task<List<string>> StreamAsync(OfflineChatClient client, string question)

@@ -6,6 +6,7 @@ using StarStudio.Data.Knowledge.Tokenization;
 
 namespace StarStudio.Tests.Unit.Chat.Engine;
 
+/// <summary>The prompt: persona, tone, passages with sources, history trimmed to the window by cl100k count, newest kept.</summary>
 public sealed class PromptBuilderTests
 {
     private static readonly Cl100kTokenCounter Tokens = Cl100kTokenCounter.Instance;
