@@ -476,11 +476,8 @@ internal sealed class ConversationService(
             return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null);
         }, ct);
 
-    private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct)
-    {
-        var json = await ctx.SystemConfigs.AsNoTracking().Where(c => c.Key == key).Select(c => c.Value).FirstOrDefaultAsync(ct);
-        return json is not null && int.TryParse(json.Trim(), out var value) && value > 0 ? value : fallback;
-    }
+    private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct) =>
+        (int)Math.Min(int.MaxValue, await SystemConfigReader.PositiveAsync(ctx, key, fallback, ct));
 
     private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal)
     {

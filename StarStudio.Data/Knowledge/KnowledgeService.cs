@@ -429,11 +429,8 @@ internal static class KnowledgeSettings
         ((int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkSize, KnowledgeConfigKeys.DefaultChunkSize, ct),
          (int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkOverlap, KnowledgeConfigKeys.DefaultChunkOverlap, ct));
 
-    private static async Task<long> ReadAsync(StarStudioDbContext ctx, string key, long fallback, CancellationToken ct)
-    {
-        var json = await ctx.SystemConfigs.AsNoTracking().Where(c => c.Key == key).Select(c => c.Value).FirstOrDefaultAsync(ct);
-        return json is not null && long.TryParse(json.Trim(), out var value) && value > 0 ? value : fallback;
-    }
+    private static Task<long> ReadAsync(StarStudioDbContext ctx, string key, long fallback, CancellationToken ct) =>
+        SystemConfigReader.PositiveAsync(ctx, key, fallback, ct);
 }
 
 /// <summary>The shape of <c>star_embeddings.metadata</c>: where a chunk came from.</summary>

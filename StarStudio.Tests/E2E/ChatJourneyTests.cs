@@ -30,7 +30,7 @@ public sealed class ChatJourneyTests(AppServer app)
         await owner.FillAsync("#note-title", "糨糊");
         await owner.FillAsync("#note-body", "# 糨糊\n\n修复古籍应使用小麦淀粉糨糊，它可逆、无酸，不会伤害纸张。");
         await owner.ClickAsync("[data-testid=note-save]");
-        await Expect(owner.Locator("[data-testid=task-status][data-status=completed]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(owner.Locator("[data-testid=task-status][data-status=completed]")).ToHaveCountAsync(1, new() { Timeout = 90_000 });
 
         // A player opens the public star and asks.
         var player = await app.NewPageAsync();
@@ -42,7 +42,7 @@ public sealed class ChatJourneyTests(AppServer app)
         await player.FillAsync("#chat-input", "修复古籍用什么糨糊？");
         await player.ClickAsync("[data-testid=chat-send]");
         var answer = player.Locator("[data-testid=chat-message][data-sender=star]").Last;
-        await Expect(answer).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+        await Expect(answer).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 90_000 });
         await Expect(answer.GetByTestId("chat-answer")).ToContainTextAsync("离线引擎");
         await Expect(answer.GetByTestId("chat-answer")).ToContainTextAsync("小麦淀粉糨糊");
         await player.ShotAsync("16-chat-answer");

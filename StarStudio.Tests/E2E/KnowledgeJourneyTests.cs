@@ -39,7 +39,7 @@ public sealed class KnowledgeJourneyTests(AppServer app)
         // Both tasks finish without a reload: the tab follows their progress.
         var statuses = page.GetByTestId("task-status");
         await Expect(statuses).ToHaveCountAsync(2);
-        await Expect(page.Locator("[data-testid=task-status][data-status=completed]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-testid=task-status][data-status=completed]")).ToHaveCountAsync(2, new() { Timeout = 90_000 });
         await page.ShotAsync("12-knowledge-completed");
 
         await Expect(page.GetByTestId("chunk-text").First).ToBeVisibleAsync();
@@ -83,7 +83,7 @@ public sealed class KnowledgeJourneyTests(AppServer app)
         await File.WriteAllBytesAsync(file, KnowledgeDocuments.EncryptedPdf());
         await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
 
-        await Expect(page.Locator("[data-testid=task-status][data-status=failed]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=task-status][data-status=failed]")).ToHaveCountAsync(1, new() { Timeout = 90_000 });
         await Expect(page.GetByTestId("task-error")).ToContainTextAsync("PDF 已加密");
         await page.ShotAsync("14-knowledge-encrypted");
     }

@@ -38,7 +38,7 @@ public sealed class RetrievalOptions
     /// the vector candidates instead. (A SECURITY DEFINER search function, which a migration could add, would let
     /// the search use the index and lift this limit.)
     /// </summary>
-    public int FullTextScanLimit { get; set; } = 20_000;
+    public int FullTextScanLimit { get; set; } = 10_000;
 
     /// <summary>Largest TopK a query may ask for.</summary>
     public int MaxTopK { get; set; } = 100;

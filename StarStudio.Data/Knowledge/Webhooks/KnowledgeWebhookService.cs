@@ -269,14 +269,8 @@ internal sealed partial class KnowledgeWebhookService(
         return new SourceLookup(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), !reader.IsDBNull(3) && reader.GetBoolean(3));
     }
 
-    private static async Task<long> MaxUploadBytesAsync(StarStudioDbContext ctx, CancellationToken ct)
-    {
-        var json = await ctx.SystemConfigs.AsNoTracking()
-            .Where(c => c.Key == KnowledgeConfigKeys.MaxUploadFileSize).Select(c => c.Value).FirstOrDefaultAsync(ct);
-        return json is not null && long.TryParse(json.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : KnowledgeConfigKeys.DefaultMaxUploadFileSize;
-    }
+    private static Task<long> MaxUploadBytesAsync(StarStudioDbContext ctx, CancellationToken ct) =>
+        KnowledgeSettings.MaxUploadBytesAsync(ctx, ct);
 
     private static async Task<Star?> FindStarAsync(StarStudioDbContext ctx, UserContext user, Guid starId, CancellationToken ct)
     {
