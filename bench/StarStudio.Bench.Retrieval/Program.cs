@@ -2,6 +2,9 @@
 // Usage (from the repository root, PostgreSQL running):
 //   eval "$(scripts/postgres.sh env)"
 //   dotnet run -c Release --project bench/StarStudio.Bench.Retrieval [-- --chunks N] [--stars N] [--queries N] [--keep-database]
+// Experiments (not what the migration builds): --hnsw-m M, --hnsw-ef-construction N, --embedding-storage main;
+// --database NAME reuses a kept database (queries only; --hnsw-* then rebuild its index). BENCH_DEBUG=1 prints
+// the questions whose recall is below 0.5, with the exact and approximate distances.
 using System.Globalization;
 using StarStudio.Bench.Retrieval;
 
@@ -11,7 +14,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--hnsw-m M] [--hnsw-ef-construction N] [--database starstudio_bench_retrieval_…]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--database starstudio_bench_retrieval_…]");
     return 2;
 }
 
@@ -49,6 +52,9 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
     /// <summary>Experiment only: rebuild the HNSW index WITH (ef_construction = …); the migration's uses the default (64).</summary>
     public int? HnswEfConstruction { get; init; }
 
+    /// <summary>Experiment only: <c>ALTER TABLE star_embeddings ALTER COLUMN embedding SET STORAGE …</c> before loading.</summary>
+    public string? EmbeddingStorage { get; init; }
+
     /// <summary>Reuse a database kept by an earlier run (same --chunks, --stars, --seed): queries only.</summary>
     public string? Database { get; init; }
 
@@ -70,6 +76,7 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
                     "--seed" => result with { Seed = Next() },
                     "--keep-database" => result with { KeepDatabase = true },
                     "--hnsw-m" => result with { HnswM = Next() },
+                    "--embedding-storage" => result with { EmbeddingStorage = i + 1 < args.Length && args[i + 1] is "main" or "plain" or "external" or "extended" ? args[++i] : throw new ArgumentException("--embedding-storage main|plain|external|extended") },
                     "--database" => result with { Database = i + 1 < args.Length && System.Text.RegularExpressions.Regex.IsMatch(args[i + 1], "^starstudio_bench_retrieval_[0-9a-f]{10}$") ? args[++i] : throw new ArgumentException("--database needs a bench database name") },
                     "--hnsw-ef-construction" => result with { HnswEfConstruction = Next() },
                     _ => throw new ArgumentException(args[i]),
