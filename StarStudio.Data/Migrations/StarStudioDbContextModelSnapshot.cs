@@ -1349,6 +1349,9 @@ namespace StarStudio.Data.Migrations
                     b.HasIndex("OwnerId", "Name")
                         .HasDatabaseName("ix_stars_owner_id_name");
 
+                    b.HasIndex("OwnerId", "Status")
+                        .HasDatabaseName("ix_stars_owner_id_status");
+
                     b.HasIndex("OwnerId", "UpdatedAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_stars_owner_id_updated_at_id");

@@ -26,6 +26,7 @@ internal sealed class StarConfiguration : IEntityTypeConfiguration<Star>
         b.HasIndex(s => new { s.OwnerId, s.UpdatedAt, s.Id }).IsDescending(false, true, true);
         b.HasIndex(s => new { s.OwnerId, s.Name });
         b.HasIndex(s => new { s.OwnerId, s.CreatedAt }).IsDescending(false, true);
+        b.HasIndex(s => new { s.OwnerId, s.Status });
         b.HasIndex(s => s.Tags).HasMethod("gin");
         b.HasIndex(s => s.UpdatedAt).HasFilter("is_public AND status = 'active'").HasDatabaseName("ix_stars_public");
     }

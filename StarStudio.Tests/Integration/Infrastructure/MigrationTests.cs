@@ -114,6 +114,14 @@ public sealed class MigrationTests(MigratedFromEmpty db) : IClassFixture<Migrate
     }
 
     [Fact]
+    public async Task Migrate_EmbeddingVectors_AreStoredInTheRow()
+    {
+        var storage = await ListAsync("SELECT attstorage::text FROM pg_attribute WHERE attrelid = 'star_embeddings'::regclass AND attname = 'embedding'");
+
+        Assert.Equal("m", Assert.Single(storage));
+    }
+
+    [Fact]
     public async Task Migrate_StarTables_HaveRowLevelSecurityOn()
     {
         var off = await ListAsync("""
