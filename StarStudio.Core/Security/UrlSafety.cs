@@ -171,6 +171,9 @@ public static class UrlSafety
         return new SocketsHttpHandler
         {
             UseProxy = false,
+            // An abandoned response (a stopped chat answer) closes the connection instead of being read to the end
+            // for reuse, so the provider stops generating tokens nobody will see.
+            MaxResponseDrainSize = 0,
             ConnectCallback = async (context, ct) =>
             {
                 var host = context.DnsEndPoint.Host;

@@ -270,4 +270,13 @@ public sealed class UrlSafetyTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(server.Requests);
     }
+
+    [Fact]
+    public void CreateGuardedHandler_AbandonedResponse_IsNotDrained()
+    {
+        // A stopped chat answer must close the provider's stream, not read it to the end for connection reuse.
+        using var handler = UrlSafety.CreateGuardedHandler(() => false);
+
+        Assert.Equal(0, handler.MaxResponseDrainSize);
+    }
 }

@@ -10,7 +10,8 @@ namespace StarStudio.Tests.Integration.Chat.Engine;
 public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 {
     private ScriptedOpenAiServer server = null!;
-    private readonly HttpClient http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    // As the app's guarded handler: no draining of abandoned responses, so a stop closes the stream.
+    private readonly HttpClient http = new(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan };
 
     public async Task InitializeAsync() => server = await ScriptedOpenAiServer.StartAsync();
 
