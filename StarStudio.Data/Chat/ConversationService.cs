@@ -399,12 +399,22 @@ internal sealed class ConversationService(
                 }));
                 await ctx.SaveChangesAsync();
 
-                // Idempotent: the request id is unique, so recording the same call twice counts it once.
-                await ctx.Database.ExecuteSqlAsync($"""
-                    INSERT INTO usage_records (request_id, user_id, star_id, conversation_id, provider, model, tokens_in, tokens_out, cost)
-                    VALUES ({trace.Id.ToString()}, {context.UserId}, {context.Persona.StarId}, {context.ConversationId}, {outcome.Provider}, {outcome.Model}, {outcome.TokensIn}, {outcome.TokensOut}, {outcome.Cost})
-                    ON CONFLICT (request_id) DO NOTHING
-                    """);
+                // One usage record per model call (a tool round or a fallback is another call). The request id
+                // (trace and step) is unique, so recording the same call twice counts it once. The answer's cost
+                // is shared among its calls by tokens.
+                var calls = outcome.Steps.Select((step, seq) => (step, seq)).Where(x => x.step.Kind == TraceStepKinds.ModelCall).ToList();
+                var totalTokens = calls.Sum(x => x.step.TokensIn + x.step.TokensOut);
+                foreach (var (step, seq) in calls)
+                {
+                    var requestId = $"{trace.Id}:{seq}";
+                    var cost = totalTokens == 0 ? outcome.Cost / calls.Count : outcome.Cost * (step.TokensIn + step.TokensOut) / totalTokens;
+                    await ctx.Database.ExecuteSqlAsync($"""
+                        INSERT INTO usage_records (request_id, user_id, star_id, conversation_id, provider, model, tokens_in, tokens_out, cost)
+                        VALUES ({requestId}, {context.UserId}, {context.Persona.StarId}, {context.ConversationId}, {outcome.Provider}, {step.Name}, {step.TokensIn}, {step.TokensOut}, {decimal.Round(cost, 6)})
+                        ON CONFLICT (request_id) DO NOTHING
+                        """);
+                }
+
                 await ctx.Conversations.Where(c => c.Id == context.ConversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, clock.GetUtcNow()));
             });
         }

@@ -73,9 +73,10 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
         await using var db = pg.OwnerContext();
         var trace = await db.ChatTraces.SingleAsync(t => t.MessageId == view.Messages[1].Id);
         Assert.True(trace.Success);
-        Assert.Equal(["user_message", "model_call"], await db.ChatTraceSteps.Where(s => s.TraceId == trace.Id).OrderBy(s => s.Seq).Select(s => s.Kind).ToListAsync());
-        var usage = await db.UsageRecords.SingleAsync(u => u.ConversationId == conversation.Id);
-        Assert.Equal((trace.Id.ToString(), "scripted", 12, 7), (usage.RequestId, usage.Model, usage.TokensIn, usage.TokensOut));
+        Assert.Equal(["user_message", "model_call", "model_call"], await db.ChatTraceSteps.Where(s => s.TraceId == trace.Id).OrderBy(s => s.Seq).Select(s => s.Kind).ToListAsync());
+        var usage = await db.UsageRecords.Where(u => u.ConversationId == conversation.Id).OrderBy(u => u.RequestId).ToListAsync();
+        Assert.Equal([($"{trace.Id}:1", "scripted", 12, 7, 0.000661m), ($"{trace.Id}:2", "scripted-fallback", 3, 1, 0.000139m)],
+            usage.Select(u => (u.RequestId, u.Model, u.TokensIn, u.TokensOut, u.Cost)));
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
 
         Assert.True(asOwner.Value!.ViewerOwnsStar);
         Assert.False(asOwner.Value.ViewerIsParticipant);
-        Assert.Equal(2, trace.Value!.Steps.Count);
+        Assert.Equal(3, trace.Value!.Steps.Count);
         Assert.Equal(ResultKind.Forbidden, playerTrace.Kind);
     }
 
@@ -317,10 +318,11 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
             [
                 new(TraceStepKinds.UserMessage, "user", null, null, 0, 0, 0, true, null),
                 new(TraceStepKinds.ModelCall, "scripted", """{"n":1}""", "not json", 12, 7, 5, Fail is null, Fail),
+                new(TraceStepKinds.ModelCall, "scripted-fallback", null, null, 3, 1, 2, true, null),
             ];
             yield return new ChatCompleted(new ChatOutcome(text, "scripted-provider", "scripted", 12, 7,
                 [new MessageCitation(1, Guid.NewGuid(), Guid.NewGuid(), "第一段", 1)], [], steps, "[]", 3, 10,
-                Fail is null && !cancelled, cancelled, Fail is null ? (cancelled ? "cancelled" : null) : "model", Fail, 0m));
+                Fail is null && !cancelled, cancelled, Fail is null ? (cancelled ? "cancelled" : null) : "model", Fail, 0.0008m));
         }
     }
 }
