@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Common;
-using StarStudio.Core.Knowledge;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Stars;
 using StarStudio.Core.Storage;
