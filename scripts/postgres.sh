@@ -4,6 +4,8 @@
 #   STARSTUDIO_DATA_DIR          data root (default <repo>/.data)
 #   STARSTUDIO_PG_PORT           port on 127.0.0.1 (default 5433)
 #   STARSTUDIO_PG_FAST=1         fsync/synchronous_commit/full_page_writes off (tests only)
+#   STARSTUDIO_PG_SHARED_BUFFERS shared_buffers (default 256MB; the retrieval benchmark wants 2GB,
+#                                see docs/performance.md); a change needs stop + start
 #   STARSTUDIO_PG_OWNER_PASSWORD password of starstudio_owner (default starstudio_owner)
 #   STARSTUDIO_PG_APP_PASSWORD   password of starstudio_app (default starstudio_app)
 set -euo pipefail
@@ -12,6 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT="${STARSTUDIO_PG_PORT:-5433}"
 PG_FAST="${STARSTUDIO_PG_FAST:-0}"
+SHARED_BUFFERS="${STARSTUDIO_PG_SHARED_BUFFERS:-256MB}"
+[[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]] || { echo "STARSTUDIO_PG_SHARED_BUFFERS must look like 256MB or 2GB" >&2; exit 2; }
 OWNER_PASSWORD="${STARSTUDIO_PG_OWNER_PASSWORD:-starstudio_owner}"
 APP_PASSWORD="${STARSTUDIO_PG_APP_PASSWORD:-starstudio_app}"
 PGDATA="$STARSTUDIO_DATA/pg"
@@ -89,7 +93,7 @@ write_conf() {
     echo "port = $PG_PORT"
     echo "unix_socket_directories = '$PGDATA'"
     echo "max_connections = 200"
-    echo "shared_buffers = 256MB"
+    echo "shared_buffers = $SHARED_BUFFERS"
     if [[ "$PG_FAST" == 1 ]]; then
       echo "fsync = off"
       echo "synchronous_commit = off"
@@ -174,7 +178,7 @@ cmd_start() {
   if [[ -n "$port" ]]; then
     if write_conf; then
       as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null
-      log "postgres: settings changed (STARSTUDIO_PG_FAST=$PG_FAST), reloaded"
+      log "postgres: settings changed (STARSTUDIO_PG_FAST=$PG_FAST), reloaded; shared_buffers ($SHARED_BUFFERS) takes effect only after scripts/postgres.sh stop and start"
     fi
     # Skip re-provisioning when nothing it depends on changed: a connection to template1
     # would make a concurrent CREATE DATABASE (tests) fail.
