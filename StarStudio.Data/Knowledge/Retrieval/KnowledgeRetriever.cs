@@ -15,9 +15,10 @@ namespace StarStudio.Data.Knowledge.Retrieval;
 /// Hybrid retrieval over one star's knowledge: the question is embedded with the default embedding model,
 /// then one transaction (as the acting user, so row-level security applies) runs an HNSW vector search
 /// restricted to that model and a full-text search over the CJK-aware <c>search_text</c>; the two rankings
-/// are fused by reciprocal rank; for stars above <see cref="RetrievalOptions.FullTextScanLimit"/> chunks the
-/// full-text half ranks only the vector candidates. When the index scan comes back short (a very selective filter that the
-/// iterative scan gave up on), the vector half is answered exactly instead
+/// are fused by reciprocal rank. The full-text half goes through the GIN index by way of the <c>knowledge_text_search</c>
+/// function, which checks access to the star as the row-level security policy does and ranks at most
+/// <see cref="RetrievalOptions.FullTextRankLimit"/> matches, the question's rare words first. When the index scan comes
+/// back short (a very selective filter that the iterative scan gave up on), the vector half is answered exactly instead
 /// (<see cref="KnowledgeSearchSql.NearestAsync"/>).
 /// </summary>
 public sealed class KnowledgeRetriever(StarStudioDb db, EmbeddingModelResolver models, IOptions<RetrievalOptions>? options = null)
@@ -67,11 +68,8 @@ public sealed class KnowledgeRetriever(StarStudioDb db, EmbeddingModelResolver m
                 vectorHits = (await KnowledgeSearchSql.NearestAsync(connection, transaction, scope, question, candidates, settings, ct)).Hits;
             }
 
-            // Small stars: full-text over all their chunks. Big ones: full-text re-ranks the vector candidates, since
-            // without the GIN index (see KnowledgeSearchSql.TextQuery) a search of 100,000 chunks takes about a second.
-            var pooled = terms.Count > 0 && await KnowledgeSearchSql.StarSizeAsync(connection, transaction, query.StarId, ct) > settings.FullTextScanLimit;
             var textHits = await KnowledgeSearchSql.TextAsync(
-                connection, transaction, scope, terms, candidates, ct, pooled ? vectorHits.Select(h => h.Id).ToList() : null);
+                connection, transaction, scope, terms, candidates, ct, rankLimit: settings.FullTextRankLimit);
             var fused = Fuse(vectorHits, textHits, settings.RrfK, topK);
             if (fused.Count == 0)
             {

@@ -84,26 +84,23 @@ public static class KnowledgeSearchSql
     }
 
     /// <summary>
-    /// Full-text candidates ranked by cover density. The query is an OR of the question's terms (see
-    /// <see cref="ToTsQuery"/>), so a passage sharing some of the words is still found. Not limited to the
-    /// model: text matches whatever model embedded the chunk. With <paramref name="pooled"/> only the rows in
-    /// <c>@pool</c> are ranked (their primary key finds them).
+    /// Full-text candidates ranked by cover density, through the <c>knowledge_text_search</c> function (migration
+    /// <c>KnowledgeTextSearchFunction</c>). The question's terms are ORed, so a passage sharing some of the words is
+    /// still found; the search is not limited to the model (text matches whatever model embedded the chunk). Rows come
+    /// back in the function's order (its output ordinal), best first.
     /// </summary>
     /// <remarks>
-    /// For the application role the GIN index on <c>search_vector</c> is unusable: row-level security lets the
-    /// planner push only leakproof conditions below the policy, and <c>@@</c> is not leakproof. So the unpooled
-    /// query reads every row of the star (through the star_id btree) and its cost grows with the star.
+    /// The app role's own query could not use the GIN index on <c>search_vector</c>: row-level security lets the
+    /// planner push only leakproof conditions below the policy, and <c>@@</c> is not leakproof, so it read every chunk
+    /// of the star (about a second for 100,000). The function is <c>SECURITY DEFINER</c>: it checks the caller's access
+    /// to the star as the read policy does, then searches as the owning role with the index, ranking at most
+    /// <c>@budget</c> matches and the question's rare words first (see the migration for the trade-off).
     /// </remarks>
-    public static string TextQuery(KnowledgeSearchScope scope, bool pooled = false) => $"""
-        SELECT e.id, ts_rank_cd(e.search_vector, q.query, 1)::float8 AS rank
-        FROM star_embeddings e, to_tsquery('simple', @tsquery) AS q(query)
-        WHERE {Conditions(scope, withVector: false)}{(pooled ? " AND e.id = ANY(@pool)" : "")} AND e.search_vector @@ q.query
-        ORDER BY rank DESC, e.id
-        LIMIT @limit
+    public const string TextQuery = """
+        SELECT f.id, f.rank
+        FROM knowledge_text_search(@star, @terms, @task, @source, @tag, @pool, @limit, @budget) WITH ORDINALITY AS f(id, rank, n)
+        ORDER BY f.n
         """;
-
-    /// <summary>How many chunks the star holds, by its tasks' counts (cheap: no chunk is read).</summary>
-    public const string StarSizeQuery = "SELECT coalesce(sum(chunk_count), 0)::bigint FROM knowledge_tasks WHERE star_id = @star";
 
     /// <summary>The text and provenance of the rows to return.</summary>
     public const string PassagesQuery = """
@@ -115,7 +112,8 @@ public static class KnowledgeSearchSql
 
     /// <summary>
     /// A tsquery ORing <paramref name="terms"/>, each quoted as a literal lexeme (quotes and backslashes
-    /// escaped), so no term can inject tsquery operators. Empty when there are no terms.
+    /// escaped), so no term can inject tsquery operators. Empty when there are no terms. (The search itself passes
+    /// the terms as an array; <c>knowledge_text_search</c> makes each one a query with <c>plainto_tsquery</c>.)
     /// </summary>
     public static string ToTsQuery(IEnumerable<string> terms)
     {
@@ -191,29 +189,30 @@ public static class KnowledgeSearchSql
     }
 
     /// <summary>
-    /// Runs <see cref="TextQuery"/> for the OR of <paramref name="terms"/>, over the whole star or, given a
+    /// Runs <see cref="TextQuery"/> for the OR of <paramref name="terms"/>, over the scope or, given a
     /// <paramref name="pool"/>, over those rows only; nothing when there are no terms.
     /// </summary>
+    /// <param name="rankLimit">The most matches ranked (<see cref="RetrievalOptions.FullTextRankLimit"/> when null).</param>
     public static async Task<List<TextHit>> TextAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit,
-        CancellationToken ct = default, IReadOnlyCollection<Guid>? pool = null)
+        CancellationToken ct = default, IReadOnlyCollection<Guid>? pool = null, int? rankLimit = null)
     {
         var hits = new List<TextHit>();
-        var tsquery = ToTsQuery(terms);
-        if (tsquery.Length == 0 || pool is { Count: 0 })
+        var distinct = terms.Where(t => !string.IsNullOrWhiteSpace(t)).Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0 || pool is { Count: 0 })
         {
             return hits;
         }
 
-        await using var cmd = new NpgsqlCommand(TextQuery(scope, pooled: pool is not null), connection, transaction);
-        AddScopeParameters(cmd, scope, withVector: false);
-        if (pool is not null)
-        {
-            cmd.Parameters.Add(new NpgsqlParameter("pool", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = pool.ToArray() });
-        }
-
-        cmd.Parameters.Add(new NpgsqlParameter("tsquery", NpgsqlDbType.Text) { Value = tsquery });
+        await using var cmd = new NpgsqlCommand(TextQuery, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
+        cmd.Parameters.Add(new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = distinct });
+        cmd.Parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = (object?)scope.TaskId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = (object?)scope.SourceName ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)scope.Tag ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("pool", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)pool?.ToArray() ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        cmd.Parameters.Add(new NpgsqlParameter("budget", NpgsqlDbType.Integer) { Value = rankLimit ?? new RetrievalOptions().FullTextRankLimit });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -221,14 +220,6 @@ public static class KnowledgeSearchSql
         }
 
         return hits;
-    }
-
-    /// <summary>Runs <see cref="StarSizeQuery"/>.</summary>
-    public static async Task<long> StarSizeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid starId, CancellationToken ct = default)
-    {
-        await using var cmd = new NpgsqlCommand(StarSizeQuery, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = starId });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<List<VectorHit>> ReadVectorHitsAsync(NpgsqlCommand command, CancellationToken ct)
@@ -259,19 +250,11 @@ public static class KnowledgeSearchSql
             ? scope.Dimension
             : throw new ArgumentException($"No vector index exists for {scope.Dimension} dimensions.", nameof(scope));
 
-    private static string Conditions(KnowledgeSearchScope scope, bool withVector = true)
+    // The vector queries' conditions. The full-text search applies the same filters inside knowledge_text_search.
+    private static string Conditions(KnowledgeSearchScope scope)
     {
         var sb = new StringBuilder();
-        if (withVector)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"e.dimensions = {CheckedDimension(scope)} AND ");
-        }
-
-        sb.Append("e.star_id = @star");
-        if (withVector)
-        {
-            sb.Append(" AND e.embedding_model = @model");
-        }
+        sb.Append(CultureInfo.InvariantCulture, $"e.dimensions = {CheckedDimension(scope)} AND e.star_id = @star AND e.embedding_model = @model");
 
         if (scope.TaskId is not null)
         {
@@ -298,18 +281,15 @@ public static class KnowledgeSearchSql
             throw new ArgumentException($"The question vector has {question.Length} dimensions, the model {scope.Dimension}.", nameof(question));
         }
 
-        AddScopeParameters(cmd, scope, withVector: true);
+        AddScopeParameters(cmd, scope);
         cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
     }
 
-    private static void AddScopeParameters(NpgsqlCommand cmd, KnowledgeSearchScope scope, bool withVector)
+    private static void AddScopeParameters(NpgsqlCommand cmd, KnowledgeSearchScope scope)
     {
         cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
-        if (withVector)
-        {
-            cmd.Parameters.Add(new NpgsqlParameter("model", NpgsqlDbType.Varchar) { Value = scope.Model });
-        }
+        cmd.Parameters.Add(new NpgsqlParameter("model", NpgsqlDbType.Varchar) { Value = scope.Model });
 
         if (scope.TaskId is { } task)
         {

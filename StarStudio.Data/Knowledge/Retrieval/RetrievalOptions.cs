@@ -32,13 +32,24 @@ public sealed class RetrievalOptions
     public int RrfK { get; set; } = 60;
 
     /// <summary>
-    /// Largest star (in chunks, from its tasks' <c>chunk_count</c>) whose whole knowledge the full-text half
-    /// searches. Under row-level security PostgreSQL cannot use the GIN index for <c>@@</c> (it is not leakproof),
-    /// so that search reads every chunk of the star, about 10 µs each. Above this size the full-text half ranks
-    /// the vector candidates instead. (A SECURITY DEFINER search function, which a migration could add, would let
-    /// the search use the index and lift this limit.)
+    /// The most full-text matches ranked per search. <c>ts_rank_cd</c> reads each match's tsvector (stored out of line),
+    /// about 20 µs a row, and an OR of common words matches tens of thousands of a big star's chunks; so the search
+    /// (<c>knowledge_text_search</c>) ranks the matches of the question's rare words first and at most this many in
+    /// all. A star, task or pool of no more chunks than this is ranked exactly. 500 keeps the full-text half of a
+    /// 100,000-chunk star at about 20 ms (docs/knowledge.md).
     /// </summary>
-    public int FullTextScanLimit { get; set; } = 10_000;
+    public int FullTextRankLimit { get; set; } = 500;
+
+    /// <summary>
+    /// No longer used: stars of any size are searched in full through the GIN index (<c>knowledge_text_search</c>).
+    /// It was the largest star whose whole knowledge the full-text half read before that function existed; above it
+    /// only the vector candidates were ranked. Kept (unlimited) so that configuration setting it still binds and code
+    /// reading it still compiles.
+    /// </summary>
+    public int FullTextScanLimit { get; set; } = int.MaxValue;
+
+    /// <summary>The largest <see cref="FullTextRankLimit"/> (the search function caps it there too).</summary>
+    public const int MaxFullTextRankLimit = 10_000;
 
     /// <summary>Largest TopK a query may ask for.</summary>
     public int MaxTopK { get; set; } = 100;
@@ -69,6 +80,11 @@ public sealed class RetrievalOptions
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1 || FullTextScanLimit < 0)
         {
             throw new InvalidOperationException($"{Section}: CandidateFactor, MinCandidates, RrfK and MaxTopK must be positive, FullTextScanLimit not negative.");
+        }
+
+        if (FullTextRankLimit is < 1 or > MaxFullTextRankLimit)
+        {
+            throw new InvalidOperationException($"{Section}:FullTextRankLimit must be 1–{MaxFullTextRankLimit}, not {FullTextRankLimit}.");
         }
     }
 }
