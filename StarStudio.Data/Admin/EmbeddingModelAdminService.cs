@@ -301,13 +301,20 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
     }
 
     // Runs a write, turning what the database refuses into results: a name taken by a concurrent create, and
-    // writes that row-level security rejects (a role claim the database does not confirm).
+    // writes that row-level security rejects (a role claim the database does not confirm). Once it has committed, the
+    // resolver's cached default model is dropped, so that searches and ingestion use the change at once.
     private async Task<Result<EmbeddingModelView>> WriteAsync(
         Func<StarStudioDbContext, UserContext, Task<Result<EmbeddingModelView>>> work, CancellationToken ct)
     {
         try
         {
-            return await db.RunAsync(work, ct);
+            var result = await db.RunAsync(work, ct);
+            if (result.Succeeded)
+            {
+                models.InvalidateDefault();
+            }
+
+            return result;
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NameIndex })
         {
