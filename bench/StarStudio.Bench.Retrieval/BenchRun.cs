@@ -334,6 +334,17 @@ internal sealed class BenchRun(BenchOptions options, string server)
         var questions = Enumerable.Range(0, options.Queries)
             .Select(i => corpus.Question(random, star.Topics[random.Next(star.Topics.Length)], chinese[i] = random.Next(2) == 0))
             .ToArray();
+        if (options.SentenceQuestions)
+        {
+            // Experiment: a sentence of one of the star's own chunks as the question (a user quoting a passage).
+            var sampled = await SampleSentencesAsync(db, star.Id, options.Queries, random, ct);
+            for (var i = 0; i < questions.Length && i < sampled.Count; i++)
+            {
+                questions[i] = sampled[i];
+                chinese[i] = sampled[i].Any(ch => ch >= 0x4E00 && ch <= 0x9FFF);
+            }
+        }
+
         var vectors = questions.Select(embedder.Embed).ToArray();
         var scope = new KnowledgeSearchScope(star.Id, ModelName, Dimension);
         var candidates = chosen.CandidatesFor(K);
@@ -541,6 +552,26 @@ internal sealed class BenchRun(BenchOptions options, string server)
     private static string Indent(string text) => string.Join('\n', System.Text.RegularExpressions.Regex
         .Replace(text, @"'\[[-+0-9.,eE]+\]'", "'[…question vector…]'")
         .Split('\n').Select(l => "    " + l));
+
+    private static async Task<List<string>> SampleSentencesAsync(BenchDatabase db, Guid starId, int n, Random random, CancellationToken ct)
+    {
+        var result = new List<string>();
+        await using var conn = await db.Owner.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("SELECT content FROM star_embeddings WHERE star_id = @s ORDER BY md5(id::text || 'q') LIMIT @n", conn);
+        cmd.Parameters.AddWithValue("s", starId);
+        cmd.Parameters.AddWithValue("n", n);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var sentences = System.Text.RegularExpressions.Regex.Split(reader.GetString(0), "(?<=[.?。，？])").Where(x => x.Trim().Length >= 12).ToArray();
+            if (sentences.Length > 0)
+            {
+                result.Add(sentences[random.Next(sentences.Length)].Trim());
+            }
+        }
+
+        return result;
+    }
 
     private static async Task<List<float[]>> SampleChunkVectorsAsync(BenchDatabase db, Guid starId, int n, CancellationToken ct)
     {

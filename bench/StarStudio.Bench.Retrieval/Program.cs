@@ -3,6 +3,7 @@
 //   eval "$(scripts/postgres.sh env)"
 //   dotnet run -c Release --project bench/StarStudio.Bench.Retrieval [-- --chunks N] [--stars N] [--queries N] [--keep-database]
 // Experiments (not what the migration builds): --hnsw-m M, --hnsw-ef-construction N, --embedding-storage main;
+// --sentence-questions asks with a sentence of one of the star's own chunks instead of a generated question;
 // --database NAME reuses a kept database (queries only; --hnsw-* then rebuild its index). BENCH_DEBUG=1 prints
 // the questions whose recall is below 0.5, with the exact and approximate distances.
 using System.Globalization;
@@ -14,7 +15,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--database starstudio_bench_retrieval_…]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--database starstudio_bench_retrieval_…]");
     return 2;
 }
 
@@ -55,6 +56,9 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
     /// <summary>Experiment only: <c>ALTER TABLE star_embeddings ALTER COLUMN embedding SET STORAGE …</c> before loading.</summary>
     public string? EmbeddingStorage { get; init; }
 
+    /// <summary>Experiment: ask with sentences of the star's own chunks instead of the generated questions.</summary>
+    public bool SentenceQuestions { get; init; }
+
     /// <summary>Reuse a database kept by an earlier run (same --chunks, --stars, --seed): queries only.</summary>
     public string? Database { get; init; }
 
@@ -75,6 +79,7 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
                     "--queries" => result with { Queries = Next() },
                     "--seed" => result with { Seed = Next() },
                     "--keep-database" => result with { KeepDatabase = true },
+                    "--sentence-questions" => result with { SentenceQuestions = true },
                     "--hnsw-m" => result with { HnswM = Next() },
                     "--embedding-storage" => result with { EmbeddingStorage = i + 1 < args.Length && args[i + 1] is "main" or "plain" or "external" or "extended" ? args[++i] : throw new ArgumentException("--embedding-storage main|plain|external|extended") },
                     "--database" => result with { Database = i + 1 < args.Length && System.Text.RegularExpressions.Regex.IsMatch(args[i + 1], "^starstudio_bench_retrieval_[0-9a-f]{10}$") ? args[++i] : throw new ArgumentException("--database needs a bench database name") },
