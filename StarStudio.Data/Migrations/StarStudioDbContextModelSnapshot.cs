@@ -1342,19 +1342,25 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_stars_public")
                         .HasFilter("is_public AND status = 'active'");
 
-                    b.HasIndex("OwnerId", "CreatedAt")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_stars_owner_id_created_at");
-
-                    b.HasIndex("OwnerId", "Name")
-                        .HasDatabaseName("ix_stars_owner_id_name");
-
                     b.HasIndex("OwnerId", "Status")
                         .HasDatabaseName("ix_stars_owner_id_status");
+
+                    b.HasIndex("OwnerId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_stars_owner_id_created_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "CreatedAt", "Id"), new[] { "IsPublic", "Status" });
+
+                    b.HasIndex("OwnerId", "Name", "Id")
+                        .HasDatabaseName("ix_stars_owner_id_name_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "Name", "Id"), new[] { "IsPublic", "Status" });
 
                     b.HasIndex("OwnerId", "UpdatedAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_stars_owner_id_updated_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "UpdatedAt", "Id"), new[] { "IsPublic", "Status" });
 
                     b.ToTable("stars", (string)null);
                 });

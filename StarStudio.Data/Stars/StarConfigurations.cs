@@ -22,10 +22,13 @@ internal sealed class StarConfiguration : IEntityTypeConfiguration<Star>
         b.HasOne<StarUser>().WithMany().HasForeignKey(s => s.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<StarModelVersion>().WithMany().HasForeignKey(s => s.CurrentModelVersion).OnDelete(DeleteBehavior.SetNull);
 
-        // The owner's list pages by these orders; each has an index that starts with owner_id.
-        b.HasIndex(s => new { s.OwnerId, s.UpdatedAt, s.Id }).IsDescending(false, true, true);
-        b.HasIndex(s => new { s.OwnerId, s.Name });
-        b.HasIndex(s => new { s.OwnerId, s.CreatedAt }).IsDescending(false, true);
+        // The owner's list pages by these orders; each has an index that starts with owner_id and ends with the id
+        // tie-break. They include is_public and status because the read policies (stars_owner OR stars_public_read)
+        // test them on every row: with them in the index, the app role's count and the list's deferred join (the
+        // page's ids, then their rows) are index-only scans. See docs/performance.md.
+        b.HasIndex(s => new { s.OwnerId, s.UpdatedAt, s.Id }).IsDescending(false, true, true).IncludeProperties(s => new { s.IsPublic, s.Status });
+        b.HasIndex(s => new { s.OwnerId, s.Name, s.Id }).IncludeProperties(s => new { s.IsPublic, s.Status });
+        b.HasIndex(s => new { s.OwnerId, s.CreatedAt, s.Id }).IsDescending(false, true, true).IncludeProperties(s => new { s.IsPublic, s.Status });
         b.HasIndex(s => new { s.OwnerId, s.Status });
         b.HasIndex(s => s.Tags).HasMethod("gin");
         b.HasIndex(s => s.UpdatedAt).HasFilter("is_public AND status = 'active'").HasDatabaseName("ix_stars_public");
