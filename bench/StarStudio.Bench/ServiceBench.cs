@@ -24,8 +24,12 @@ internal sealed class ServiceBench(BenchDatabase database, Guid ownerId, string 
         ("page 250 (OFFSET 5000)", new StarListQuery(250, pageSize)),
         ($"last page ({(ownerStars - 1) / pageSize})", new StarListQuery((ownerStars - 1) / pageSize, pageSize)),
         ("NameAsc, first page", new StarListQuery(0, pageSize, Sort: StarSort.NameAsc)),
+        ("NameAsc, page 250", new StarListQuery(250, pageSize, Sort: StarSort.NameAsc)),
+        ("CreatedDesc, page 250", new StarListQuery(250, pageSize, Sort: StarSort.CreatedDesc)),
         ($"search \"{StarData.RareDomain}\"", new StarListQuery(0, pageSize, Search: StarData.RareDomain)),
         ("status = Paused", new StarListQuery(0, pageSize, Status: StarStatus.Paused)),
+        // The fixed seed gives the owner 1,530 paused stars: page 76 is the last.
+        ("status = Paused, page 76", new StarListQuery(76, pageSize, Status: StarStatus.Paused)),
     ];
 
     public async Task<List<(Timings Timings, int Rows, int Total)>> RunAsync(int ownerStars, int warmup, int iterations, CancellationToken ct)
