@@ -13,8 +13,9 @@ namespace StarStudio.Tests.E2E;
 /// The real app, started as a process on a free loopback port over its own cloned database, and one
 /// Chromium (Debian's, through Playwright) for all browser tests of the run.
 /// </summary>
-public sealed class AppServer : IAsyncLifetime
+public class AppServer : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> settings;
     private readonly PostgresDatabase database = new();
     private readonly StringBuilder output = new();
     private readonly string dataRoot = Directory.CreateTempSubdirectory("starstudio-e2e-").FullName;
@@ -23,6 +24,15 @@ public sealed class AppServer : IAsyncLifetime
 
     public const string AdminEmail = "admin@e2e.test";
     public const string AdminPassword = "Adm1n!e2e-pass";
+
+    /// <summary>The app as every browser test sees it: the settings of a default installation.</summary>
+    public AppServer()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A separate app with <paramref name="settings"/> (environment variables) on top of the defaults.</summary>
+    protected AppServer(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
@@ -55,6 +65,11 @@ public sealed class AppServer : IAsyncLifetime
         start.Environment["StarStudio__Admin__Email"] = AdminEmail;
         start.Environment["StarStudio__Admin__Password"] = AdminPassword;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
         process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
