@@ -11,6 +11,7 @@ using StarStudio.Core.Admin.Chat;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
+using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Admin.Chat;
@@ -47,16 +48,21 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     private readonly IOptionsMonitor<SecurityOptions> security;
     private readonly TimeProvider clock;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost;
+    private readonly ChatModelResolver? engineConfig;
 
-    /// <summary>The service as the app registers it (host names resolved with DNS).</summary>
+    /// <summary>
+    /// The service as the app registers it (host names resolved with DNS). <paramref name="engineConfig"/> is the chat
+    /// engine's cached configuration, dropped after every successful change so the next answer uses it.
+    /// </summary>
     public ChatModelAdminService(
         StarStudioDb db,
         ICurrentUser currentUser,
         IHttpClientFactory httpClients,
         IDataProtectionProvider protection,
         IOptionsMonitor<SecurityOptions> security,
-        TimeProvider clock)
-        : this(db, currentUser, httpClients, protection, security, clock, resolveHost: null)
+        TimeProvider clock,
+        ChatModelResolver? engineConfig = null)
+        : this(db, currentUser, httpClients, protection, security, clock, resolveHost: null, engineConfig)
     {
     }
 
@@ -68,7 +74,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         IDataProtectionProvider protection,
         IOptionsMonitor<SecurityOptions> security,
         TimeProvider clock,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost,
+        ChatModelResolver? engineConfig = null)
     {
         ArgumentNullException.ThrowIfNull(protection);
         this.db = db;
@@ -78,6 +85,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         this.security = security;
         this.clock = clock;
         this.resolveHost = resolveHost;
+        this.engineConfig = engineConfig;
     }
 
     // --- providers ---------------------------------------------------------------------------
@@ -650,12 +658,19 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     }
 
     // Runs a write, turning what the database refuses into results: a provider name taken by a concurrent create,
-    // and writes that row-level security rejects (a role claim the database does not confirm).
+    // and writes that row-level security rejects (a role claim the database does not confirm). Once it has committed,
+    // the chat engine's cached configuration is dropped.
     private async Task<Result<T>> WriteAsync<T>(Func<StarStudioDbContext, UserContext, Task<Result<T>>> work, CancellationToken ct)
     {
         try
         {
-            return await db.RunAsync(work, ct);
+            var result = await db.RunAsync(work, ct);
+            if (result.Succeeded)
+            {
+                engineConfig?.Invalidate();
+            }
+
+            return result;
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -69,15 +69,20 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
     private readonly Lock gate = new();
     private volatile CacheEntry? cached;
     private Task<ChatEngineConfig>? inflight;
+    private long generation;
 
     /// <summary>Protects a plain API key for <c>llm_providers.api_key_protected</c>.</summary>
     public string ProtectApiKey(string apiKey) => protector.Protect(apiKey);
 
-    /// <summary>Forgets the cached configuration (after an admin changed it).</summary>
+    /// <summary>
+    /// Forgets the cached configuration (the admin service calls it after a change has committed). A read already
+    /// under way is not cached when it completes, since it may predate the change.
+    /// </summary>
     public void Invalidate()
     {
         lock (gate)
         {
+            generation++;
             cached = null;
             inflight = null;
         }
@@ -102,7 +107,7 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
 
             if (inflight is null || inflight.IsCompleted)
             {
-                inflight = RefreshAsync(db);
+                inflight = RefreshAsync(db, generation);
             }
 
             read = inflight;
@@ -111,12 +116,19 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
         return await read.WaitAsync(ct);
     }
 
-    private async Task<ChatEngineConfig> RefreshAsync(StarStudioDb db)
+    private async Task<ChatEngineConfig> RefreshAsync(StarStudioDb db, long startedIn)
     {
         var at = clock.GetTimestamp();
         // Not cancelled by one caller: others may be waiting for the same read (the tables are readable by everyone).
         var config = await ReadAsync(db, CancellationToken.None);
-        cached = new CacheEntry(config, at);
+        lock (gate)
+        {
+            if (startedIn == generation)
+            {
+                cached = new CacheEntry(config, at);
+            }
+        }
+
         return config;
     }
 

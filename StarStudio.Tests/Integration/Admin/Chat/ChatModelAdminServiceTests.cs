@@ -10,6 +10,7 @@ using StarStudio.Core.Common;
 using StarStudio.Core.Identity;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin.Chat;
+using StarStudio.Data.Chat.Engine;
 
 namespace StarStudio.Tests.Integration.Admin.Chat;
 
@@ -720,6 +721,29 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
         Assert.Equal("null", await StoredConfigAsync("default_chat_model"));
         Ok(await service.SetFallbackModelAsync(null));
         Assert.Equal("null", await StoredConfigAsync("fallback_chat_model"));
+    }
+
+    [Fact]
+    public async Task SetDefaultModel_WithTheEnginesCachedConfig_TheNextAnswerUsesTheChangeAtOnce()
+    {
+        var admin = await pg.CreateAdminAsync();
+        await ClearSelectionAsync(admin);
+        var (_, modelIds) = await ArrangeModelsAsync(2);
+        var engineConfig = new ChatModelResolver(protection, Microsoft.Extensions.Options.Options.Create(new ChatEngineOptions { ConfigCacheDuration = TimeSpan.FromMinutes(5) }));
+        var service = new ChatModelAdminService(pg.Db(admin), new FixedCurrentUser(admin), Http, protection,
+            new FixedSecurityOptions(new SecurityOptions()), TimeProvider.System, ResolveAsync, engineConfig);
+        Ok(await service.SetDefaultModelAsync(modelIds[0]));
+        var before = await engineConfig.ResolveAsync(pg.Db(admin));
+
+        Ok(await service.SetDefaultModelAsync(modelIds[1]));
+        var after = await engineConfig.ResolveAsync(pg.Db(admin));
+        AssertError(await service.SetFallbackModelAsync(modelIds[1]), ChatModelAdminRules.FallbackModelField, ChatModelAdminRules.SelectionSame);
+        var afterRefusal = await engineConfig.ResolveAsync(pg.Db(admin));
+
+        Assert.Equal(modelIds[0], before.Primary?.Model.Id);
+        Assert.Equal(modelIds[1], after.Primary?.Model.Id);
+        Assert.Same(after, afterRefusal);
+        await ClearSelectionAsync(admin);
     }
 
     [Fact]
