@@ -213,7 +213,8 @@ public sealed partial class AdminModelsJourneyTests(AppServer app, PrivateNetwor
 
         foreach (var path in new[] { "/admin/models", "/admin/embedding-models" })
         {
-            await player.GotoAsync(path);
+            var response = await player.GotoAsync(path);
+            Assert.Equal(403, response?.Status);
             await Expect(player.GetByTestId("forbidden")).ToContainTextAsync("403");
             await Expect(player.Locator("[data-testid=cm-provider-grid], [data-testid=em-grid], [data-testid=cm-provider-add], [data-testid=em-add]")).ToHaveCountAsync(0);
 
