@@ -83,11 +83,6 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
         var urlError = await CheckBaseUrlAsync(draft, ct);
         return await WriteAsync(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<EmbeddingModelView>.Forbidden();
-            }
-
             var errors = EmbeddingModelRules.Validate(draft, hasStoredApiKey: false).ToList();
             AddIfAny(errors, urlError);
             var name = draft.Name?.Trim() ?? "";
@@ -120,11 +115,6 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
         var urlError = await CheckBaseUrlAsync(draft, ct);
         return await WriteAsync(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<EmbeddingModelView>.Forbidden();
-            }
-
             var model = await ctx.EmbeddingModels.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (model is null)
             {
@@ -171,11 +161,6 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
     public Task<Result<EmbeddingModelView>> SetDefaultAsync(Guid id, CancellationToken ct = default) =>
         WriteAsync(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<EmbeddingModelView>.Forbidden();
-            }
-
             // Lock the registry (a handful of rows) so that two admins switching the default at once take turns
             // instead of one of them hitting the unique index on is_default.
             await ctx.Database.ExecuteSqlAsync($"SELECT id FROM embeddings_models ORDER BY id FOR UPDATE", ct);
@@ -210,11 +195,6 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
     public Task<Result<EmbeddingModelView>> SetActiveAsync(Guid id, bool active, CancellationToken ct = default) =>
         WriteAsync(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<EmbeddingModelView>.Forbidden();
-            }
-
             var model = await ctx.EmbeddingModels.FirstOrDefaultAsync(m => m.Id == id, ct);
             if (model is null)
             {
@@ -300,15 +280,16 @@ public sealed class EmbeddingModelAdminService : IEmbeddingModelAdminService
         }
     }
 
-    // Runs a write, turning what the database refuses into results: a name taken by a concurrent create, and
-    // writes that row-level security rejects (a role claim the database does not confirm). Once it has committed, the
-    // resolver's cached default model is dropped, so that searches and ingestion use the change at once.
+    // Runs a write for an admin (anyone else gets Forbidden without it running), turning what the database refuses
+    // into results: a name taken by a concurrent create, and writes that row-level security rejects (a role claim the
+    // database does not confirm). Once it has committed, the resolver's cached default model is dropped, so that
+    // searches and ingestion use the change at once.
     private async Task<Result<EmbeddingModelView>> WriteAsync(
         Func<StarStudioDbContext, UserContext, Task<Result<EmbeddingModelView>>> work, CancellationToken ct)
     {
         try
         {
-            var result = await db.RunAsync(work, ct);
+            var result = await db.RunAsync((ctx, user) => user.IsAdmin ? work(ctx, user) : Task.FromResult(Result<EmbeddingModelView>.Forbidden()), ct);
             if (result.Succeeded)
             {
                 models.InvalidateDefault();

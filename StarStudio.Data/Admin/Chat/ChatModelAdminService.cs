@@ -119,11 +119,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         var urlError = await CheckUrlAsync(nameof(LlmProviderDraft.BaseUrl), draft.BaseUrl, ct);
         return await WriteAsync<LlmProviderView>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<LlmProviderView>.Forbidden();
-            }
-
             var errors = ChatModelAdminRules.ValidateProvider(draft).ToList();
             AddIfAny(errors, urlError);
             var name = draft.Name?.Trim() ?? "";
@@ -157,11 +152,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         var urlError = await CheckUrlAsync(nameof(LlmProviderDraft.BaseUrl), draft.BaseUrl, ct);
         return await WriteAsync<LlmProviderView>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<LlmProviderView>.Forbidden();
-            }
-
             var provider = await ctx.LlmProviders.FirstOrDefaultAsync(p => p.Id == id, ct);
             if (provider is null)
             {
@@ -191,11 +181,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     public Task<Result<LlmProviderView>> SetProviderActiveAsync(Guid id, bool active, CancellationToken ct = default) =>
         WriteAsync<LlmProviderView>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<LlmProviderView>.Forbidden();
-            }
-
             if (!active)
             {
                 await LockSelectionAsync(ctx, ct);
@@ -225,11 +210,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     public Task<Result<bool>> DeleteProviderAsync(Guid id, CancellationToken ct = default) =>
         WriteAsync<bool>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<bool>.Forbidden();
-            }
-
             await LockSelectionAsync(ctx, ct);
             var provider = await ctx.LlmProviders.FirstOrDefaultAsync(p => p.Id == id, ct);
             if (provider is null)
@@ -300,7 +280,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
 
         try
         {
-            return await WriteAsync<ModelImportResult>((ctx, user) => UpsertModelsAsync(ctx, user, providerId, listed, skipped, ct), ct);
+            return await WriteAsync<ModelImportResult>((ctx, _) => UpsertModelsAsync(ctx, providerId, listed, skipped, ct), ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ModelIdIndex })
         {
@@ -309,13 +289,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     }
 
     private async Task<Result<ModelImportResult>> UpsertModelsAsync(
-        StarStudioDbContext ctx, UserContext user, Guid providerId, IReadOnlyList<ListedModel> listed, int skipped, CancellationToken ct)
+        StarStudioDbContext ctx, Guid providerId, IReadOnlyList<ListedModel> listed, int skipped, CancellationToken ct)
     {
-        if (!user.IsAdmin)
-        {
-            return Result<ModelImportResult>.Forbidden();
-        }
-
         // Imports of one provider take turns (the unique index would refuse the second one's inserts otherwise). A row
         // the caller may not update is skipped by FOR UPDATE, which tells a forged admin claim from a deleted provider.
         var locked = await ctx.Database
@@ -518,11 +493,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         var urlError = await CheckUrlAsync(nameof(ChatModelDraft.ServiceUrl), draft.ServiceUrl, ct);
         return await WriteAsync<ChatModelAdminView>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<ChatModelAdminView>.Forbidden();
-            }
-
             if (!draft.IsActive)
             {
                 await LockSelectionAsync(ctx, ct);
@@ -575,11 +545,6 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     private Task<Result<ChatModelSelection>> SetSelectionAsync(string key, Guid? modelId, CancellationToken ct) =>
         WriteAsync<ChatModelSelection>(async (ctx, user) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<ChatModelSelection>.Forbidden();
-            }
-
             var isDefault = key == ChatModelConfigKeys.DefaultChatModel;
             var field = isDefault ? ChatModelAdminRules.DefaultModelField : ChatModelAdminRules.FallbackModelField;
             await LockSelectionAsync(ctx, ct);
@@ -657,14 +622,14 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         return ids.Count > 0 && await ctx.ChatModels.AnyAsync(m => m.ProviderId == providerId && ids.Contains(m.Id), ct);
     }
 
-    // Runs a write, turning what the database refuses into results: a provider name taken by a concurrent create,
-    // and writes that row-level security rejects (a role claim the database does not confirm). Once it has committed,
+    // Runs a write for an admin (anyone else gets Forbidden without it running), turning what the database refuses into
+    // results: a provider name taken by a concurrent create, and writes that row-level security rejects (a role claim the database does not confirm). Once it has committed,
     // the chat engine's cached configuration is dropped.
     private async Task<Result<T>> WriteAsync<T>(Func<StarStudioDbContext, UserContext, Task<Result<T>>> work, CancellationToken ct)
     {
         try
         {
-            var result = await db.RunAsync(work, ct);
+            var result = await db.RunAsync((ctx, user) => user.IsAdmin ? work(ctx, user) : Task.FromResult(Result<T>.Forbidden()), ct);
             if (result.Succeeded)
             {
                 engineConfig?.Invalidate();
