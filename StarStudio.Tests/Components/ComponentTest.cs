@@ -6,7 +6,7 @@ using MudBlazor.Services;
 
 namespace StarStudio.Tests.Components;
 
-/// <summary>A fresh bUnit context per test with MudBlazor and the app's localization registered, in Chinese by default.</summary>
+/// <summary>A fresh bUnit context per test with MudBlazor, the app's localization and the HTTP context accessor registered, in Chinese by default.</summary>
 /// <remarks>MudBlazor's services dispose asynchronously only, so the context is disposed through xunit's IAsyncLifetime.</remarks>
 public abstract class ComponentTest : IAsyncLifetime
 {
@@ -15,6 +15,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
         Context.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        Context.Services.AddHttpContextAccessor(); // as the app registers it; no request here, so HttpContext is null
         UseCulture("zh-CN");
     }
 
