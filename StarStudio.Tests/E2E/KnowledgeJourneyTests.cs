@@ -78,10 +78,13 @@ public sealed class KnowledgeJourneyTests(AppServer app)
         await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
         await page.WaitForInteractiveAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
+        // The tab has loaded its (empty) task list, so the upload input is wired to the circuit.
+        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
 
         var file = Path.Combine(Directory.CreateTempSubdirectory("kn-e2e-").FullName, "locked.pdf");
         await File.WriteAllBytesAsync(file, KnowledgeDocuments.EncryptedPdf());
         await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
+        await Expect(page.GetByTestId("task-status")).ToHaveCountAsync(1);
 
         await Expect(page.Locator("[data-testid=task-status][data-status=failed]")).ToHaveCountAsync(1, new() { Timeout = 90_000 });
         await Expect(page.GetByTestId("task-error")).ToContainTextAsync("PDF 已加密");
