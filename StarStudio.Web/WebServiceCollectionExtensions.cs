@@ -79,6 +79,7 @@ public static class WebServiceCollectionExtensions
         }
 
         services.AddStarStudioJobs(configuration);
+        services.AddHostedService<Knowledge.KnowledgeTaskRedriver>();
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
@@ -125,7 +126,6 @@ public static class WebServiceCollectionExtensions
         }
 
         await app.Services.GetRequiredService<IObjectStore>().EnsureBucketsAsync();
-        await KnowledgeJobsSetup.ResumeInterruptedAsync(app.Services, log);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }

@@ -37,6 +37,15 @@ public class KnowledgeTask
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Until when the run working on the task holds it; a run that dies stops renewing it (docs/knowledge.md).</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>When a background job for the task was last queued; the re-driver queues one again when none ran.</summary>
+    public DateTimeOffset? EnqueuedAt { get; set; }
+
+    /// <summary>Runs that started and never finished (the process died under them) since the owner last queued the task.</summary>
+    public int InterruptedRuns { get; set; }
+
     public static string EmbeddingIndexFor(Guid starId) => $"star_{starId:N}";
 }
 

@@ -27,6 +27,7 @@ internal sealed class KnowledgeTaskConfiguration : IEntityTypeConfiguration<Know
         // The same content is ingested once per star: a second upload finds the first task.
         b.HasIndex(t => new { t.StarId, t.ContentSha256 }).IsUnique();
         b.HasOne<KnowledgeWebhookSource>().WithMany().HasForeignKey(t => t.WebhookSourceId).OnDelete(DeleteBehavior.SetNull);
+        b.ToTable(t => t.HasCheckConstraint("ck_knowledge_tasks_interrupted_runs", "interrupted_runs >= 0"));
     }
 }
 

@@ -314,6 +314,7 @@ internal sealed class KnowledgeService(
                 WebhookSourceId = webhookSourceId,
                 CreatedAt = now,
                 UpdatedAt = now,
+                EnqueuedAt = now,
             };
             try
             {
@@ -329,6 +330,8 @@ internal sealed class KnowledgeService(
                 return Result<KnowledgeTask>.Invalid("File", "Knowledge.Duplicate", name);
             }
 
+            // A process killed here leaves a pending task without a job: KnowledgeTaskRedrive queues it again.
+            CrashPoints.Hit(CrashPoints.KnowledgeTaskSaved);
             jobs.Enqueue(task.Id, actingUser);
             return Result<KnowledgeTask>.Ok(task);
         }
@@ -361,6 +364,9 @@ internal sealed class KnowledgeService(
             task.CancelRequested = false;
             task.CompletedAt = null;
             task.UpdatedAt = clock.GetUtcNow();
+            task.EnqueuedAt = clock.GetUtcNow();
+            task.LeaseUntil = null;
+            task.InterruptedRuns = 0;
             await ctx.SaveChangesAsync(ct);
             actingUser = user.UserId!.Value;
             return Result<KnowledgeTask>.Ok(task);

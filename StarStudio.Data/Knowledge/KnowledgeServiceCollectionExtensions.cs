@@ -29,6 +29,11 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
         services.AddScoped<KnowledgeIngestionJob>();
+        services.AddOptions<KnowledgeJobOptions>().BindConfiguration(KnowledgeJobOptions.Section)
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.RedriveAfter > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.MaxInterruptedRuns >= 1,
+                "StarStudio:Knowledge:Jobs needs positive LeaseDuration, RedriveAfter and SweepInterval and MaxInterruptedRuns ≥ 1.")
+            .ValidateOnStart();
+        services.AddSingleton<KnowledgeTaskRedrive>();
         services.AddSingleton<IKnowledgeServiceFactory, KnowledgeServiceFactory>();
         services.AddKnowledgeWebhooks();
         return services;

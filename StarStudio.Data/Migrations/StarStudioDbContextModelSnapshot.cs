@@ -959,9 +959,21 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("embedding_model");
 
+                    b.Property<DateTimeOffset?>("EnqueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enqueued_at");
+
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
+
+                    b.Property<int>("InterruptedRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("interrupted_runs");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
 
                     b.Property<string>("PayloadUri")
                         .HasColumnType("text")
@@ -1032,6 +1044,8 @@ namespace StarStudio.Data.Migrations
 
                     b.ToTable("knowledge_tasks", null, t =>
                         {
+                            t.HasCheckConstraint("ck_knowledge_tasks_interrupted_runs", "interrupted_runs >= 0");
+
                             t.HasCheckConstraint("ck_knowledge_tasks_progress", "progress BETWEEN 0 AND 100");
                         });
                 });

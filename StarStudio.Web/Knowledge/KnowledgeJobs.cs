@@ -1,8 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using StarStudio.Core.Knowledge;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge.Pipeline;
@@ -62,49 +60,6 @@ internal static class KnowledgeJobsSetup
             AppPath = "/admin",
             DashboardTitle = "StarStudio jobs",
         }).RequireAuthorization(p => p.RequireRole(Core.Identity.RoleNames.Admin));
-
-    /// <summary>
-    /// A task left <c>processing</c> by a process that died is queued again on start. Its job is idempotent, so
-    /// the run replaces whatever half-written state the crash left.
-    /// </summary>
-    public static async Task<int> ResumeInterruptedAsync(IServiceProvider services, ILogger log)
-    {
-        var owner = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrationConnectionString;
-        if (string.IsNullOrWhiteSpace(owner))
-        {
-            log.LogWarning("No migration connection: interrupted knowledge tasks are not resumed on start.");
-            return 0;
-        }
-
-        var resumed = new List<(Guid Task, Guid Owner)>();
-        await using (var conn = new NpgsqlConnection(owner))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
-                UPDATE knowledge_tasks t SET status = 'pending', updated_at = now()
-                FROM stars s WHERE s.id = t.star_id AND t.status = 'processing'
-                RETURNING t.id, s.owner_id
-                """, conn);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                resumed.Add((reader.GetGuid(0), reader.GetGuid(1)));
-            }
-        }
-
-        var queue = services.GetRequiredService<IKnowledgeJobQueue>();
-        foreach (var (task, starOwner) in resumed)
-        {
-            queue.Enqueue(task, starOwner);
-        }
-
-        if (resumed.Count > 0)
-        {
-            log.LogInformation("Resumed {Count} interrupted knowledge task(s).", resumed.Count);
-        }
-
-        return resumed.Count;
-    }
 
     private sealed class AllowAuthorizedEndpoint : IDashboardAuthorizationFilter
     {

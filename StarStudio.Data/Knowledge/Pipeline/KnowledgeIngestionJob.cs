@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StarStudio.Core.Common;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Knowledge.Chunking;
@@ -8,6 +9,7 @@ using StarStudio.Core.Knowledge.Parsing;
 using StarStudio.Core.Knowledge.Retrieval;
 using StarStudio.Core.Storage;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Data.Knowledge.Embeddings;
 
 namespace StarStudio.Data.Knowledge.Pipeline;
 
@@ -16,6 +18,10 @@ namespace StarStudio.Data.Knowledge.Pipeline;
 /// Idempotent: chunk and vector ids derive from (task, seq), old rows of the task are replaced, and the
 /// vectors and the task's completion are written in one transaction, so a rerun after a crash ends in
 /// the same state as an uninterrupted run — never half the chunks, never twice.
+/// <para>A run first claims its task (one conditional UPDATE: unfinished, and no live lease) and renews the lease while it
+/// works; a duplicate job finds the task held or finished and returns. A task still marked <c>processing</c> when claimed
+/// was left by a run that died; after <see cref="KnowledgeJobOptions.MaxInterruptedRuns"/> such runs it is failed with
+/// <see cref="KnowledgeTaskRuns.InterruptedError"/> instead of being tried forever.</para>
 /// </summary>
 public sealed class KnowledgeIngestionJob(
     StarStudioDb db,
@@ -26,28 +32,47 @@ public sealed class KnowledgeIngestionJob(
     IStarEmbedderProvider embedders,
     IKnowledgeChunkStore chunkStore,
     TimeProvider clock,
-    ILogger<KnowledgeIngestionJob> log)
+    ILogger<KnowledgeIngestionJob> log,
+    IOptions<KnowledgeJobOptions>? jobOptions = null)
 {
     private const int EmbedBatch = 64;
+
+    private readonly KnowledgeJobOptions options = jobOptions?.Value ?? new KnowledgeJobOptions();
 
     /// <summary>Processes the task as <paramref name="actingUserId"/>. Returns quietly if there is nothing to do.</summary>
     /// <param name="ct">Host shutdown: the task is left <c>processing</c> and resumes after restart.</param>
     public async Task RunAsync(Guid taskId, Guid actingUserId, CancellationToken ct)
     {
         acting.User = UserContext.For(actingUserId);
-        var task = await db.RunAsync((ctx, _) => ctx.KnowledgeTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct), ct);
-        if (task is null || task.Status is KnowledgeTaskStatus.Completed or KnowledgeTaskStatus.Failed)
+        CrashPoints.Hit(CrashPoints.KnowledgeJobFetched);
+        var claim = await ClaimAsync(taskId, ct);
+        if (claim is not { } interruptedRuns)
         {
-            return; // deleted, or already finished by an earlier run of a duplicated job
+            return; // deleted, finished by an earlier run of a duplicated job, or held by a live run
         }
 
+        if (KnowledgeTaskRuns.ShouldGiveUp(interruptedRuns, options.MaxInterruptedRuns))
+        {
+            log.LogError("Knowledge task {TaskId} given up after {Runs} interrupted runs", taskId, interruptedRuns);
+            await FailAsync(taskId, $"{KnowledgeTaskRuns.InterruptedError}: {interruptedRuns}");
+            return;
+        }
+
+        CrashPoints.Hit(CrashPoints.KnowledgeTaskClaimed);
+        using var stopRenewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewing = RenewLeaseAsync(taskId, stopRenewing.Token);
         try
         {
-            await ProcessAsync(task, ct);
+            var task = await db.RunAsync((ctx, _) => ctx.KnowledgeTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct), ct);
+            if (task is not null)
+            {
+                await ProcessAsync(task, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             log.LogWarning("Knowledge task {TaskId} interrupted by shutdown; it resumes on restart.", taskId);
+            await ReleaseAsync(taskId);
             throw;
         }
         catch (TaskCancelledByOwnerException)
@@ -58,21 +83,94 @@ public sealed class KnowledgeIngestionJob(
         {
             await FailAsync(taskId, ex.Code);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is EmbeddingServiceException or HttpRequestException or TimeoutException)
         {
+            // The owner sees that the embedding service failed and how (the HTTP status); the server's own words, which
+            // may name the admin's endpoint, stay in the log.
             log.LogWarning(ex, "Embedding failed for knowledge task {TaskId}", taskId);
-            await FailAsync(taskId, $"{KnowledgeErrors.Embedding}: {ex.Message}");
+            var status = (ex as EmbeddingServiceException)?.StatusCode ?? (ex as HttpRequestException)?.StatusCode;
+            await FailAsync(taskId, status is { } code ? $"{KnowledgeErrors.Embedding}: HTTP {(int)code}" : KnowledgeErrors.Embedding);
         }
         catch (Exception ex)
         {
             log.LogError(ex, "Knowledge task {TaskId} failed", taskId);
             await FailAsync(taskId, KnowledgeErrors.Unexpected);
         }
+        finally
+        {
+            await stopRenewing.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>
+    /// Takes the task if it is unfinished and nobody holds it, as one conditional UPDATE (so two duplicate jobs cannot both
+    /// win), with the database's clock (so every app instance agrees on when a lease ran out). Returns the task's
+    /// interrupted runs, counting this claim if the task was left <c>processing</c>; null when there is nothing to do.
+    /// </summary>
+    private async Task<int?> ClaimAsync(Guid taskId, CancellationToken ct)
+    {
+        var lease = options.LeaseDuration;
+        var claimed = await db.RunAsync((ctx, _) => ctx.Database.SqlQuery<int>($"""
+            UPDATE knowledge_tasks SET
+                interrupted_runs = interrupted_runs + CASE WHEN status = 'processing' THEN 1 ELSE 0 END,
+                status = 'processing', lease_until = now() + {lease}, attempts = attempts + 1,
+                started_at = now(), updated_at = now(), error = NULL, phase = 'parse', progress = 0
+            WHERE id = {taskId} AND status IN ('pending', 'processing') AND (lease_until IS NULL OR lease_until < now())
+            RETURNING interrupted_runs AS "Value"
+            """).ToListAsync(ct), ct);
+        return claimed.Count == 0 ? null : claimed[0];
+    }
+
+    /// <summary>Renews the lease every <see cref="KnowledgeJobOptions.RenewEvery"/> until the run ends.</summary>
+    private async Task RenewLeaseAsync(Guid taskId, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.RenewEvery, clock);
+        var lease = options.LeaseDuration;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlAsync(
+                        $"UPDATE knowledge_tasks SET lease_until = now() + {lease} WHERE id = {taskId} AND status = 'processing'", stop), stop);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One missed renewal is not fatal (the lease is three renewals long); the next tick tries again.
+                    log.LogWarning(ex, "Could not renew the lease of knowledge task {TaskId}", taskId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run ended
+        }
+    }
+
+    /// <summary>A run stopped by the host's shutdown gives its task back: pending, free, not counted as interrupted.</summary>
+    private async Task ReleaseAsync(Guid taskId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await db.RunAsync((ctx, _) => ctx.KnowledgeTasks.Where(t => t.Id == taskId && t.Status == KnowledgeTaskStatus.Processing)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Status, KnowledgeTaskStatus.Pending)
+                    .SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null)
+                    .SetProperty(t => t.EnqueuedAt, (DateTimeOffset?)null), timeout.Token), timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            // The lease runs out on its own; the task is then re-driven, counted as one interrupted run.
+            log.LogWarning(ex, "Could not give back knowledge task {TaskId} on shutdown", taskId);
+        }
     }
 
     private async Task ProcessAsync(KnowledgeTask task, CancellationToken ct)
     {
-        await UpdateAsync(task.Id, KnowledgePhase.Parse, 0, start: true, ct);
+        await UpdateAsync(task.Id, KnowledgePhase.Parse, 0, ct);
 
         // Parse
         await using var raw = task.PayloadUri is { } key ? await objects.GetAsync(Buckets.KnowledgeRaw, key, ct) : null;
@@ -94,7 +192,7 @@ public sealed class KnowledgeIngestionJob(
 
         buffered.Position = 0;
         var document = await parser.ParseAsync(kind.Value, buffered, ct);
-        await UpdateAsync(task.Id, KnowledgePhase.Chunk, 25, start: false, ct);
+        await UpdateAsync(task.Id, KnowledgePhase.Chunk, 25, ct);
 
         // Chunk
         var (size, overlap) = await db.RunAsync((ctx, _) => KnowledgeSettings.ChunkingAsync(ctx, task.StarId, ct), ct);
@@ -104,7 +202,7 @@ public sealed class KnowledgeIngestionJob(
             throw new DocumentParseException("Knowledge.Parse.Empty", "The document has no text to index.");
         }
 
-        await UpdateAsync(task.Id, KnowledgePhase.Embed, 35, start: false, ct);
+        await UpdateAsync(task.Id, KnowledgePhase.Embed, 35, ct);
 
         // Embed
         var embedder = await embedders.ForStarAsync(task.StarId, ct);
@@ -115,7 +213,7 @@ public sealed class KnowledgeIngestionJob(
             var embedded = await embedder.Generator.GenerateAsync(batch, cancellationToken: ct);
             vectors.AddRange(embedded.Select(e => e.Vector));
             var done = Math.Min(i + EmbedBatch, textChunks.Count);
-            await UpdateAsync(task.Id, KnowledgePhase.Embed, (short)(35 + (55 * done / textChunks.Count)), start: false, ct);
+            await UpdateAsync(task.Id, KnowledgePhase.Embed, (short)(35 + (55 * done / textChunks.Count)), ct);
         }
 
         // Index: the document collection first (replacing the task's chunks), then vectors and completion at once.
@@ -168,11 +266,12 @@ public sealed class KnowledgeIngestionJob(
             current.EmbeddingModel = embedder.ModelName;
             current.CompletedAt = clock.GetUtcNow();
             current.UpdatedAt = clock.GetUtcNow();
+            current.LeaseUntil = null;
             await ctx.SaveChangesAsync(ct);
         }, ct);
     }
 
-    private Task UpdateAsync(Guid taskId, KnowledgePhase phase, short progress, bool start, CancellationToken ct) =>
+    private Task UpdateAsync(Guid taskId, KnowledgePhase phase, short progress, CancellationToken ct) =>
         db.RunAsync(async (ctx, _) =>
         {
             var task = await ctx.KnowledgeTasks.FirstOrDefaultAsync(t => t.Id == taskId, ct);
@@ -189,14 +288,6 @@ public sealed class KnowledgeIngestionJob(
             task.Phase = phase;
             task.Progress = progress;
             task.UpdatedAt = clock.GetUtcNow();
-            if (start)
-            {
-                task.Status = KnowledgeTaskStatus.Processing;
-                task.Attempts++;
-                task.StartedAt = clock.GetUtcNow();
-                task.Error = null;
-            }
-
             await ctx.SaveChangesAsync(ct);
         }, ct);
 
@@ -206,6 +297,7 @@ public sealed class KnowledgeIngestionJob(
             await ctx.KnowledgeTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.Status, KnowledgeTaskStatus.Failed)
                 .SetProperty(t => t.Error, error.Length > 500 ? error[..500] : error)
+                .SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(t => t.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
         }, CancellationToken.None);
 

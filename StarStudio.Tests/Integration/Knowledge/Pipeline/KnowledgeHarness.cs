@@ -22,6 +22,12 @@ internal sealed class KnowledgeHarness(PostgresDatabase pg, string objectsRoot)
     private static readonly IHttpClientFactory Http = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
 
     public RecordingJobQueue Jobs { get; } = new();
+
+    /// <summary>Leases and re-drive settings of the jobs <see cref="Job"/> makes.</summary>
+    public KnowledgeJobOptions JobOptions { get; set; } = new();
+
+    /// <summary>The re-driver the app runs on start and on a timer, over the app role, queueing into <see cref="Jobs"/>.</summary>
+    public KnowledgeTaskRedrive Redrive() => new(pg.AppContextFactory(), Jobs);
     public IObjectStore Objects { get; } = new LocalObjectStore(objectsRoot);
     public EmbeddingModelResolver Models { get; } = new(Http, new EphemeralDataProtectionProvider());
 
@@ -37,7 +43,7 @@ internal sealed class KnowledgeHarness(PostgresDatabase pg, string objectsRoot)
         var db = new Data.Infrastructure.StarStudioDb(pg.AppContextFactory(), new ActingCurrentUser(acting));
         return new KnowledgeIngestionJob(db, acting, Objects, new DocumentParser(), Cl100kTokenCounter.Instance,
             new DefaultStarEmbedderProvider(db, Models), chunks ?? new PostgresKnowledgeChunkStore(db), TimeProvider.System,
-            NullLogger<KnowledgeIngestionJob>.Instance);
+            NullLogger<KnowledgeIngestionJob>.Instance, Microsoft.Extensions.Options.Options.Create(JobOptions));
     }
 
     /// <summary>Runs every queued job once, in order, as a worker would.</summary>

@@ -191,13 +191,13 @@ public sealed class KnowledgePipelineTests(PostgresDatabase pg) : IClassFixture<
     }
 
     [Fact]
-    public async Task Crash_AfterChunksBeforeVectors_ResumesToTheSameStateWithoutDuplicates()
+    public async Task Shutdown_AfterChunksBeforeVectors_ResumesToTheSameStateWithoutDuplicates()
     {
         var (owner, star, knowledge) = await OwnerWithStarAsync();
         var upload = await knowledge.UploadAsync(star, "long.txt", Bytes(KnowledgeDocuments.Text(KnowledgeDocuments.EnglishText(20000))), 20000);
         Assert.True(H.Jobs.TryDequeue(out var queued));
 
-        // The process "dies" right after the chunks were written: the host's token is cancelled.
+        // The host shuts down right after the chunks were written: its token is cancelled.
         using var crash = new CancellationTokenSource();
         var db = pg.Db(owner);
         var dying = new CrashAfterUpsert(new PostgresKnowledgeChunkStore(db), crash);
@@ -205,15 +205,18 @@ public sealed class KnowledgePipelineTests(PostgresDatabase pg) : IClassFixture<
         var interrupted = await H.TaskAsync(upload.Value!.Id);
         var (vectorsAfterCrash, chunksAfterCrash) = await H.CountsAsync(interrupted.Id);
 
-        // Restart: the app re-queues interrupted tasks; the rerun replaces the half-written state.
-        var resumed = await Web.Knowledge.KnowledgeJobsSetup.ResumeInterruptedAsync(ResumeServices(), NullLogger.Instance);
+        // Restart: the app re-queues unfinished tasks; the rerun replaces the half-written state.
+        var resumed = await H.Redrive().RunAsync(TimeSpan.FromMinutes(2), atStart: true);
         await H.RunQueuedAsync();
         var done = await H.TaskAsync(interrupted.Id);
 
-        Assert.Equal(KnowledgeTaskStatus.Processing, interrupted.Status);
+        // A shutdown gives the task back (pending, no lease) and is not counted as an interrupted run.
+        Assert.Equal(KnowledgeTaskStatus.Pending, interrupted.Status);
+        Assert.Null(interrupted.LeaseUntil);
+        Assert.Equal(0, interrupted.InterruptedRuns);
         Assert.Equal(0, vectorsAfterCrash);
         Assert.True(chunksAfterCrash > 0);
-        Assert.Equal(1, resumed);
+        Assert.Equal([(interrupted.Id, owner.UserId!.Value)], resumed);
         Assert.Equal(KnowledgeTaskStatus.Completed, done.Status);
         Assert.Equal(2, done.Attempts);
         Assert.Equal((done.ChunkCount, done.ChunkCount), await H.CountsAsync(done.Id));
@@ -308,14 +311,6 @@ public sealed class KnowledgePipelineTests(PostgresDatabase pg) : IClassFixture<
         Assert.True(after.ChunkCount > before.ChunkCount * 2, $"{before.ChunkCount} → {after.ChunkCount}");
         Assert.Null(cleared.Value!.ChunkSize);
         Assert.Equal(500, cleared.Value.DefaultChunkSize);
-    }
-
-    private IServiceProvider ResumeServices()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(Options.Create(new Data.Infrastructure.DatabaseOptions { ConnectionString = pg.AppConnectionString, MigrationConnectionString = pg.OwnerConnectionString }));
-        services.AddSingleton<IKnowledgeJobQueue>(H.Jobs);
-        return services.BuildServiceProvider();
     }
 
     /// <summary>Writes the chunks, then pulls the plug.</summary>
