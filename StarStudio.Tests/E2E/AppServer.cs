@@ -44,38 +44,8 @@ public class AppServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        var web = Path.Combine(ResourceTests.RepoRoot(), "StarStudio.Web");
-        // The web project's own build output (same configuration as the tests), with its static web assets manifest.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var dll = Path.Combine(web, "bin", configuration, "net10.0", "StarStudio.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", BaseUrl, "--contentRoot", web])
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
-        start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
-        start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
-        start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
-        start.Environment["StarStudio__Demo__Seed"] = "false";
-        start.Environment["StarStudio__Admin__Email"] = AdminEmail;
-        start.Environment["StarStudio__Admin__Password"] = AdminPassword;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in settings)
-        {
-            start.Environment[name] = value;
-        }
-
-        process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitUntilHealthyAsync();
+        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        await StartProcessAsync(new Dictionary<string, string>());
 
         Directory.CreateDirectory(Artifacts);
         playwright = await Playwright.CreateAsync();
@@ -95,13 +65,7 @@ public class AppServer : IAsyncLifetime
             playwright.Dispose();
         }
 
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
+        await KillAsync();
         await database.DisposeAsync();
         Directory.Delete(dataRoot, recursive: true);
     }
@@ -112,6 +76,81 @@ public class AppServer : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "zh-CN" });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// Stops the app (SIGKILL, if it still runs) and starts it again on the same port, database and files, with
+    /// <paramref name="overrides"/> on top of this server's settings: a restart after a crash, or with a crash point armed.
+    /// </summary>
+    /// <param name="waitUntilHealthy">False for a start that may die before it answers (a crash point it reaches at once).</param>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true)
+    {
+        await KillAsync();
+        await StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy);
+    }
+
+    /// <summary>Waits for the app process to end by itself (e.g. at an armed crash point); false if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process!.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    private async Task StartProcessAsync(IReadOnlyDictionary<string, string> overrides, bool waitUntilHealthy = true)
+    {
+        var web = Path.Combine(ResourceTests.RepoRoot(), "StarStudio.Web");
+        // The web project's own build output (same configuration as the tests), with its static web assets manifest.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        var dll = Path.Combine(web, "bin", configuration, "net10.0", "StarStudio.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", BaseUrl, "--contentRoot", web])
+        {
+            WorkingDirectory = web,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
+        start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
+        start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
+        start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
+        start.Environment["StarStudio__Demo__Seed"] = "false";
+        start.Environment["StarStudio__Admin__Email"] = AdminEmail;
+        start.Environment["StarStudio__Admin__Password"] = AdminPassword;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings.Concat(overrides))
+        {
+            start.Environment[name] = value;
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (waitUntilHealthy)
+        {
+            await WaitUntilHealthyAsync();
+        }
     }
 
     public string Output()

@@ -1,0 +1,119 @@
+using Microsoft.Playwright;
+using StarStudio.Core.Common;
+using StarStudio.Core.Knowledge;
+using StarStudio.Tests.TestData;
+using static Microsoft.Playwright.Assertions;
+
+namespace StarStudio.Tests.E2E;
+
+/// <summary>
+/// An app whose knowledge leases are short (2 s) and whose re-driver sweeps every second, so a run killed mid-way is taken
+/// up again within seconds rather than a minute.
+/// </summary>
+public sealed class CrashRecoveryAppServer() : AppServer(new Dictionary<string, string>
+{
+    ["StarStudio__Knowledge__Jobs__LeaseDuration"] = "00:00:02",
+    ["StarStudio__Knowledge__Jobs__SweepInterval"] = "00:00:01",
+    ["StarStudio__Knowledge__Jobs__RedriveAfter"] = "00:00:05",
+});
+
+/// <summary>
+/// The real app killed (SIGKILL, by an armed <see cref="CrashPoints"/>) at the moments a knowledge task is most exposed,
+/// then started again: each task ends completed, or failed with a reason, and the app keeps serving.
+/// </summary>
+[Collection(E2ECollection.Name)]
+public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IClassFixture<CrashRecoveryAppServer>
+{
+    private static readonly TimeSpan CrashWithin = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(CrashPoints.KnowledgeTaskSaved)]
+    [InlineData(CrashPoints.KnowledgeJobFetched)]
+    [InlineData(CrashPoints.KnowledgeTaskClaimed)]
+    public async Task KilledAtAnExposedMoment_TheTaskCompletesAfterRestart(string crashPoint)
+    {
+        await app.RestartAsync(new Dictionary<string, string> { [CrashPoints.Variable] = crashPoint });
+        var name = $"crash-{crashPoint}-{Guid.NewGuid():N}.txt";
+
+        await UploadAsync(name, "讲述宣纸的制作与保存：檀皮与沙田稻草。Xuan paper is made from bark and straw.");
+        Assert.True(await app.WaitForExitAsync(CrashWithin), $"the app did not reach crash point {crashPoint}:\n{app.Output()}");
+        var statusAfterCrash = await StatusAsync(name);
+        await app.RestartAsync();
+
+        Assert.Equal(crashPoint == CrashPoints.KnowledgeTaskClaimed ? "processing" : "pending", statusAfterCrash);
+        Assert.Equal("completed", await WaitForEndAsync(name));
+        Assert.Equal(crashPoint == CrashPoints.KnowledgeTaskClaimed ? 1 : 0, Convert.ToInt32(await app.ScalarAsync($"SELECT interrupted_runs FROM knowledge_tasks WHERE source_name = '{name}'")));
+    }
+
+    [Fact]
+    public async Task ADocumentThatKillsEveryRun_FailsWithAReasonAfterThreeRuns_AndTheAppKeepsServing()
+    {
+        var armed = new Dictionary<string, string> { [CrashPoints.Variable] = CrashPoints.KnowledgeTaskClaimed };
+        await app.RestartAsync(armed);
+        var name = $"poison-{Guid.NewGuid():N}.txt";
+
+        await UploadAsync(name, "每次处理都会让进程崩溃的文件。");
+        var crashes = 0;
+        while (crashes < 10 && await app.WaitForExitAsync(CrashWithin))
+        {
+            crashes++;
+            // The crash point stays armed, so every run of this task dies, possibly before the app has answered once.
+            await app.RestartAsync(armed, waitUntilHealthy: false);
+            if (await StatusAsync(name) == "failed")
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("failed", await WaitForEndAsync(name));
+        await app.RestartAsync(armed); // healthy now: nothing is left to claim
+        Assert.Equal(3, crashes);
+        Assert.Equal($"{KnowledgeTaskRuns.InterruptedError}: 3", await app.ScalarAsync($"SELECT error FROM knowledge_tasks WHERE source_name = '{name}'"));
+        Assert.False(await app.WaitForExitAsync(TimeSpan.FromSeconds(5)), "the app died again after giving the task up");
+        var page = await app.NewPageAsync();
+        var home = await page.GotoAsync("/");
+        Assert.Equal(200, home!.Status);
+    }
+
+    private async Task UploadAsync(string fileName, string text)
+    {
+        var page = await app.NewPageAsync();
+        page.Context.SetDefaultTimeout(60_000); // the app has just (re)started and is still warming up
+        await page.RegisterAsync($"crash-{Guid.NewGuid():N}@example.test", "崩溃测试", "Passw0rd!k");
+        await page.WaitForURLAsync("**/studio");
+        await page.OpenInteractiveAsync("/studio/stars/new");
+        await page.FillAsync("#star-name", "墨痕");
+        await page.FillAsync("#star-domain", "古籍修复");
+        await page.FillAsync("#star-persona", "修复师");
+        await page.ClickAsync("[data-testid=star-save]");
+        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
+        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kn-crash-").FullName, fileName);
+        await File.WriteAllBytesAsync(file, KnowledgeDocuments.Text(text));
+        await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
+    }
+
+    private async Task<string?> StatusAsync(string name) =>
+        (await app.ScalarAsync($"SELECT status::text FROM knowledge_tasks WHERE source_name = '{name}'")) as string;
+
+    private async Task<string?> WaitForEndAsync(string name)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string? status;
+        do
+        {
+            status = await StatusAsync(name);
+            if (status is "completed" or "failed")
+            {
+                return status;
+            }
+
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return status;
+    }
+}
