@@ -21,6 +21,7 @@ public static class KnowledgeServiceCollectionExtensions
     public static IServiceCollection AddStarStudioKnowledge(this IServiceCollection services)
     {
         services.AddHttpClient();
+        services.AddHttpClient(OpenAiCompatibleEmbedder.HttpClientName).AddEmbeddingRetries();
         services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.Section);
         services.AddSingleton<IDocumentParser, DocumentParser>();
         services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);

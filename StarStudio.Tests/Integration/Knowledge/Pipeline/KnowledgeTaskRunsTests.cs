@@ -184,6 +184,42 @@ public sealed class KnowledgeTaskRunsTests(PostgresDatabase pg) : IClassFixture<
     }
 
     [Fact]
+    public async Task RemoteEmbedderFailure_FailsTheTaskAsAnEmbeddingFailureWithTheStatus_NotAsUnexpected()
+    {
+        await using var server = new Unit.Knowledge.Embeddings.OpenAiCompatibleEmbedderTests.EmbeddingServer
+        {
+            Respond = _ => (System.Net.HttpStatusCode.ServiceUnavailable, "{\"error\":{\"message\":\"secret upstream detail at 10.0.0.7\"}}"),
+        };
+        await server.StartAsync();
+        await using (var db = pg.OwnerContext())
+        {
+            await db.EmbeddingModels.Where(m => m.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, false));
+            db.EmbeddingModels.Add(new EmbeddingModel
+            {
+                Id = Guid.NewGuid(), Name = "remote-384", Provider = EmbeddingProviders.OpenAi, Dimension = 384, MaxInputTokens = 512,
+                BaseUrl = server.BaseUrl, IsActive = true, IsDefault = true, CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        try
+        {
+            var (_, task) = await UploadedAsync();
+            await H.RunQueuedAsync();
+            var failed = await H.TaskAsync(task);
+
+            Assert.Equal(KnowledgeTaskStatus.Failed, failed.Status);
+            Assert.Equal($"{Data.Knowledge.KnowledgeErrors.Embedding}: HTTP 503", failed.Error);
+        }
+        finally
+        {
+            await using var db = pg.OwnerContext();
+            await db.EmbeddingModels.Where(m => m.Name == "remote-384").ExecuteDeleteAsync();
+            await db.EmbeddingModels.Where(m => m.Provider == EmbeddingProviders.Local).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, true));
+        }
+    }
+
+    [Fact]
     public async Task RedriveFunction_IsNotExecutableByPublic()
     {
         await using var db = pg.OwnerContext();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Knowledge;
 using StarStudio.Data.Knowledge.Embeddings;
 
@@ -143,6 +144,52 @@ public sealed class OpenAiCompatibleEmbedderTests : IAsyncLifetime
     {
         Assert.Throws<ArgumentException>(() => new OpenAiCompatibleEmbedder(http, Model(baseUrl: ""), null));
         Assert.Throws<ArgumentException>(() => new OpenAiCompatibleEmbedder(http, Model(baseUrl: "ftp://example.test"), null));
+    }
+
+    private HttpClient RetryingClient()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient(OpenAiCompatibleEmbedder.HttpClientName).AddEmbeddingRetries(TimeSpan.FromMilliseconds(1));
+        return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>().CreateClient(OpenAiCompatibleEmbedder.HttpClientName);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    public async Task GenerateAsync_TransientFailuresAreRetried_AndTheThirdAttemptSucceeds(HttpStatusCode transient)
+    {
+        var calls = 0;
+        server.Respond = request => Interlocked.Increment(ref calls) <= 2 ? (transient, "{\"error\":{\"message\":\"busy\"}}") : EmbeddingServer.Vectors(request, 4);
+        var embedder = new OpenAiCompatibleEmbedder(RetryingClient(), Model(), null);
+
+        var result = await embedder.GenerateAsync(["alpha"]);
+
+        Assert.Single(result);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ServerThatStaysDown_FailsAfterTheRetriesWithTheStatus()
+    {
+        server.Respond = _ => (HttpStatusCode.InternalServerError, "down");
+        var embedder = new OpenAiCompatibleEmbedder(RetryingClient(), Model(), null);
+
+        var error = await Assert.ThrowsAsync<EmbeddingServiceException>(() => embedder.GenerateAsync(["alpha"]));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Equal(1 + EmbeddingHttpResilience.MaxRetries, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ClientError_IsNotRetried()
+    {
+        server.Respond = _ => (HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"bad input\"}}");
+        var embedder = new OpenAiCompatibleEmbedder(RetryingClient(), Model(), null);
+
+        await Assert.ThrowsAsync<EmbeddingServiceException>(() => embedder.GenerateAsync(["alpha"]));
+
+        Assert.Single(server.Requests);
     }
 
     /// <summary>A minimal HTTP/1.1 server on 127.0.0.1 that records requests and answers with <see cref="Respond"/>.</summary>
