@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using StarStudio.Core.Common;
 using StarStudio.Core.Storage;
 
@@ -135,35 +136,34 @@ public static class ChatRules
     }
 }
 
-/// <summary>Messages per user per minute, sliding window, in process (one app instance; see docs/chat.md).</summary>
-public sealed class ChatRateLimiter(TimeProvider clock)
+/// <summary>
+/// Messages per user per minute, in process (one app instance; see docs/chat.md): a sliding window of six 10-second
+/// segments per user, from <c>System.Threading.RateLimiting</c>. A user's window is dropped once it has refilled and stayed
+/// idle (the partitioned limiter evicts idle partitions), so memory follows the users chatting now, not every user since
+/// start. The limit is part of the partition key, so an admin's change applies from the next message.
+/// </summary>
+public sealed class ChatRateLimiter : IDisposable
 {
-    private readonly Dictionary<Guid, Queue<DateTimeOffset>> sent = [];
-    private readonly Lock gate = new();
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    // AutoReplenishment off: the partitioned limiter's own 100 ms heartbeat replenishes every window, instead of one timer per user.
+    private readonly PartitionedRateLimiter<(Guid User, int PerMinute)> limiter = PartitionedRateLimiter.Create<(Guid User, int PerMinute), (Guid User, int PerMinute)>(
+        key => RateLimitPartition.GetSlidingWindowLimiter(key, k => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = k.PerMinute,
+            Window = Window,
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        }));
 
     /// <summary>Takes a permit for <paramref name="userId"/>; false when the user sent <paramref name="perMinute"/> messages in the last minute.</summary>
     public bool TryAcquire(Guid userId, int perMinute)
     {
-        var now = clock.GetUtcNow();
-        lock (gate)
-        {
-            if (!sent.TryGetValue(userId, out var times))
-            {
-                sent[userId] = times = new Queue<DateTimeOffset>();
-            }
-
-            while (times.Count > 0 && now - times.Peek() >= TimeSpan.FromMinutes(1))
-            {
-                times.Dequeue();
-            }
-
-            if (times.Count >= perMinute)
-            {
-                return false;
-            }
-
-            times.Enqueue(now);
-            return true;
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(perMinute, 1);
+        using var lease = limiter.AttemptAcquire((userId, perMinute));
+        return lease.IsAcquired;
     }
+
+    public void Dispose() => limiter.Dispose();
 }

@@ -25,7 +25,7 @@ namespace StarStudio.Data.Admin.Chat;
 public sealed class ChatModelAdminService : IChatModelAdminService
 {
     /// <summary>The Data Protection purpose of <c>llm_providers.api_key_protected</c>; the chat engine unprotects with it.</summary>
-    public const string ApiKeyProtectionPurpose = "StarStudio.Chat.ProviderApiKey";
+    public const string ApiKeyProtectionPurpose = ProtectionPurposes.ProviderApiKey;
 
     /// <summary>The named <see cref="HttpClient"/> imports use (register it with <see cref="UrlSafety.CreateGuardedHandler"/>).</summary>
     public const string HttpClientName = "StarStudio.ChatModelAdmin";

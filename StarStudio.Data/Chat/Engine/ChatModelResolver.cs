@@ -61,7 +61,7 @@ public sealed record ChatEngineConfig(ResolvedChatModel? Primary, ResolvedChatMo
 public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptions<ChatEngineOptions>? options = null, TimeProvider? time = null)
 {
     /// <summary>The Data Protection purpose of <c>llm_providers.api_key_protected</c>.</summary>
-    public const string ApiKeyProtectionPurpose = "StarStudio.Chat.ProviderApiKey";
+    public const string ApiKeyProtectionPurpose = ProtectionPurposes.ProviderApiKey;
 
     private readonly IDataProtector protector = protection.CreateProtector(ApiKeyProtectionPurpose);
     private readonly ChatEngineOptions settings = options?.Value ?? new ChatEngineOptions();

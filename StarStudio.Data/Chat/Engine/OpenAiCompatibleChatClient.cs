@@ -47,7 +47,6 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client (its own timeout must be infinite: this class times out itself).</summary>
     public const string HttpClientName = "StarStudio.Chat";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     private readonly HttpClient http;
@@ -128,7 +127,7 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
     internal byte[] BuildRequestBody(IEnumerable<ChatMessage> messages, ChatOptions? chat)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var w = new Utf8JsonWriter(buffer, OpenAiMessageJson.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("model", string.IsNullOrWhiteSpace(chat?.ModelId) ? ModelId : chat.ModelId);
@@ -203,7 +202,7 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
             w.WriteStartArray("messages");
             foreach (var message in messages)
             {
-                WriteMessage(w, message);
+                OpenAiMessageJson.Write(w, message);
             }
 
             w.WriteEndArray();
@@ -266,79 +265,8 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message)
-    {
-        var role = message.Role.Value;
-        var results = message.Contents.OfType<FunctionResultContent>().ToList();
-        if (results.Count > 0)
-        {
-            // OpenAI wants one "tool" message per result.
-            foreach (var result in results)
-            {
-                w.WriteStartObject();
-                w.WriteString("role", "tool");
-                w.WriteString("tool_call_id", result.CallId);
-                w.WriteString("content", ToolResultText(result.Result));
-                w.WriteEndObject();
-            }
-
-            return;
-        }
-
-        w.WriteStartObject();
-        w.WriteString("role", role);
-        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
-        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
-        if (calls.Count > 0 && text.Length == 0)
-        {
-            w.WriteNull("content");
-        }
-        else
-        {
-            w.WriteString("content", text);
-        }
-
-        if (calls.Count > 0)
-        {
-            w.WriteStartArray("tool_calls");
-            foreach (var call in calls)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", call.CallId);
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", call.Name);
-                w.WriteString("arguments", ArgumentsJson(call));
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        w.WriteEndObject();
-    }
-
-    /// <summary>The arguments of a call as the model sent them (kept in <see cref="AIContent.RawRepresentation"/>), else serialized.</summary>
-    public static string ArgumentsJson(FunctionCallContent call)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        if (call.RawRepresentation is string raw)
-        {
-            return raw;
-        }
-
-        return call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
-    }
-
-    /// <summary>A tool result as the text sent back to the model.</summary>
-    public static string ToolResultText(object? result) => result switch
-    {
-        null => "",
-        string s => s,
-        JsonElement e => e.ValueKind == JsonValueKind.String ? e.GetString() ?? "" : e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
-    };
+    /// <summary>The arguments of a call as the model sent them; see <see cref="OpenAiMessageJson.ArgumentsJson"/>.</summary>
+    public static string ArgumentsJson(FunctionCallContent call) => OpenAiMessageJson.ArgumentsJson(call);
 
     private static KeyValuePair<string, JsonElement>[] ParseDefaults(string? json)
     {

@@ -59,7 +59,6 @@ public static class PromptBuilder
     /// <summary>Tokens every reply is primed with.</summary>
     public const int PrimingTokens = 3;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>The tokens kept free for the answer: a quarter of the window, at most <paramref name="cap"/>.</summary>
     public static int ReservedAnswerTokens(int maxContextTokens, int cap = DefaultMaxReservedAnswerTokens) =>
@@ -225,7 +224,7 @@ public static class PromptBuilder
                 {
                     TextContent t => tokens.Count(t.Text),
                     FunctionCallContent c => tokens.Count(c.Name) + tokens.Count(OpenAiCompatibleChatClient.ArgumentsJson(c)),
-                    FunctionResultContent r => tokens.Count(OpenAiCompatibleChatClient.ToolResultText(r.Result)),
+                    FunctionResultContent r => tokens.Count(OpenAiMessageJson.ToolResultText(r.Result)),
                     _ => 0,
                 };
             }
@@ -234,58 +233,8 @@ public static class PromptBuilder
         return total;
     }
 
-    /// <summary>The messages as a JSON array of <c>{role, content, tool_calls?, tool_call_id?}</c>, for the trace.</summary>
-    public static string ToJson(IEnumerable<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartArray();
-            foreach (var message in messages)
-            {
-                var results = message.Contents.OfType<FunctionResultContent>().ToList();
-                if (results.Count > 0)
-                {
-                    foreach (var result in results)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("role", "tool");
-                        w.WriteString("tool_call_id", result.CallId);
-                        w.WriteString("content", OpenAiCompatibleChatClient.ToolResultText(result.Result));
-                        w.WriteEndObject();
-                    }
-
-                    continue;
-                }
-
-                w.WriteStartObject();
-                w.WriteString("role", message.Role.Value);
-                w.WriteString("content", string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text)));
-                var calls = message.Contents.OfType<FunctionCallContent>().ToList();
-                if (calls.Count > 0)
-                {
-                    w.WriteStartArray("tool_calls");
-                    foreach (var call in calls)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("id", call.CallId);
-                        w.WriteString("name", call.Name);
-                        w.WriteString("arguments", OpenAiCompatibleChatClient.ArgumentsJson(call));
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>The messages exactly as the request sends them (<see cref="OpenAiMessageJson"/>), for the trace.</summary>
+    public static string ToJson(IEnumerable<ChatMessage> messages) => OpenAiMessageJson.ToJson(messages);
 
     private static string Clean(string? text) => (text ?? "").Replace('\r', ' ').Replace('\n', ' ').Trim();
 }

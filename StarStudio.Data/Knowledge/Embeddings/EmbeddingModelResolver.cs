@@ -18,7 +18,7 @@ namespace StarStudio.Data.Knowledge.Embeddings;
 public sealed class EmbeddingModelResolver(IHttpClientFactory httpClients, IDataProtectionProvider protection, TimeProvider? clock = null)
 {
     /// <summary>The Data Protection purpose of <c>embeddings_models.api_key_protected</c>.</summary>
-    public const string ApiKeyProtectionPurpose = "StarStudio.EmbeddingModels.ApiKey";
+    public const string ApiKeyProtectionPurpose = ProtectionPurposes.EmbeddingModelApiKey;
 
     /// <summary>
     /// How long <see cref="GetDefaultAsync"/> answers from memory. Every search asks for the default model; the admin

@@ -16,7 +16,7 @@ namespace StarStudio.Tests.Integration.Chat;
 public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixture<PostgresDatabase>
 {
     private readonly ScriptedEngine engine = new();
-    private readonly ChatRateLimiter limiter = new(TimeProvider.System);
+    private readonly ChatRateLimiter limiter = new();
 
     private IConversationService ServiceFor(UserContext user)
     {

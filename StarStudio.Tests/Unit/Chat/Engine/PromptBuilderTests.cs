@@ -146,9 +146,29 @@ public sealed class PromptBuilderTests
         using var doc = JsonDocument.Parse(PromptBuilder.ToJson(messages));
 
         var call = doc.RootElement[1].GetProperty("tool_calls")[0];
-        Assert.Equal("search_knowledge", call.GetProperty("name").GetString());
-        Assert.Equal("""{"query":"纸"}""", call.GetProperty("arguments").GetString());
+        Assert.Equal("call_1", call.GetProperty("id").GetString());
+        Assert.Equal("search_knowledge", call.GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal("""{"query":"纸"}""", call.GetProperty("function").GetProperty("arguments").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement[1].GetProperty("content").ValueKind);
         Assert.Equal("tool", doc.RootElement[2].GetProperty("role").GetString());
         Assert.Equal("call_1", doc.RootElement[2].GetProperty("tool_call_id").GetString());
+    }
+
+    [Fact]
+    public void ToJson_IsExactlyTheMessagesTheRequestSends()
+    {
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.System, "你是修复师。"),
+            new(ChatRole.User, "糨糊怎么调？ \"quoted\" <b>"),
+            new(ChatRole.Assistant, [new TextContent("先查一下。"), new FunctionCallContent("call_9", "search_knowledge", new Dictionary<string, object?> { ["query"] = "糨糊" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_9", new { passages = 2 })]),
+        ];
+        using var http = new HttpClient();
+        var client = new OpenAiCompatibleChatClient(http, new Uri("http://127.0.0.1:9"), "m", null);
+
+        using var body = JsonDocument.Parse(client.BuildRequestBody(messages, null));
+
+        Assert.Equal(body.RootElement.GetProperty("messages").GetRawText(), PromptBuilder.ToJson(messages));
     }
 }
