@@ -128,6 +128,27 @@ public static class ChatRules
         return errors;
     }
 
+    /// <summary>The answer failed without a more specific reason.</summary>
+    public const string AnswerFailed = "Chat.Answer.Failed";
+
+    /// <summary>The model service failed, timed out or answered garbage (before or while streaming).</summary>
+    public const string AnswerFailedProvider = "Chat.Answer.Failed.Provider";
+
+    /// <summary>
+    /// What the person who asked is told when an answer fails: a resource key by phase, because a provider's error text can
+    /// carry its endpoint, account or request details (and whatever a compromised or injected upstream chose to write).
+    /// Admins, who configure providers, get the engine's own text; the trace keeps it for the star's owner and admins.
+    /// </summary>
+    public static string AnswerError(string? errorPhase, string? engineError, bool isAdmin)
+    {
+        if (isAdmin && !string.IsNullOrWhiteSpace(engineError))
+        {
+            return engineError;
+        }
+
+        return errorPhase is Engine.ChatErrorPhases.ModelCall or Engine.ChatErrorPhases.Stream ? AnswerFailedProvider : AnswerFailed;
+    }
+
     /// <summary>A title from the first message: its first line, at most 30 characters.</summary>
     public static string TitleFrom(string message)
     {

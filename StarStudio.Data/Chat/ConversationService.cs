@@ -349,7 +349,7 @@ internal sealed class ConversationService(
             await RecordAsync(context, answer, outcome);
         }
 
-        yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? outcome?.Error ?? "Chat.Answer.Failed" : null);
+        yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? ChatRules.AnswerError(outcome?.ErrorPhase, outcome?.Error, context.IsAdmin) : null);
     }
 
     private async Task RecordAsync(SendContext context, ConversationMessageDocument answer, ChatOutcome outcome)
@@ -482,13 +482,14 @@ internal sealed class ConversationService(
                 : null;
             var maxChars = await ReadIntAsync(ctx, "chat_max_message_chars", ChatRules.DefaultMaxMessageChars, ct);
             var perMinute = await ReadIntAsync(ctx, "chat_rate_limit_per_minute", ChatRules.DefaultRatePerMinute, ct);
-            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null);
+            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null, user.IsAdmin);
         }, ct);
 
     private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct) =>
         (int)Math.Min(int.MaxValue, await SystemConfigReader.PositiveAsync(ctx, key, fallback, ct));
 
-    private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal)
+    /// <param name="IsAdmin">Admins see a provider's own error text; everyone else a localized reason (ChatRules.AnswerError).</param>
+    private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal, bool IsAdmin = false)
     {
         public static SendContext Refused(FieldError error) => new(Guid.Empty, Guid.Empty, new StarPersona(Guid.Empty, "", "", "", "", null), (0, 0), error);
     }

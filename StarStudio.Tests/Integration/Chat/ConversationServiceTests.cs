@@ -185,12 +185,31 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
         await Drain(chat.RegenerateAsync(conversation.Id));
         var afterRetry = (await chat.GetAsync(conversation.Id)).Value!.Messages;
 
-        Assert.Equal("provider down", Assert.IsType<ChatAnswered>(failed[^1]).Error);
+        // The provider's own words are for admins; the player is told the model service failed.
+        Assert.Equal(ChatRules.AnswerFailedProvider, Assert.IsType<ChatAnswered>(failed[^1]).Error);
         Assert.Equal(MessageStatuses.Failed, afterFailure[^1].Status);
         Assert.Equal(2, afterRetry.Count);
         Assert.Equal(afterFailure[^1].Id, afterRetry[^1].Id);
         Assert.Equal((MessageStatuses.Completed, "好了"), (afterRetry[^1].Status, afterRetry[^1].Content));
         Assert.Equal(["问题"], engine.Requests.Select(r => r.UserMessage).Distinct());
+    }
+
+    [Fact]
+    public async Task FailedAnswer_AnAdminAsking_SeesTheProviderError_APlayerDoesNot()
+    {
+        var (_, star) = await StarAsync();
+        var admin = ServiceFor(await pg.CreateAdminAsync());
+        var player = ServiceFor(await pg.CreateUserAsync());
+        var adminChat = (await admin.StartAsync(star, ConversationChannel.Web)).Value!;
+        var playerChat = (await player.StartAsync(star, ConversationChannel.Web)).Value!;
+        engine.Fail = "HTTP 401 from https://llm.internal.example: invalid key sk-live-…";
+
+        var asAdmin = Assert.IsType<ChatAnswered>((await Drain(admin.SendAsync(adminChat.Id, "问题")))[^1]);
+        var asPlayer = Assert.IsType<ChatAnswered>((await Drain(player.SendAsync(playerChat.Id, "问题")))[^1]);
+
+        Assert.Equal(engine.Fail, asAdmin.Error);
+        Assert.Equal(ChatRules.AnswerFailedProvider, asPlayer.Error);
+        Assert.DoesNotContain("llm.internal", asPlayer.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -322,7 +341,7 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
             ];
             yield return new ChatCompleted(new ChatOutcome(text, "scripted-provider", "scripted", 12, 7,
                 [new MessageCitation(1, Guid.NewGuid(), Guid.NewGuid(), "第一段", 1)], [], steps, "[]", 3, 10,
-                Fail is null && !cancelled, cancelled, Fail is null ? (cancelled ? "cancelled" : null) : "model", Fail, 0.0008m));
+                Fail is null && !cancelled, cancelled, Fail is null ? (cancelled ? "cancelled" : null) : ChatErrorPhases.ModelCall, Fail, 0.0008m));
         }
     }
 }
