@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -323,7 +324,9 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         private readonly CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
         private readonly Queue<ChatResponseUpdate> pending = new();
         private readonly SortedDictionary<int, ToolCallBuilder> toolCalls = new();
-        private readonly StringBuilder data = new();
+        private ObservedStream? observed;
+        private IAsyncEnumerator<SseItem<string>>? events;
+        private bool sawEvent;
         private readonly long started = Stopwatch.GetTimestamp();
         private HttpResponseMessage? response;
         private StreamReader? reader;
@@ -379,17 +382,25 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             var stream = await ReadAsync(() => response.Content.ReadAsStreamAsync(timeout.Token));
-            reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096);
-            if (mediaType is not null && mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            if (mediaType is null || mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)
+                || mediaType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
             {
+                // The framing is the framework's SSE parser; the observer restarts the idle timer on any bytes (keep-alive
+                // comments included, which the parser does not surface) and keeps the head for a readable "garbage" error.
+                observed = new ObservedStream(stream, OnBytes);
+                events = SseParser.Create(observed, static (_, data) => Encoding.UTF8.GetString(data)).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+            }
+            else if (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096);
                 // A server that ignored "stream": the whole completion at once.
                 var whole = await ReadAsync(async () => await reader.ReadToEndAsync(timeout.Token));
                 Dispatch(whole, nonStreaming: true);
                 Finish();
             }
-            else if (mediaType is not null && !mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)
-                     && !mediaType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+            else
             {
+                reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096);
                 var head = await ReadAsync(async () =>
                 {
                     var buffer = new char[200];
@@ -411,15 +422,15 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                     return update;
                 }
 
-                if (finished || reader is null)
+                if (finished || events is null)
                 {
                     return null;
                 }
 
-                string? line;
+                bool more;
                 try
                 {
-                    line = await reader.ReadLineAsync(timeout.Token);
+                    more = await events.MoveNextAsync();
                 }
                 catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
                 {
@@ -430,11 +441,12 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                     throw BrokenOff(e);
                 }
 
-                if (line is null)
+                if (!more)
                 {
-                    if (data.Length > 0)
+                    if (!sawEvent && observed!.Head.Length > 0)
                     {
-                        DispatchBuffered();
+                        throw new ChatProviderException(ChatProviderFailure.Garbage,
+                            $"The model provider '{Options.ProviderName}' sent something that is not an OpenAI-compatible event stream: '{Preview(observed.HeadText())}'.");
                     }
 
                     if (!finished)
@@ -445,75 +457,58 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                     continue;
                 }
 
-                if (firstToken)
-                {
-                    // Any sign of life (keep-alives included) restarts the idle timer, within the overall limit.
-                    timeout.CancelAfter(Min(Options.IdleTimeout, Options.OverallTimeout - Elapsed));
-                }
-
-                ProcessLine(line);
+                sawEvent = true;
+                DispatchEvent(events.Current.Data);
             }
         }
 
-        private void ProcessLine(string line)
+        /// <summary>Restarts the idle timer on any sign of life after the first token, within the overall limit.</summary>
+        private void OnBytes()
         {
-            if (line.Length == 0)
+            if (firstToken && !finished)
             {
-                if (data.Length > 0)
+                timeout.CancelAfter(Min(Options.IdleTimeout, Options.OverallTimeout - Elapsed));
+            }
+        }
+
+        /// <summary>
+        /// One event's data. Some servers omit the blank line between events, so the parser joins their lines into one
+        /// event; when every line of it is a whole JSON object or <c>[DONE]</c>, each line is an event of its own (a
+        /// spec-conformant multi-line JSON payload never has that shape: its first line is not a whole object).
+        /// </summary>
+        private void DispatchEvent(string payload)
+        {
+            if (payload.Contains('\n'))
+            {
+                var lines = payload.Split('\n');
+                if (lines.All(l => l.Trim() is "[DONE]" or "" || (l.TrimStart().StartsWith('{') && l.TrimEnd().EndsWith('}') && IsJson(l))))
                 {
-                    DispatchBuffered();
-                }
-
-                return;
-            }
-
-            if (line[0] == ':')
-            {
-                return; // a comment or keep-alive
-            }
-
-            var colon = line.IndexOf(':');
-            var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? "" : line[(colon + 1)..];
-            if (value.StartsWith(' '))
-            {
-                value = value[1..];
-            }
-
-            switch (field)
-            {
-                case "data":
-                    var trimmed = value.AsSpan().Trim();
-                    if (data.Length == 0 && (trimmed.SequenceEqual("[DONE]") || (trimmed.StartsWith("{") && trimmed.EndsWith("}"))))
+                    foreach (var line in lines)
                     {
-                        // The usual single-line event: no need to wait for the blank line.
-                        Dispatch(value, nonStreaming: false);
-                    }
-                    else
-                    {
-                        if (data.Length > 0)
+                        if (!finished)
                         {
-                            data.Append('\n');
+                            Dispatch(line, nonStreaming: false);
                         }
-
-                        data.Append(value);
                     }
 
-                    break;
-                case "event" or "id" or "retry":
-                    break;
-                default:
-                    throw new ChatProviderException(ChatProviderFailure.Garbage,
-                        $"The model provider '{Options.ProviderName}' sent something that is not an OpenAI-compatible event stream: '{Preview(line)}'.")
-                    { AfterFirstToken = firstToken };
+                    return;
+                }
             }
+
+            Dispatch(payload, nonStreaming: false);
         }
 
-        private void DispatchBuffered()
+        private static bool IsJson(string text)
         {
-            var payload = data.ToString();
-            data.Clear();
-            Dispatch(payload, nonStreaming: false);
+            try
+            {
+                using var _ = JsonDocument.Parse(text);
+                return true;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
         }
 
         private void Dispatch(string payload, bool nonStreaming)
@@ -889,6 +884,11 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
 
         public async ValueTask DisposeAsync()
         {
+            if (events is not null)
+            {
+                await events.DisposeAsync();
+            }
+
             reader?.Dispose();
             response?.Dispose();
             timeout.Dispose();
@@ -901,5 +901,120 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
             public StringBuilder Name { get; } = new();
             public StringBuilder Arguments { get; } = new();
         }
+    }
+}
+
+/// <summary>
+/// A read-only view of a response stream that reports every read that returned bytes and keeps the first ones. At the end
+/// it adds one blank line: an event stream cut off without its final blank line still delivers its last event (the SSE
+/// specification would drop it; servers that never send blank lines would then lose everything).
+/// </summary>
+internal sealed class ObservedStream(Stream inner, Action onBytes) : Stream
+{
+    private const int HeadCapacity = 256;
+    private readonly byte[] head = new byte[HeadCapacity];
+    private int headLength;
+    private bool ended;
+
+    /// <summary>The first bytes read (up to 256), for an error message that shows what arrived.</summary>
+    public ReadOnlySpan<byte> Head => head.AsSpan(0, headLength);
+
+    public string HeadText() => Encoding.UTF8.GetString(Head);
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (ended || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var n = await inner.ReadAsync(buffer, cancellationToken);
+        if (n == 0)
+        {
+            return End(buffer.Span);
+        }
+
+        Observe(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (ended || count == 0)
+        {
+            return 0;
+        }
+
+        var n = inner.Read(buffer, offset, count);
+        if (n == 0)
+        {
+            return End(buffer.AsSpan(offset, count));
+        }
+
+        Observe(buffer.AsSpan(offset, n));
+        return n;
+    }
+
+    private int End(Span<byte> buffer)
+    {
+        ended = true;
+        buffer[0] = (byte)'\n';
+        if (buffer.Length < 2)
+        {
+            return 1; // one newline still ends an unterminated data line; the parser then sees the end
+        }
+
+        buffer[1] = (byte)'\n';
+        return 2;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Observe(ReadOnlySpan<byte> read)
+    {
+        if (read.IsEmpty)
+        {
+            return;
+        }
+
+        if (headLength < HeadCapacity)
+        {
+            var take = Math.Min(read.Length, HeadCapacity - headLength);
+            read[..take].CopyTo(head.AsSpan(headLength));
+            headLength += take;
+        }
+
+        onBytes();
     }
 }
