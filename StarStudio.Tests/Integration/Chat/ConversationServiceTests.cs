@@ -167,7 +167,8 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
         Assert.True(asOwner.Value!.ViewerOwnsStar);
         Assert.False(asOwner.Value.ViewerIsParticipant);
         Assert.Equal(3, trace.Value!.Steps.Count);
-        Assert.Equal(ResultKind.Forbidden, playerTrace.Kind);
+        // The trace holds the star's prompt: the database does not even show the player that it exists.
+        Assert.Equal(ResultKind.NotFound, playerTrace.Kind);
     }
 
     [Fact]
@@ -261,9 +262,11 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
     public async Task UsageRecords_SameRequestIdTwice_CountOnce()
     {
         var (owner, star) = await StarAsync();
+        // Usage is recorded for a conversation of the recording user (the database refuses any other).
+        var conversation = (await ServiceFor(owner).StartAsync(star, ConversationChannel.Web)).Value!;
         var sql = $"""
-            INSERT INTO usage_records (request_id, user_id, star_id, provider, model, tokens_in, tokens_out, cost)
-            VALUES ('req-1', '{owner.UserId}', '{star}', 'p', 'm', 1, 1, 0) ON CONFLICT (request_id) DO NOTHING
+            INSERT INTO usage_records (request_id, user_id, star_id, conversation_id, provider, model, tokens_in, tokens_out, cost)
+            VALUES ('req-1', '{owner.UserId}', '{star}', '{conversation.Id}', 'p', 'm', 1, 1, 0) ON CONFLICT (request_id) DO NOTHING
             """;
         await pg.Db(owner).RunAsync(async (db, _) =>
         {
