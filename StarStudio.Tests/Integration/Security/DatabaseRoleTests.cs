@@ -229,6 +229,48 @@ public sealed class DatabaseRoleTests(PostgresDatabase pg) : IClassFixture<Postg
         Assert.Equal(1L, stored);
     }
 
+    [Fact]
+    public async Task ExistingInstall_HangfireTablesMadeByTheOwner_StillServeTheJobsRoleAfterMigrating()
+    {
+        // Before the jobs role, Hangfire ran as the owner and created its tables as the owner.
+        var old = new PostgresDatabase();
+        await old.InitializeAsync();
+        try
+        {
+            await using (var conn = new NpgsqlConnection(old.OwnerConnectionString))
+            {
+                await conn.OpenAsync();
+                await new NpgsqlCommand("DROP SCHEMA hangfire CASCADE", conn).ExecuteNonQueryAsync();
+            }
+
+            EnqueueAs(old, old.OwnerConnectionString);
+            await DatabaseMigrator.MigrateAsync(old.OwnerConnectionString, old.AppConnectionString, old.JobsConnectionString, logger: null);
+
+            EnqueueAs(old, old.JobsConnectionString);
+
+            await using var jobs = new NpgsqlConnection(old.JobsConnectionString);
+            await jobs.OpenAsync();
+            Assert.Equal(2L, await new NpgsqlCommand("SELECT count(*) FROM hangfire.job", jobs).ExecuteScalarAsync());
+        }
+        finally
+        {
+            await old.DisposeAsync();
+        }
+    }
+
+    private static void EnqueueAs(PostgresDatabase database, string jobsConnectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{DatabaseOptions.Section}:ConnectionString"] = database.AppConnectionString,
+            [$"{DatabaseOptions.Section}:JobsConnectionString"] = jobsConnectionString,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddStarStudioJobs(configuration);
+        using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IBackgroundJobClient>().Enqueue(() => Console.WriteLine("queued by a test"));
+    }
+
     private async Task<bool> IsAdminAsync(Guid userId) => (await RolesAsync(userId)).Contains(RoleNames.Admin);
 
     private async Task<List<string>> RolesAsync(Guid userId)
