@@ -30,8 +30,7 @@ public static class DatabaseMigrator
                 await db.Database.MigrateAsync(ct);
             }
 
-            var ownerSettings = new NpgsqlConnectionStringBuilder(migrationConnectionString);
-            var owner = ownerSettings.Username;
+            var owner = new NpgsqlConnectionStringBuilder(migrationConnectionString).Username;
             var app = new NpgsqlConnectionStringBuilder(appConnectionString).Username;
             if (string.IsNullOrEmpty(app) || string.Equals(owner, app, StringComparison.Ordinal))
             {

@@ -195,6 +195,30 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
     }
 
     [Fact]
+    public async Task Regenerate_ByAPlayer_TheStarOwnerSeesTheNewestTraceOfTheAnswer()
+    {
+        var (owner, star) = await StarAsync();
+        await using (var publish = pg.OwnerContext())
+        {
+            await publish.Stars.Where(s => s.Id == star).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsPublic, true));
+        }
+
+        var player = ServiceFor(await pg.CreateUserAsync());
+        var conversation = (await player.StartAsync(star, ConversationChannel.Web)).Value!;
+        engine.Fail = "provider down";
+        await Drain(player.SendAsync(conversation.Id, "问题"));
+        engine.Fail = null;
+        await Drain(player.RegenerateAsync(conversation.Id));
+        var answerId = (await player.GetAsync(conversation.Id)).Value!.Messages[^1].Id;
+
+        // The player cannot remove the failed attempt's trace (it may not read traces); the owner is shown the newest.
+        var trace = await ServiceFor(owner).GetTraceAsync(answerId);
+        await using var check = pg.OwnerContext();
+        Assert.Equal(2, await check.ChatTraces.CountAsync(t => t.MessageId == answerId));
+        Assert.True(trace.Value!.Summary.Success);
+    }
+
+    [Fact]
     public async Task Stop_MidAnswer_KeepsThePartialAnswerAsStopped()
     {
         var (_, star) = await StarAsync();
