@@ -24,6 +24,8 @@ public static class DependencyInjection
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "StarStudio__Database__ConnectionString is not set: the app needs PostgreSQL (./run.sh starts one).")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.JobsConnectionString),
+                "StarStudio__Database__JobsConnectionString is not set: background jobs need their own PostgreSQL role (scripts/postgres.sh env prints it).")
             .ValidateOnStart();
         var connectionString = configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "";
         services.AddDbContextFactory<StarStudioDbContext>(o => StarStudioDbContext.Configure(o, connectionString));

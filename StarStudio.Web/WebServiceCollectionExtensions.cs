@@ -67,6 +67,7 @@ public static class WebServiceCollectionExtensions
             })
             .AddRoles<StarRole>()
             .AddEntityFrameworkStores<StarStudioDbContext>()
+            .AddUserStore<StarUserStore>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
@@ -122,7 +123,7 @@ public static class WebServiceCollectionExtensions
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (!string.IsNullOrWhiteSpace(db.MigrationConnectionString))
         {
-            await DatabaseMigrator.MigrateAsync(db.MigrationConnectionString, db.ConnectionString, log);
+            await DatabaseMigrator.MigrateAsync(db.MigrationConnectionString, db.ConnectionString, db.JobsConnectionString, log);
         }
 
         await app.Services.GetRequiredService<IObjectStore>().EnsureBucketsAsync();

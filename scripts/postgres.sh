@@ -8,6 +8,8 @@
 #                                see docs/performance.md); a change needs stop + start
 #   STARSTUDIO_PG_OWNER_PASSWORD password of starstudio_owner (default starstudio_owner)
 #   STARSTUDIO_PG_APP_PASSWORD   password of starstudio_app (default starstudio_app)
+#   STARSTUDIO_PG_JOBS_PASSWORD  password of starstudio_jobs, Hangfire's role (default starstudio_jobs)
+#   STARSTUDIO_PG_MAINT_PASSWORD password of starstudio_maint, the tests' arranging role (default starstudio_maint)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -18,6 +20,8 @@ SHARED_BUFFERS="${STARSTUDIO_PG_SHARED_BUFFERS:-256MB}"
 [[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]] || { echo "STARSTUDIO_PG_SHARED_BUFFERS must look like 256MB or 2GB" >&2; exit 2; }
 OWNER_PASSWORD="${STARSTUDIO_PG_OWNER_PASSWORD:-starstudio_owner}"
 APP_PASSWORD="${STARSTUDIO_PG_APP_PASSWORD:-starstudio_app}"
+JOBS_PASSWORD="${STARSTUDIO_PG_JOBS_PASSWORD:-starstudio_jobs}"
+MAINT_PASSWORD="${STARSTUDIO_PG_MAINT_PASSWORD:-starstudio_maint}"
 PGDATA="$STARSTUDIO_DATA/pg"
 PG_LOG="$STARSTUDIO_DATA/pg.log"
 SUPERUSER_PWFILE="$STARSTUDIO_DATA/pg-superuser.password"
@@ -111,9 +115,11 @@ write_conf() {
 }
 
 provision() {
-  local owner_pw app_pw
+  local owner_pw app_pw jobs_pw maint_pw
   owner_pw="$(shell_sql_literal "$OWNER_PASSWORD")"
   app_pw="$(shell_sql_literal "$APP_PASSWORD")"
+  jobs_pw="$(shell_sql_literal "$JOBS_PASSWORD")"
+  maint_pw="$(shell_sql_literal "$MAINT_PASSWORD")"
   psql_super postgres <<SQL
 SET client_min_messages = warning;
 DO \$\$
@@ -124,14 +130,28 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'starstudio_app') THEN
     CREATE ROLE starstudio_app;
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'starstudio_jobs') THEN
+    CREATE ROLE starstudio_jobs;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'starstudio_maint') THEN
+    CREATE ROLE starstudio_maint;
+  END IF;
 END
 \$\$;
 ALTER ROLE starstudio_owner WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD $owner_pw;
 ALTER ROLE starstudio_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD $app_pw;
+-- Hangfire's storage: reaches only the hangfire schema, which the migrator creates and grants it (docs/security.md).
+ALTER ROLE starstudio_jobs WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD $jobs_pw;
+-- For the tests' arrange-and-check helper only: the owner's privileges, and past the policies that the owner
+-- itself no longer bypasses (FORCE ROW LEVEL SECURITY). The app never connects as it; docker/postgres/init.sql
+-- does not create it.
+ALTER ROLE starstudio_maint WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS PASSWORD $maint_pw;
+GRANT starstudio_owner TO starstudio_maint;
 SELECT 'CREATE DATABASE starstudio OWNER starstudio_owner'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'starstudio') \gexec
 ALTER DATABASE starstudio OWNER TO starstudio_owner;
-GRANT CONNECT ON DATABASE starstudio TO starstudio_app;
+REVOKE ALL ON DATABASE starstudio FROM PUBLIC;
+GRANT CONNECT ON DATABASE starstudio TO starstudio_app, starstudio_jobs;
 -- Lets the owner drop a test database that the app role still has pooled connections to
 -- (DROP DATABASE ... WITH (FORCE)); it can signal non-superuser sessions only.
 GRANT pg_signal_backend TO starstudio_owner;
@@ -152,7 +172,7 @@ SQL
 
 # Changes whenever provisioning would do something different.
 provision_fingerprint() {
-  { echo "v2 $PG_PORT"; printf '%s\n' "$OWNER_PASSWORD" "$APP_PASSWORD"
+  { echo "v3 $PG_PORT"; printf '%s\n' "$OWNER_PASSWORD" "$APP_PASSWORD" "$JOBS_PASSWORD" "$MAINT_PASSWORD"
     cat "$("$PG_BIN/pg_config" --sharedir)/extension/vector.control" 2>/dev/null; } | sha256sum | cut -d' ' -f1
 }
 
@@ -250,10 +270,16 @@ cmd_env() {
     "$base;Database=starstudio;Username=starstudio_app;Password=$APP_PASSWORD"
   print_export StarStudio__Database__MigrationConnectionString \
     "$base;Database=starstudio;Username=starstudio_owner;Password=$OWNER_PASSWORD"
+  print_export StarStudio__Database__JobsConnectionString \
+    "$base;Database=starstudio;Username=starstudio_jobs;Password=$JOBS_PASSWORD"
   print_export STARSTUDIO_TEST_PG \
     "$base;Database=postgres;Username=starstudio_owner;Password=$OWNER_PASSWORD"
   print_export STARSTUDIO_TEST_PG_APP_USER starstudio_app
   print_export STARSTUDIO_TEST_PG_APP_PASSWORD "$APP_PASSWORD"
+  print_export STARSTUDIO_TEST_PG_JOBS_USER starstudio_jobs
+  print_export STARSTUDIO_TEST_PG_JOBS_PASSWORD "$JOBS_PASSWORD"
+  print_export STARSTUDIO_TEST_PG_MAINT_USER starstudio_maint
+  print_export STARSTUDIO_TEST_PG_MAINT_PASSWORD "$MAINT_PASSWORD"
 }
 
 case "${1:-}" in

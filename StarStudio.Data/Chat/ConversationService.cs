@@ -240,7 +240,8 @@ internal sealed class ConversationService(
     public Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
-            var trace = await ctx.ChatTraces.AsNoTracking().FirstOrDefaultAsync(t => t.MessageId == messageId, ct);
+            var trace = await ctx.ChatTraces.AsNoTracking().Where(t => t.MessageId == messageId)
+                .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).FirstOrDefaultAsync(ct);
             if (trace is null || user.UserId is not { } me)
             {
                 return Result<TraceView>.NotFound();
@@ -358,8 +359,8 @@ internal sealed class ConversationService(
         {
             await db.RunAsync(async (ctx, _) =>
             {
-                // A regenerated answer keeps its message id; its old trace gives way to the new one.
-                await ctx.ChatTraces.Where(t => t.MessageId == answer.Id).ExecuteDeleteAsync();
+                // A regenerated answer keeps its message id and gets a trace of its own; the newest is the one shown.
+                // The writer (often a player) may not read or remove traces, which hold the star's prompt.
                 var trace = new ChatTrace
                 {
                     Id = Guid.CreateVersion7(),

@@ -10,6 +10,12 @@ public sealed class DatabaseOptions
 
     /// <summary>A role that owns the tables; when set, the app applies migrations on start and grants the app role.</summary>
     public string? MigrationConnectionString { get; set; }
+
+    /// <summary>
+    /// Hangfire's storage, as a role of its own that reaches only the <c>hangfire</c> schema (never the owner: job
+    /// storage runs at request time). The migrator creates the schema and grants it this role.
+    /// </summary>
+    public string JobsConnectionString { get; set; } = "";
 }
 
 /// <summary><c>StarStudio:DocumentStore</c>: where the seed 000 §2 collections live.</summary>

@@ -6,11 +6,18 @@ namespace StarStudio.Data.Infrastructure;
 
 /// <summary>
 /// Brings a database to the latest migration as the owning role, then grants the application role what
-/// it needs (data access, no DDL). Run on start by the app, and once per test run by the test fixture.
+/// it needs (data access, no DDL, no writes to the role tables) and the jobs role its own schema and nothing else.
+/// Run on start by the app, and once per test run by the test fixture.
 /// </summary>
 public static class DatabaseMigrator
 {
-    public static async Task MigrateAsync(string migrationConnectionString, string appConnectionString, ILogger? logger, CancellationToken ct = default)
+    /// <summary>Hangfire's schema; the jobs role creates its tables there and reaches nothing outside it.</summary>
+    public const string JobsSchema = "hangfire";
+
+    public static Task MigrateAsync(string migrationConnectionString, string appConnectionString, ILogger? logger, CancellationToken ct = default) =>
+        MigrateAsync(migrationConnectionString, appConnectionString, jobsConnectionString: null, logger, ct);
+
+    public static async Task MigrateAsync(string migrationConnectionString, string appConnectionString, string? jobsConnectionString, ILogger? logger, CancellationToken ct = default)
     {
         var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
         StarStudioDbContext.Configure(builder, migrationConnectionString);
@@ -32,15 +39,47 @@ public static class DatabaseMigrator
             }
 
             var role = QuoteIdentifier(app);
-            // Identifiers cannot be parameters; the role name is quoted above.
+            var database = QuoteIdentifier(await db.Database.SqlQueryRaw<string>("SELECT current_database() AS \"Value\"").SingleAsync(ct));
+            // Identifiers cannot be parameters; the role names are quoted. The blanket grants run on every start, so
+            // the narrowing revokes follow them. The database-level statements only warn when the migrating role does
+            // not own the database (then its owner has to run them; docs/security.md).
             var grants = $"""
                 GRANT USAGE ON SCHEMA public TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
                 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
                 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role};
                 REVOKE ALL ON TABLE "__EFMigrationsHistory" FROM {role};
+                -- app_is_admin() trusts these: roles are granted through app_grant_role / app_revoke_role only.
+                REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE user_roles, roles, role_claims FROM {role};
+                REVOKE ALL ON SCHEMA public FROM PUBLIC;
+                REVOKE ALL ON DATABASE {database} FROM PUBLIC;
+                GRANT CONNECT ON DATABASE {database} TO {role};
                 """;
             await db.Database.ExecuteSqlRawAsync(grants, ct);
+
+            var jobs = string.IsNullOrWhiteSpace(jobsConnectionString) ? null : new NpgsqlConnectionStringBuilder(jobsConnectionString).Username;
+            if (string.IsNullOrEmpty(jobs))
+            {
+                return;
+            }
+
+            if (string.Equals(jobs, owner, StringComparison.Ordinal) || string.Equals(jobs, app, StringComparison.Ordinal))
+            {
+                logger?.LogWarning("The jobs connection uses the {Role} role; give Hangfire a role of its own (docs/security.md).", jobs);
+                return;
+            }
+
+            var jobsRole = QuoteIdentifier(jobs);
+            var schema = QuoteIdentifier(JobsSchema);
+            var jobsGrants = $"""
+                CREATE SCHEMA IF NOT EXISTS {schema};
+                REVOKE ALL ON SCHEMA {schema} FROM PUBLIC;
+                GRANT USAGE, CREATE ON SCHEMA {schema} TO {jobsRole};
+                GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {jobsRole};
+                GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {jobsRole};
+                GRANT CONNECT ON DATABASE {database} TO {jobsRole};
+                """;
+            await db.Database.ExecuteSqlRawAsync(jobsGrants, ct);
         }
     }
 

@@ -274,12 +274,8 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
     // Creating a first star makes a player a star owner (the seed's role for people who own stars).
     private static async Task GrantStarOwnerAsync(StarStudioDbContext ctx, Guid userId, CancellationToken ct)
     {
-        await ctx.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO user_roles (user_id, role_id)
-            SELECT {userId}, r.id FROM roles r WHERE r.name = {RoleNames.StarOwner}
-            ON CONFLICT DO NOTHING
-            """, ct);
+        // The transaction acts as userId, which the database lets take star_owner for itself.
+        await UserRoleGrants.GrantAsync(ctx, userId, RoleNames.StarOwner, ct);
         await ctx.Database.ExecuteSqlAsync(
             $"UPDATE users SET role = 'star_owner'::user_role WHERE id = {userId} AND role IS NULL", ct);
     }

@@ -131,6 +131,7 @@ public class AppServer : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
         start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
+        start.Environment["StarStudio__Database__JobsConnectionString"] = database.JobsConnectionString;
         start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
         start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
         start.Environment["StarStudio__Demo__Seed"] = "false";
@@ -161,10 +162,10 @@ public class AppServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs SQL as the table owner, for checks that must not go through the app.</summary>
+    /// <summary>Runs SQL as the tests' maintenance role (past every policy), for checks that must not go through the app.</summary>
     public async Task<object?> ScalarAsync(string sql)
     {
-        await using var conn = new NpgsqlConnection(database.OwnerConnectionString);
+        await using var conn = new NpgsqlConnection(database.MaintConnectionString);
         await conn.OpenAsync();
         return await new NpgsqlCommand(sql, conn).ExecuteScalarAsync();
     }

@@ -10,8 +10,10 @@ namespace StarStudio.Tests.Integration;
 
 /// <summary>
 /// A private database per test class, cloned from a template that is migrated once per test run.
-/// Tests reach it as the application's role (RLS applies) through <see cref="Db"/>, and as the owning
-/// role through <see cref="OwnerContext"/> for setup that must not depend on the code under test.
+/// Tests reach it as the application's role (RLS applies) through <see cref="Db"/>, and through
+/// <see cref="OwnerContext"/> for setup that must not depend on the code under test: as the maintenance role
+/// (a member of the owner with BYPASSRLS, created by scripts/postgres.sh for tests only), because most tables force
+/// row-level security on their owner too.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncLifetime
 {
@@ -21,6 +23,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public string Name { get; } = "starstudio_t_" + Guid.NewGuid().ToString("N")[..16];
     public string OwnerConnectionString { get; private set; } = "";
     public string AppConnectionString { get; private set; } = "";
+    public string JobsConnectionString { get; private set; } = "";
+    public string MaintConnectionString { get; private set; } = "";
 
     /// <summary>The owner's connection string to the <c>postgres</c> database, from test.sh.</summary>
     public static string ServerConnectionString =>
@@ -39,6 +43,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
         OwnerConnectionString = ForDatabase(ServerConnectionString, Name);
         AppConnectionString = AppConnectionFor(Name);
+        JobsConnectionString = JobsConnectionFor(Name);
+        MaintConnectionString = MaintConnectionFor(Name);
     }
 
     public async Task DisposeAsync()
@@ -56,8 +62,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>The data gateway the services use, acting as <paramref name="user"/>.</summary>
     public StarStudioDb Db(UserContext user) => new(AppContextFactory(), new FixedCurrentUser(user));
 
-    /// <summary>A context over the table-owning role; RLS does not apply to it. For arranging and checking only.</summary>
-    public StarStudioDbContext OwnerContext() => new Factory(OwnerConnectionString).CreateDbContext();
+    /// <summary>A context over the maintenance role; RLS does not apply to it. For arranging and checking only.</summary>
+    public StarStudioDbContext OwnerContext() => new Factory(MaintConnectionString).CreateDbContext();
 
     /// <summary>Inserts a user (as the owner role) and returns the context the services would see for them.</summary>
     public async Task<UserContext> CreateUserAsync(string? email = null, params string[] roles)
@@ -94,6 +100,22 @@ public sealed class PostgresDatabase : IAsyncLifetime
         Database = database,
         Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_USER") ?? "starstudio_app",
         Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app",
+    }.ConnectionString;
+
+    /// <summary>Hangfire's role: reaches only the hangfire schema.</summary>
+    public static string JobsConnectionFor(string database) => new NpgsqlConnectionStringBuilder(ServerConnectionString)
+    {
+        Database = database,
+        Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_JOBS_USER") ?? "starstudio_jobs",
+        Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_JOBS_PASSWORD") ?? "starstudio_jobs",
+    }.ConnectionString;
+
+    /// <summary>The tests' maintenance role: the owner's privileges and BYPASSRLS.</summary>
+    public static string MaintConnectionFor(string database) => new NpgsqlConnectionStringBuilder(ServerConnectionString)
+    {
+        Database = database,
+        Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_USER") ?? "starstudio_maint",
+        Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_PASSWORD") ?? "starstudio_maint",
     }.ConnectionString;
 
     public static string ForDatabase(string connectionString, string database) =>
@@ -147,7 +169,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
                 }
 
                 var owner = new NpgsqlConnectionStringBuilder(ForDatabase(ServerConnectionString, building)) { Pooling = false }.ConnectionString;
-                await DatabaseMigrator.MigrateAsync(owner, AppConnectionFor(building), logger: null);
+                await DatabaseMigrator.MigrateAsync(owner, AppConnectionFor(building), JobsConnectionFor(building), logger: null);
                 await using (var stamp = new NpgsqlCommand($"COMMENT ON DATABASE {building} IS '{now}'", conn))
                 {
                     await stamp.ExecuteNonQueryAsync();

@@ -50,6 +50,7 @@ internal sealed class IdentitySeeder(
     UserManager<StarUser> users,
     IDbContextFactory<StarStudioDbContext> contexts,
     IServiceProvider services,
+    ActingUser acting,
     IOptions<SeedOptions> options,
     ILogger<IdentitySeeder> log)
 {
@@ -126,6 +127,13 @@ internal sealed class IdentitySeeder(
         },
     ];
 
+    private async Task<Guid?> FindAdminAsync()
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        return await db.UserRoles.Join(db.Roles.Where(r => r.Name == RoleNames.Admin), ur => ur.RoleId, r => r.Id, (ur, _) => (Guid?)ur.UserId)
+            .FirstOrDefaultAsync();
+    }
+
     private async Task<StarUser> CreateAsync(string email, string displayName, string password, string[] roles)
     {
         var user = new StarUser
@@ -143,10 +151,19 @@ internal sealed class IdentitySeeder(
             throw new InvalidOperationException($"Cannot create {email}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
         }
 
+        // Grants go through app_grant_role as the caller it names: the seeder acts for the operator as an existing
+        // admin; while there is none, the database lets the first admin be granted and nothing else.
+        acting.User = await FindAdminAsync() is { } admin ? UserContext.For(admin, RoleNames.Admin) : UserContext.Anonymous;
         foreach (var role in roles)
         {
-            await users.AddToRoleAsync(user, role);
+            var granted = await users.AddToRoleAsync(user, role);
+            if (!granted.Succeeded)
+            {
+                throw new InvalidOperationException($"Cannot grant {role} to {email}: {string.Join("; ", granted.Errors.Select(e => e.Description))}");
+            }
         }
+
+        acting.User = null;
 
         return user;
     }

@@ -28,9 +28,9 @@ internal static class KnowledgeJobsSetup
 {
     public static IServiceCollection AddStarStudioJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        // Hangfire creates and migrates its own schema, which the app role may not; it uses the owning role when configured.
-        var database = configuration.GetSection(DatabaseOptions.Section);
-        var connection = database["MigrationConnectionString"] is { Length: > 0 } owner ? owner : database["ConnectionString"] ?? "";
+        // Hangfire creates its tables in its own schema, as a role that reaches nothing else (never the owner, which
+        // would run every job query at request time with the rights to every table).
+        var connection = configuration[$"{DatabaseOptions.Section}:JobsConnectionString"] ?? "";
         services.AddHangfire(cfg => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

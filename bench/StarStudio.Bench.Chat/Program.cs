@@ -44,6 +44,13 @@ var appPassword = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PAS
 var name = "starstudio_bench_chat_" + Guid.NewGuid().ToString("N")[..10];
 var owner = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
 var app = new NpgsqlConnectionStringBuilder(server) { Database = name, Username = appUser, Password = appPassword, MaxPoolSize = 100 }.ConnectionString;
+// The admin-only tables force row-level security on their owner too; the tests' maintenance role arranges them.
+var maint = new NpgsqlConnectionStringBuilder(server)
+{
+    Database = name,
+    Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_USER") ?? "starstudio_maint",
+    Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_PASSWORD") ?? "starstudio_maint",
+}.ConnectionString;
 
 Console.WriteLine($"StarStudio chat engine benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
 await using (var conn = new NpgsqlConnection(server))
@@ -135,7 +142,7 @@ try
     // (b) scripted model, first token held 50 ms by the server
     var modelId = "bench-model";
     var chatModelId = Guid.NewGuid();
-    await using (var db = Context(owner))
+    await using (var db = Context(maint))
     {
         var providerId = Guid.NewGuid();
         db.LlmProviders.Add(new LlmProvider { Id = providerId, Name = "scripted", BaseUrl = llm.BaseUri.ToString(), ApiKeyProtected = resolver.ProtectApiKey("sk-bench"), IsActive = true });

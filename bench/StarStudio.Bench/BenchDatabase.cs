@@ -20,11 +20,20 @@ internal sealed class BenchDatabase : IAsyncDisposable
         server = serverConnectionString;
         OwnerConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = Name }.ConnectionString;
         AppConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = Name, Username = appUser, Password = appPassword }.ConnectionString;
+        JobsConnectionString = new NpgsqlConnectionStringBuilder(server)
+        {
+            Database = Name,
+            Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_JOBS_USER") ?? "starstudio_jobs",
+            Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_JOBS_PASSWORD") ?? "starstudio_jobs",
+        }.ConnectionString;
     }
 
     public string Name { get; } = "starstudio_bench_" + Guid.NewGuid().ToString("N")[..12];
     public string OwnerConnectionString { get; }
     public string AppConnectionString { get; }
+
+    /// <summary>Hangfire's role (the app requires one; the app's migrator grants it the hangfire schema).</summary>
+    public string JobsConnectionString { get; }
 
     /// <summary>Leave the database in place at the end (for looking at plans by hand); drop it yourself.</summary>
     public bool Keep { get; init; }

@@ -52,6 +52,7 @@ internal sealed class WebApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
         start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
+        start.Environment["StarStudio__Database__JobsConnectionString"] = database.JobsConnectionString;
         start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
         start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
         start.Environment["StarStudio__Demo__Seed"] = "false";

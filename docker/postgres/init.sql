@@ -2,14 +2,18 @@
 -- Mirrors scripts/postgres.sh: an owner role that migrates, an app role that is neither
 -- superuser nor table owner (so row-level security applies to it), pgvector and citext in
 -- template1 and in the app database.
--- Passwords come from the container environment (STARSTUDIO_PG_OWNER_PASSWORD,
--- STARSTUDIO_PG_APP_PASSWORD, set in docker-compose.yml); the defaults match the local scripts.
+-- A jobs role for Hangfire that reaches only the hangfire schema (the app's migrator creates and grants it).
+-- PUBLIC may not connect to the app database. The tests' BYPASSRLS maintenance role is not created here.
+-- Passwords come from the container environment (STARSTUDIO_PG_OWNER_PASSWORD, STARSTUDIO_PG_APP_PASSWORD,
+-- STARSTUDIO_PG_JOBS_PASSWORD, set in docker-compose.yml); the defaults match the local scripts.
 
 \set owner_password `echo "${STARSTUDIO_PG_OWNER_PASSWORD:-starstudio_owner}"`
 \set app_password `echo "${STARSTUDIO_PG_APP_PASSWORD:-starstudio_app}"`
+\set jobs_password `echo "${STARSTUDIO_PG_JOBS_PASSWORD:-starstudio_jobs}"`
 
 CREATE ROLE starstudio_owner WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD :'owner_password';
 CREATE ROLE starstudio_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD :'app_password';
+CREATE ROLE starstudio_jobs WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD :'jobs_password';
 
 \connect template1
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -19,7 +23,8 @@ GRANT CREATE ON SCHEMA public TO starstudio_owner;
 
 \connect postgres
 CREATE DATABASE starstudio OWNER starstudio_owner;
-GRANT CONNECT ON DATABASE starstudio TO starstudio_app;
+REVOKE ALL ON DATABASE starstudio FROM PUBLIC;
+GRANT CONNECT ON DATABASE starstudio TO starstudio_app, starstudio_jobs;
 
 \connect starstudio
 CREATE EXTENSION IF NOT EXISTS vector;

@@ -167,7 +167,8 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
         Assert.True(asOwner.Value!.ViewerOwnsStar);
         Assert.False(asOwner.Value.ViewerIsParticipant);
         Assert.Equal(3, trace.Value!.Steps.Count);
-        Assert.Equal(ResultKind.Forbidden, playerTrace.Kind);
+        // The trace holds the star's prompt: the database does not even show the player that it exists.
+        Assert.Equal(ResultKind.NotFound, playerTrace.Kind);
     }
 
     [Fact]
@@ -210,6 +211,30 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
         Assert.Equal(engine.Fail, asAdmin.Error);
         Assert.Equal(ChatRules.AnswerFailedProvider, asPlayer.Error);
         Assert.DoesNotContain("llm.internal", asPlayer.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Regenerate_ByAPlayer_TheStarOwnerSeesTheNewestTraceOfTheAnswer()
+    {
+        var (owner, star) = await StarAsync();
+        await using (var publish = pg.OwnerContext())
+        {
+            await publish.Stars.Where(s => s.Id == star).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsPublic, true));
+        }
+
+        var player = ServiceFor(await pg.CreateUserAsync());
+        var conversation = (await player.StartAsync(star, ConversationChannel.Web)).Value!;
+        engine.Fail = "provider down";
+        await Drain(player.SendAsync(conversation.Id, "问题"));
+        engine.Fail = null;
+        await Drain(player.RegenerateAsync(conversation.Id));
+        var answerId = (await player.GetAsync(conversation.Id)).Value!.Messages[^1].Id;
+
+        // The player cannot remove the failed attempt's trace (it may not read traces); the owner is shown the newest.
+        var trace = await ServiceFor(owner).GetTraceAsync(answerId);
+        await using var check = pg.OwnerContext();
+        Assert.Equal(2, await check.ChatTraces.CountAsync(t => t.MessageId == answerId));
+        Assert.True(trace.Value!.Summary.Success);
     }
 
     [Fact]
@@ -280,9 +305,11 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
     public async Task UsageRecords_SameRequestIdTwice_CountOnce()
     {
         var (owner, star) = await StarAsync();
+        // Usage is recorded for a conversation of the recording user (the database refuses any other).
+        var conversation = (await ServiceFor(owner).StartAsync(star, ConversationChannel.Web)).Value!;
         var sql = $"""
-            INSERT INTO usage_records (request_id, user_id, star_id, provider, model, tokens_in, tokens_out, cost)
-            VALUES ('req-1', '{owner.UserId}', '{star}', 'p', 'm', 1, 1, 0) ON CONFLICT (request_id) DO NOTHING
+            INSERT INTO usage_records (request_id, user_id, star_id, conversation_id, provider, model, tokens_in, tokens_out, cost)
+            VALUES ('req-1', '{owner.UserId}', '{star}', '{conversation.Id}', 'p', 'm', 1, 1, 0) ON CONFLICT (request_id) DO NOTHING
             """;
         await pg.Db(owner).RunAsync(async (db, _) =>
         {
