@@ -40,7 +40,7 @@ public static class DependencyInjection
         services.AddScoped<StarStudio.Core.Admin.Chat.IChatModelAdminService, Admin.Chat.ChatModelAdminService>();
         foreach (var client in new[] { OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName })
         {
-            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(sp => UrlSafety.CreateGuardedHandler(
+            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(sp => StarStudio.Data.Security.GuardedHttpHandler.Create(
                 () => sp.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue.AllowPrivateNetworkUrls));
         }
 
