@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
@@ -121,7 +122,7 @@ public static class RateLimits
         // The account forms post as plain HTML forms: the answer is a small page in the user's language.
         var l = http.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
         var minutes = Math.Max(1, (int)Math.Ceiling(retryAfter / 60.0));
-        var html = HtmlEncoder.Default;
+        var html = HtmlEncoder.Create(UnicodeRanges.All);
         var title = html.Encode(l["RateLimit.Title"]);
         var message = html.Encode(l["RateLimit.Message", minutes]);
         var back = html.Encode(l["RateLimit.Back"]);
