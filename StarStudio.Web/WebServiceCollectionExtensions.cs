@@ -119,6 +119,7 @@ public static class WebServiceCollectionExtensions
         // Read here so that a bad setting ends the start with one line (below) rather than a stack trace later.
         _ = app.Services.GetRequiredService<IOptions<DataProtectionSettings>>().Value;
         _ = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = CookieSecurity.Policy(app.Environment, app.Configuration[CookieSecurity.PolicyKey]);
         if (!string.IsNullOrWhiteSpace(db.MigrationConnectionString))
         {
             await DatabaseMigrator.MigrateAsync(db.MigrationConnectionString, db.ConnectionString, log);

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Data;
 using StarStudio.Data.Security;
 using StarStudio.Tests.Unit.Knowledge.Embeddings;
 
@@ -67,5 +70,32 @@ public sealed class GuardedHttpHandlerTests
 
         Assert.Contains("metadata", e.Message, StringComparison.Ordinal);
         Assert.Equal(HttpRequestError.ConnectionError, e.HttpRequestError);
+    }
+
+    [Fact]
+    public async Task NamedClients_ForUserSuppliedUrls_AllRefuseLoopback()
+    {
+        await using var server = new OpenAiCompatibleEmbedderTests.EmbeddingServer();
+        await server.StartAsync();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["StarStudio:Database:ConnectionString"] = "Host=unused" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddStarStudioData(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+
+        // The skill client included: it calls marketplace endpoints that skill makers enter.
+        Assert.Contains(StarStudio.Data.Chat.Engine.HttpSkillTool.HttpClientName, StarStudio.Data.DependencyInjection.GuardedHttpClients);
+        foreach (var name in StarStudio.Data.DependencyInjection.GuardedHttpClients)
+        {
+            using var http = factory.CreateClient(name);
+            var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(server.BaseUrl + "/v1/models"));
+            Assert.Contains("private or reserved", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(server.Requests);
     }
 }
