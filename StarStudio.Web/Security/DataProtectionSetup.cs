@@ -63,7 +63,7 @@ public static class DataProtectionSetup
         return services;
     }
 
-    /// <summary>The key directory, created (or narrowed) to owner-only access on Unix: the keys are the cookies' secret.</summary>
+    /// <summary>The key directory, created (or narrowed, where the app user owns it) to owner-only access on Unix: the keys are the cookies' secret.</summary>
     internal static DirectoryInfo EnsurePrivateDirectory(string path)
     {
         var directory = new DirectoryInfo(Path.GetFullPath(path));
@@ -74,13 +74,21 @@ public static class DataProtectionSetup
         }
 
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (!directory.Exists)
+        try
         {
-            Directory.CreateDirectory(directory.FullName, ownerOnly);
+            if (!directory.Exists)
+            {
+                Directory.CreateDirectory(directory.FullName, ownerOnly);
+            }
+            else if ((File.GetUnixFileMode(directory.FullName) & ~ownerOnly) != 0)
+            {
+                File.SetUnixFileMode(directory.FullName, ownerOnly);
+            }
         }
-        else if ((File.GetUnixFileMode(directory.FullName) & ~ownerOnly) != 0)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            File.SetUnixFileMode(directory.FullName, ownerOnly);
+            // A directory the app user does not own (a volume created by root) cannot be narrowed; Data Protection
+            // itself then reports whether it can write there, as it did before this check existed.
         }
 
         directory.Refresh();
