@@ -20,6 +20,9 @@ WORKDIR /app
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true
 COPY --from=build /app ./
+# The Data Protection key directory exists in the image, owned by the app user and private (0700), so the
+# named volume compose mounts there starts out that way (a volume over a missing directory would be root's).
+RUN mkdir -p /home/app/keys && chown "$APP_UID" /home/app/keys && chmod 700 /home/app/keys
 # The aspnet image ships a non-root "app" user; APP_UID is its uid.
 USER $APP_UID
 EXPOSE 8080

@@ -72,7 +72,10 @@ mkdir -p "$RESULTS" "$STARSTUDIO_TEST_ARTIFACTS"
 
 # --- checks -------------------------------------------------------------------------
 t=$(now_s)
-if (cd "$ROOT" && docker-compose -f docker-compose.yml config -q) >"$RESULTS/compose-config.log" 2>&1; then
+# The compose file requires an admin the operator chose (${VAR:?…}): it is valid with one, and must refuse to
+# start without one. An .env file beside it would supply values, so the second check starts from an empty one.
+COMPOSE_ENV=(STARSTUDIO_ADMIN_EMAIL=admin@compose-check.test STARSTUDIO_ADMIN_PASSWORD=compose-check-1)
+if (cd "$ROOT" && env "${COMPOSE_ENV[@]}" docker-compose -f docker-compose.yml config -q) >"$RESULTS/compose-config.log" 2>&1; then
   log "test: docker-compose.yml is valid"
   add_row compose-file ok 1 0 0 "$(elapsed "$t")"
 else
@@ -80,6 +83,21 @@ else
   log "test: docker-compose.yml is NOT valid (docker-compose config -q)"
   add_row compose-file FAILED 0 1 0 "$(elapsed "$t")"
 fi
+t=$(now_s)
+COMPOSE_EMPTY_ENV="$(mktemp)"
+if (cd "$ROOT" && env -u STARSTUDIO_ADMIN_EMAIL -u STARSTUDIO_ADMIN_PASSWORD \
+      docker-compose --env-file "$COMPOSE_EMPTY_ENV" -f docker-compose.yml config -q) >"$RESULTS/compose-no-admin.log" 2>&1; then
+  log "test: docker-compose.yml starts WITHOUT an admin password (it must require STARSTUDIO_ADMIN_PASSWORD)"
+  add_row compose-admin FAILED 0 1 0 "$(elapsed "$t")"
+elif grep -q STARSTUDIO_ADMIN "$RESULTS/compose-no-admin.log"; then
+  log "test: docker-compose.yml refuses to start without an admin"
+  add_row compose-admin ok 1 0 0 "$(elapsed "$t")"
+else
+  cat "$RESULTS/compose-no-admin.log" >&2
+  log "test: docker-compose.yml failed without an admin, but not because of STARSTUDIO_ADMIN_*"
+  add_row compose-admin FAILED 0 1 0 "$(elapsed "$t")"
+fi
+rm -f "$COMPOSE_EMPTY_ENV"
 
 command -v dotnet >/dev/null 2>&1 || { log "test: dotnet not found on PATH (.NET 10 SDK needed)"; add_row build FAILED 0 1 0 0; finish; }
 SLN=""

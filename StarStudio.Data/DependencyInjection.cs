@@ -18,6 +18,10 @@ namespace StarStudio.Data;
 /// <summary>Registers the relational store, the storage adapters and Data's services.</summary>
 public static class DependencyInjection
 {
+    /// <summary>The named HTTP clients that call URLs users and admins supply; each gets <see cref="Security.GuardedHttpHandler"/>.</summary>
+    public static readonly IReadOnlyList<string> GuardedHttpClients =
+        [OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName, HttpSkillTool.HttpClientName];
+
     public static IServiceCollection AddStarStudioData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
@@ -40,9 +44,9 @@ public static class DependencyInjection
         services.AddStarStudioChatEngine();
         // Outbound calls to admin-configured URLs re-check the address they actually connect to (DNS rebinding).
         services.AddScoped<StarStudio.Core.Admin.Chat.IChatModelAdminService, Admin.Chat.ChatModelAdminService>();
-        foreach (var client in new[] { OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName })
+        foreach (var client in GuardedHttpClients)
         {
-            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(sp => UrlSafety.CreateGuardedHandler(
+            services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(sp => StarStudio.Data.Security.GuardedHttpHandler.Create(
                 () => sp.GetRequiredService<IOptionsMonitor<SecurityOptions>>().CurrentValue.AllowPrivateNetworkUrls));
         }
 

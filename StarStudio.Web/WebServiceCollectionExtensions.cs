@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -20,6 +19,7 @@ using StarStudio.Web.Localization;
 using StarStudio.Web.Knowledge;
 using StarStudio.Web.Markdown;
 using StarStudio.Web.Media;
+using StarStudio.Web.Security;
 
 namespace StarStudio.Web;
 
@@ -51,6 +51,7 @@ public static class WebServiceCollectionExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
         });
+        services.AddStarStudioCookieSecurity();
         services.AddAuthorization();
         services.AddIdentityCore<StarUser>(o =>
             {
@@ -72,13 +73,9 @@ public static class WebServiceCollectionExtensions
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
 
-        var keysPath = configuration["StarStudio:DataProtection:KeysPath"];
-        var dataProtection = services.AddDataProtection().SetApplicationName("StarStudio");
-        if (!string.IsNullOrWhiteSpace(keysPath))
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
-        }
-
+        services.AddStarStudioDataProtection(configuration);
+        services.AddStarStudioForwardedHeaders(configuration);
+        services.AddStarStudioRateLimits();
         services.AddStarStudioJobs(configuration);
         services.AddHostedService<Knowledge.KnowledgeTaskRedriver>();
         services.AddSingleton<MarkdownRenderer>();
@@ -121,6 +118,10 @@ public static class WebServiceCollectionExtensions
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StarStudio.Startup");
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        // Read here so that a bad setting ends the start with one line (below) rather than a stack trace later.
+        _ = app.Services.GetRequiredService<IOptions<DataProtectionSettings>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = CookieSecurity.Policy(app.Environment, app.Configuration[CookieSecurity.PolicyKey]);
         if (!string.IsNullOrWhiteSpace(db.MigrationConnectionString))
         {
             await DatabaseMigrator.MigrateAsync(db.MigrationConnectionString, db.ConnectionString, db.JobsConnectionString, log);
@@ -133,6 +134,9 @@ public static class WebServiceCollectionExtensions
 
     public static WebApplication UseStarStudio(this WebApplication app)
     {
+        // First: the scheme, host and client address that everything below sees are the real ones behind a proxy.
+        app.UseStarStudioForwardedHeaders(app.Configuration);
+        app.UseStarStudioSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -149,6 +153,8 @@ public static class WebServiceCollectionExtensions
             // Chinese first: only the user's explicit choice (the cookie) switches to English.
             o.RequestCultureProviders = [new CookieRequestCultureProvider()];
         });
+        // After localization, so that a refused sign-in gets its page in the user's language.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -22,11 +22,12 @@ public sealed record UrlCheck(bool Ok, string? Code, Uri? Uri)
 /// (including cloud metadata at 169.254.169.254), CGNAT, unspecified, multicast and reserved addresses, their
 /// IPv6 counterparts, and IPv6 forms that embed them (IPv4-mapped, IPv4-compatible, NAT64, 6to4) are refused
 /// unless private networks are explicitly allowed (<see cref="SecurityOptions.AllowPrivateNetworkUrls"/>).
+/// Cloud metadata services (<see cref="IsMetadataAddress"/>) are refused even then.
 /// </summary>
 /// <remarks>
 /// A check at save time cannot stop a host name that resolves differently later (DNS rebinding); the HTTP
-/// clients that call such URLs should also use <see cref="CreateGuardedHandler"/>, which checks the address it
-/// actually connects to.
+/// clients that call such URLs also use Data's guarded handler (<c>GuardedHttpHandler</c>), which applies
+/// <see cref="FirstRefused"/> to the addresses it actually connects to. These rules stay pure (no sockets).
 /// </remarks>
 public static class UrlSafety
 {
@@ -77,9 +78,49 @@ public static class UrlSafety
             }
         }
 
-        return allowPrivateNetworks || !addresses.Any(IsPrivateOrReserved)
+        return FirstRefused(addresses, allowPrivateNetworks) is null
             ? UrlCheck.Allowed(uri)
             : UrlCheck.Refused(PrivateNetworkCode, uri);
+    }
+
+    /// <summary>
+    /// The first address the app must not connect to, or null when all may be used: metadata addresses always,
+    /// private and reserved ones unless <paramref name="allowPrivateNetworks"/>.
+    /// </summary>
+    public static IPAddress? FirstRefused(IEnumerable<IPAddress> addresses, bool allowPrivateNetworks)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        return addresses.FirstOrDefault(a => IsMetadataAddress(a) || (!allowPrivateNetworks && IsPrivateOrReserved(a)));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> may be a cloud instance metadata service, which hands out the machine's
+    /// credentials to whoever asks from inside: all of IPv4 link-local 169.254.0.0/16 (AWS, GCP, Azure, Oracle,
+    /// OpenStack at 169.254.169.254, ECS at 169.254.170.2), Alibaba's 100.100.100.200, AWS's IPv6
+    /// fd00:ec2::254, all of IPv6 link-local fe80::/10, and IPv6 forms embedding those IPv4 addresses.
+    /// Refused even where private networks are allowed: no model or skill server lives there.
+    /// </summary>
+    public static bool IsMetadataAddress(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return IsMetadataV4(address.GetAddressBytes());
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        var b = address.GetAddressBytes();
+        if (EmbeddedV4(b) is { } v4)
+        {
+            return IsMetadataV4(v4);
+        }
+
+        return b[0] == 0xfe && (b[1] & 0xc0) == 0x80 // fe80::/10 link-local
+            || b.AsSpan().SequenceEqual(AwsMetadataV6);
     }
 
     /// <summary>
@@ -124,11 +165,6 @@ public static class UrlSafety
             return true;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return IsPrivateOrReservedV4(address.MapToIPv4().GetAddressBytes());
-        }
-
         var b = address.GetAddressBytes();
         if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0)
         {
@@ -136,74 +172,62 @@ public static class UrlSafety
             return true;
         }
 
+        if (EmbeddedV4(b) is { } v4)
+        {
+            return IsPrivateOrReservedV4(v4);
+        }
+
         if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)
         {
-            // NAT64: 64:ff9b::/96 embeds the IPv4 target; 64:ff9b:1::/48 is for local use.
-            return b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) >= 0 || IsPrivateOrReservedV4(b[12..16]);
+            // 64:ff9b:1::/48 is NAT64 for local use (64:ff9b::/96 itself is judged by its IPv4 above).
+            return true;
         }
 
-        if (b[0] == 0x20 && b[1] == 0x02)
+        if ((b[0] & 0xe0) != 0x20)
         {
-            // 6to4: 2002:AABB:CCDD::/48 routes to the IPv4 address AA.BB.CC.DD.
-            return IsPrivateOrReservedV4(b[2..6]);
+            // Only 2000::/3 is global unicast; everything else is loopback, unique local (fc00::/7), link-local
+            // (fe80::/10), site-local, multicast (ff00::/8), discard (100::/64) or not assigned at all.
+            return true;
         }
 
-        return (b[0] & 0xfe) == 0xfc            // fc00::/7 unique local
-            || b[0] == 0xfe && (b[1] & 0xc0) == 0x80 // fe80::/10 link-local
-            || b[0] == 0xfe && (b[1] & 0xc0) == 0xc0 // fec0::/10 site-local (deprecated)
-            || b[0] == 0xff                          // ff00::/8 multicast
-            || b[0] == 0x01 && b[1] == 0x00 && b.AsSpan(2, 6).IndexOfAnyExcept((byte)0) < 0 // 100::/64 discard
-            || b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8;               // 2001:db8::/32 documentation
+        return b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00         // 2001::/32 Teredo: tunnels to any IPv4, private ones too
+            || b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && (b[3] & 0xf0) == 0x10 // 2001:10::/28 ORCHID (deprecated)
+            || b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && (b[3] & 0xf0) == 0x20 // 2001:20::/28 ORCHIDv2 (not routable)
+            || b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x02 && b[4] == 0 && b[5] == 0 // 2001:2::/48 benchmarking
+            || b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8        // 2001:db8::/32 documentation
+            || b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0x00;              // 3fff::/20 documentation
     }
 
     /// <summary>
-    /// An HTTP handler that refuses to connect to private or reserved addresses (checked on the address actually
-    /// connected to, so a host name that resolves to a public address at save time and to an internal one later
-    /// is still refused). Proxies are not used, since they would connect on the handler's behalf.
+    /// The IPv4 address an IPv6 address stands for, where it is one of the forms that reach an IPv4 host:
+    /// IPv4-mapped ::ffff:a.b.c.d (::ffff:0:0/96), IPv4-translated ::ffff:0:a.b.c.d (::ffff:0:0:0/96),
+    /// IPv4-compatible ::a.b.c.d (but not :: or ::1), NAT64 64:ff9b::a.b.c.d (64:ff9b::/96) and 6to4
+    /// 2002:AABB:CCDD::/48. Null for any other address.
     /// </summary>
-    /// <param name="allowPrivateNetworks">Read on every connection, so a configuration change applies at once.</param>
-    /// <param name="resolve">Resolves a host name; <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/> by default.</param>
-    public static SocketsHttpHandler CreateGuardedHandler(
-        Func<bool> allowPrivateNetworks,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    private static byte[]? EmbeddedV4(byte[] b)
     {
-        ArgumentNullException.ThrowIfNull(allowPrivateNetworks);
-        return new SocketsHttpHandler
+        var zero8 = b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0;
+        if (zero8 && b[8] == 0 && b[9] == 0 && b[10] == 0xff && b[11] == 0xff)
         {
-            UseProxy = false,
-            // An abandoned response (a stopped chat answer) closes the connection instead of being read to the end
-            // for reuse, so the provider stops generating tokens nobody will see.
-            MaxResponseDrainSize = 0,
-            ConnectCallback = async (context, ct) =>
-            {
-                var host = context.DnsEndPoint.Host;
-                var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await ResolveAsync(host, resolve, ct);
-                if (addresses.Length == 0)
-                {
-                    throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The host '{host}' does not resolve to any address.");
-                }
+            return b[12..16];
+        }
 
-                if (!allowPrivateNetworks() && addresses.FirstOrDefault(IsPrivateOrReserved) is { } refused)
-                {
-                    throw new HttpRequestException(
-                        HttpRequestError.ConnectionError,
-                        $"The host '{host}' resolves to {refused}, a private or reserved address; StarStudio does not call those " +
-                        "unless StarStudio:Security:AllowPrivateNetworkUrls is on.");
-                }
+        if (zero8 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0)
+        {
+            return b[12..16];
+        }
 
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        if (zero8 && b.AsSpan(8, 4).IndexOfAnyExcept((byte)0) < 0 && b.AsSpan(12, 3).IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return b[12..16];
+        }
+
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return b[12..16];
+        }
+
+        return b[0] == 0x20 && b[1] == 0x02 ? b[2..6] : null;
     }
 
     private static async Task<IPAddress[]> ResolveAsync(string host, Func<string, CancellationToken, Task<IPAddress[]>>? resolve, CancellationToken ct)
@@ -217,6 +241,14 @@ public static class UrlSafety
             return [];
         }
     }
+
+    // fd00:ec2::254, the AWS instance metadata service over IPv6.
+    private static readonly byte[] AwsMetadataV6 = IPAddress.Parse("fd00:ec2::254").GetAddressBytes();
+
+    // 169.254.0.0/16 (link-local: metadata at .169.254, ECS task metadata at .170.2) and Alibaba Cloud's 100.100.100.200.
+    private static bool IsMetadataV4(ReadOnlySpan<byte> b) =>
+        b[0] == 169 && b[1] == 254
+        || b[0] == 100 && b[1] == 100 && b[2] == 100 && b[3] == 200;
 
     // 0.0.0.0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.168/16, 198.18/15, 224/4, 240/4.
     private static bool IsPrivateOrReservedV4(ReadOnlySpan<byte> b) =>

@@ -35,6 +35,20 @@ public class AppServer : IAsyncLifetime
     protected AppServer(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Every Content-Security-Policy violation Chromium reported on any page of this app, with the page's URL.</summary>
+    public IReadOnlyList<string> CspViolations
+    {
+        get
+        {
+            lock (cspViolations)
+            {
+                return [.. cspViolations];
+            }
+        }
+    }
+
+    private readonly List<string> cspViolations = [];
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where screenshots go: test.sh keeps them under TestResults/e2e.</summary>
@@ -75,7 +89,20 @@ public class AppServer : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "zh-CN" });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // A page that the CSP breaks says so only in the console: collect what Chromium reports, for
+        // SecurityHeadersTests to assert none after the other journeys have run.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (cspViolations)
+                {
+                    cspViolations.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
+        return page;
     }
 
     /// <summary>
@@ -138,6 +165,9 @@ public class AppServer : IAsyncLifetime
         start.Environment["StarStudio__Admin__Email"] = AdminEmail;
         start.Environment["StarStudio__Admin__Password"] = AdminPassword;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Every browser of a test run signs in and registers from 127.0.0.1, one client address for the limiter.
+        start.Environment["StarStudio__RateLimits__SignIn__PermitLimit"] = "10000";
+        start.Environment["StarStudio__RateLimits__Register__PermitLimit"] = "10000";
         foreach (var (name, value) in settings.Concat(overrides))
         {
             start.Environment[name] = value;

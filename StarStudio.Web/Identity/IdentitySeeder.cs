@@ -26,12 +26,15 @@ public sealed class SeedOptions
 
     public sealed class DemoSeed
     {
-        /// <summary>Creates the demo accounts and stars when the database has no users yet.</summary>
+        /// <summary>
+        /// Creates the demo accounts (published passwords) and stars, only when the database has no users yet;
+        /// the demo admin only when no admin is configured. On in <c>./run.sh</c>, off everywhere else by default.
+        /// </summary>
         public bool Seed { get; set; }
     }
 }
 
-/// <summary>The demo accounts the README's quick start names; created once, on an empty database.</summary>
+/// <summary>The demo accounts the README's quick start names; created once, on an empty database, when asked for.</summary>
 public static class DemoAccounts
 {
     public const string Password = "Demo2026!star";
@@ -45,7 +48,7 @@ public static class DemoAccounts
     ];
 }
 
-/// <summary>Creates the configured admin and, on a fresh database, the demo accounts and two demo stars.</summary>
+/// <summary>Creates the configured admin and, on a fresh database where demo seeding is on, the demo accounts and two demo stars.</summary>
 internal sealed class IdentitySeeder(
     UserManager<StarUser> users,
     IDbContextFactory<StarStudioDbContext> contexts,
@@ -57,10 +60,18 @@ internal sealed class IdentitySeeder(
     public async Task SeedAsync(CancellationToken ct = default)
     {
         var seed = options.Value;
-        if (!string.IsNullOrWhiteSpace(seed.Admin.Email) && !string.IsNullOrWhiteSpace(seed.Admin.Password)
-            && await users.FindByEmailAsync(seed.Admin.Email) is null)
+        // Decided before the configured admin is created: demo accounts only ever go into a database that had no
+        // user at all, so an installation that has (or once had) real accounts never grows published passwords.
+        bool fresh;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            await CreateAsync(seed.Admin.Email, "Admin", seed.Admin.Password, [RoleNames.Admin]);
+            fresh = !await db.Users.AnyAsync(ct);
+        }
+
+        var adminConfigured = !string.IsNullOrWhiteSpace(seed.Admin.Email) && !string.IsNullOrWhiteSpace(seed.Admin.Password);
+        if (adminConfigured && await users.FindByEmailAsync(seed.Admin.Email!) is null)
+        {
+            await CreateAsync(seed.Admin.Email!, "Admin", seed.Admin.Password!, [RoleNames.Admin]);
             log.LogInformation("Created the first admin {Email} from configuration.", seed.Admin.Email);
         }
 
@@ -69,16 +80,16 @@ internal sealed class IdentitySeeder(
             return;
         }
 
-        await using (var db = await contexts.CreateDbContextAsync(ct))
+        if (!fresh)
         {
-            if (await db.Users.AnyAsync(u => u.Email == DemoAccounts.All[0].Email, ct))
-            {
-                return;
-            }
+            log.LogInformation("StarStudio:Demo:Seed is on but the database already has accounts; no demo accounts are created.");
+            return;
         }
 
+        // The demo admin's password is published: where the operator chose an admin, it is not created at all.
+        var demo = DemoAccounts.All.Where(a => !(adminConfigured && a.Roles.Contains(RoleNames.Admin))).ToList();
         StarUser? owner = null;
-        foreach (var (email, name, roles) in DemoAccounts.All)
+        foreach (var (email, name, roles) in demo)
         {
             var user = await CreateAsync(email, name, DemoAccounts.Password, roles);
             if (roles.Contains(RoleNames.StarOwner))
@@ -98,7 +109,7 @@ internal sealed class IdentitySeeder(
             }
         }
 
-        var banner = string.Join(Environment.NewLine, DemoAccounts.All.Select(a => $"    {a.Email,-28} {DemoAccounts.Password}  ({(a.Roles.Length == 0 ? "player" : string.Join(",", a.Roles))})"));
+        var banner = string.Join(Environment.NewLine, demo.Select(a => $"    {a.Email,-28} {DemoAccounts.Password}  ({(a.Roles.Length == 0 ? "player" : string.Join(",", a.Roles))})"));
         Console.WriteLine($"""
 
             [starstudio] Demo accounts created (shown once; also in the README):

@@ -31,23 +31,24 @@ public static partial class KnowledgeWebhookEndpoints
         try
         {
             var limit = http.RequestServices.GetRequiredService<IOptions<KnowledgeWebhookOptions>>().Value.MaxBodyBytes;
-            var body = await ReadBodyAsync(http, limit, ct);
-            if (body is null)
+            // Kestrel's default cap (30 MB) is lower than a knowledge file may be; this endpoint has its own limit,
+            // which Kestrel then enforces on chunked bodies too. The service reads the body only after it has
+            // found the source and checked the headers, and never allocates by Content-Length.
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             {
-                result = WebhookReceiveResult.TooLarge(limit);
+                size.MaxRequestBodySize = limit;
             }
-            else
-            {
-                var hooks = http.RequestServices.GetRequiredService<IKnowledgeWebhookService>();
-                result = await hooks.ReceiveAsync(
-                    sourceId,
-                    Header(http, WebhookSignature.TimestampHeader),
-                    Header(http, WebhookSignature.SignatureHeader),
-                    http.Request.ContentType,
-                    Header(http, WebhookSignature.FileNameHeader),
-                    body,
-                    ct);
-            }
+
+            var hooks = http.RequestServices.GetRequiredService<IKnowledgeWebhookService>();
+            result = await hooks.ReceiveAsync(
+                sourceId,
+                Header(http, WebhookSignature.TimestampHeader),
+                Header(http, WebhookSignature.SignatureHeader),
+                http.Request.ContentType,
+                Header(http, WebhookSignature.FileNameHeader),
+                http.Request.Body,
+                http.Request.ContentLength,
+                ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -78,45 +79,6 @@ public static partial class KnowledgeWebhookEndpoints
         http.Response.StatusCode = result.StatusCode;
         http.Response.Headers.CacheControl = "no-store";
         await http.Response.WriteAsJsonAsync(new WebhookResponse(result.Status, result.Message, result.TaskId, result.Code), Json, CancellationToken.None);
-    }
-
-    /// <summary>Reads the raw body, at most <paramref name="limit"/> bytes; null when it is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit, CancellationToken ct)
-    {
-        var declared = http.Request.ContentLength;
-        if (declared > limit)
-        {
-            return null;
-        }
-
-        // Kestrel's default cap (30 MB) is lower than a knowledge file may be; this endpoint has its own limit.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limit;
-        }
-
-        var body = http.Request.Body;
-        if (declared is { } length)
-        {
-            var exact = new byte[length];
-            await body.ReadExactlyAsync(exact, ct);
-            return exact;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static string? Header(HttpContext http, string name) =>

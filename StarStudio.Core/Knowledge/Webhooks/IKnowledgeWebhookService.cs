@@ -23,17 +23,36 @@ public interface IKnowledgeWebhookService
     Task<Result<bool>> DeleteAsync(Guid sourceId, CancellationToken ct = default);
 
     /// <summary>
-    /// Handles one inbound POST: looks the source up, checks the signature and timestamp, refuses replays, then
-    /// adds the text or file as the star's owner. Never throws for anything the sender got wrong.
+    /// Handles one inbound POST: looks the source up and checks the headers (present, timestamp within the
+    /// tolerance, signature well-formed) and the declared length <em>before</em> reading the body, then reads the
+    /// body up to the limit, checks the signature, refuses replays, and adds the text or file as the star's owner.
+    /// A request for an unknown source or with unusable headers is answered without reading a byte of its body.
+    /// Never throws for anything the sender got wrong.
     /// </summary>
     /// <param name="sourceId">The id in the URL.</param>
     /// <param name="timestamp">The raw <c>X-StarStudio-Timestamp</c> header.</param>
     /// <param name="signature">The raw <c>X-StarStudio-Signature</c> header.</param>
     /// <param name="contentType">The raw <c>Content-Type</c> header.</param>
     /// <param name="fileName">The raw <c>X-StarStudio-Filename</c> header (percent-encoded UTF-8 allowed).</param>
-    /// <param name="body">The raw body, exactly as received.</param>
+    /// <param name="body">The request body, read only once the checks above pass.</param>
+    /// <param name="declaredLength">The <c>Content-Length</c>, if any: larger than the limit is refused unread; never trusted otherwise.</param>
     /// <param name="ct">Cancellation.</param>
-    Task<WebhookReceiveResult> ReceiveAsync(Guid sourceId, string? timestamp, string? signature, string? contentType, string? fileName, byte[] body, CancellationToken ct = default);
+    Task<WebhookReceiveResult> ReceiveAsync(Guid sourceId, string? timestamp, string? signature, string? contentType, string? fileName, Stream body, long? declaredLength, CancellationToken ct = default);
+
+}
+
+/// <summary>Conveniences over <see cref="IKnowledgeWebhookService"/>.</summary>
+public static class KnowledgeWebhookServiceExtensions
+{
+    /// <summary>Handles one inbound POST whose body is already in memory (tests, tools); see the <see cref="Stream"/> overload.</summary>
+    public static async Task<WebhookReceiveResult> ReceiveAsync(
+        this IKnowledgeWebhookService service, Guid sourceId, string? timestamp, string? signature, string? contentType, string? fileName, byte[] body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(body);
+        await using var stream = new MemoryStream(body, writable: false);
+        return await service.ReceiveAsync(sourceId, timestamp, signature, contentType, fileName, stream, body.LongLength, ct);
+    }
 }
 
 /// <summary>A webhook source as its owner sees it: never its secret.</summary>

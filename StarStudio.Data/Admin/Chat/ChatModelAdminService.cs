@@ -27,7 +27,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     /// <summary>The Data Protection purpose of <c>llm_providers.api_key_protected</c>; the chat engine unprotects with it.</summary>
     public const string ApiKeyProtectionPurpose = ProtectionPurposes.ProviderApiKey;
 
-    /// <summary>The named <see cref="HttpClient"/> imports use (register it with <see cref="UrlSafety.CreateGuardedHandler"/>).</summary>
+    /// <summary>The named <see cref="HttpClient"/> imports use (register it with <see cref="StarStudio.Data.Security.GuardedHttpHandler.Create"/>).</summary>
     public const string HttpClientName = "StarStudio.ChatModelAdmin";
 
     /// <summary>The largest model list an import reads (OpenRouter's is about 1 MB).</summary>

@@ -118,11 +118,13 @@ internal sealed partial class KnowledgeWebhookService(
         }, ct);
 
     public async Task<WebhookReceiveResult> ReceiveAsync(
-        Guid sourceId, string? timestamp, string? signature, string? contentType, string? fileName, byte[] body, CancellationToken ct = default)
+        Guid sourceId, string? timestamp, string? signature, string? contentType, string? fileName, Stream body, long? declaredLength, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         var settings = options.Value;
-        if (body.LongLength > settings.MaxBodyBytes)
+        // Everything that can refuse the request without its body runs first: a sender that does not know a live
+        // source, or whose headers cannot verify, never gets the server to hold its body in memory.
+        if (declaredLength > settings.MaxBodyBytes)
         {
             return Refused(sourceId, WebhookReceiveResult.TooLarge(settings.MaxBodyBytes));
         }
@@ -132,6 +134,18 @@ internal sealed partial class KnowledgeWebhookService(
         if (source is not { IsActive: true })
         {
             return Refused(sourceId, WebhookReceiveResult.UnknownSource());
+        }
+
+        var headers = WebhookSignature.CheckHeaders(timestamp, signature, clock.GetUtcNow(), settings.Tolerance);
+        if (headers != WebhookVerdict.Ok)
+        {
+            return Refused(sourceId, WebhookReceiveResult.Unauthorized(headers, settings.Tolerance));
+        }
+
+        var limit = Math.Min(settings.MaxBodyBytes, maxUpload);
+        if (declaredLength > limit)
+        {
+            return Refused(sourceId, WebhookReceiveResult.TooLarge(limit));
         }
 
         string secret;
@@ -145,19 +159,18 @@ internal sealed partial class KnowledgeWebhookService(
             return WebhookReceiveResult.ServerError();
         }
 
-        var verdict = WebhookSignature.Verify(secret, timestamp, signature, body, clock.GetUtcNow(), settings.Tolerance);
+        if (await WebhookBody.ReadAsync(body, limit, ct) is not { } bytes)
+        {
+            return Refused(sourceId, WebhookReceiveResult.TooLarge(limit));
+        }
+
+        var verdict = WebhookSignature.Verify(secret, timestamp, signature, bytes, clock.GetUtcNow(), settings.Tolerance);
         if (verdict != WebhookVerdict.Ok)
         {
             return Refused(sourceId, WebhookReceiveResult.Unauthorized(verdict, settings.Tolerance));
         }
 
-        var limit = Math.Min(settings.MaxBodyBytes, maxUpload);
-        if (body.LongLength > limit)
-        {
-            return Refused(sourceId, WebhookReceiveResult.TooLarge(limit));
-        }
-
-        var read = KnowledgeWebhookRules.ReadPayload(contentType, fileName, body);
+        var read = KnowledgeWebhookRules.ReadPayload(contentType, fileName, bytes);
         if (read.Payload is not { } payload)
         {
             return Refused(sourceId, read.Refusal ?? WebhookReceiveResult.BadRequest(WebhookStatuses.BadJson, "the body could not be read"));

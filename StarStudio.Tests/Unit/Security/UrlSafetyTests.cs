@@ -1,6 +1,5 @@
 using System.Net;
 using StarStudio.Core.Security;
-using StarStudio.Tests.Unit.Knowledge.Embeddings;
 
 namespace StarStudio.Tests.Unit.Security;
 
@@ -121,7 +120,6 @@ public sealed class UrlSafetyTests
     [Theory]
     [InlineData("http://127.0.0.1:9")]
     [InlineData("http://[::1]")]
-    [InlineData("http://169.254.169.254")]
     [InlineData("http://intranet.example.test")]
     [InlineData("http://[::ffff:10.0.0.1]")]
     public async Task CheckAsync_PrivateAddressWhenPrivateNetworksAreAllowed_IsAllowed(string url)
@@ -211,7 +209,6 @@ public sealed class UrlSafetyTests
     [InlineData("198.18.0.1", true)]
     [InlineData("169.253.0.1", false)]
     [InlineData("::1", true)]
-    [InlineData("fbff::1", false)]
     [InlineData("fec0::1", true)]
     [InlineData("2001:db8::1", true)]
     [InlineData("64:ff9b::808:808", false)]
@@ -229,54 +226,109 @@ public sealed class UrlSafetyTests
         Assert.Equal(UrlSafety.InvalidCode, UrlSafety.CheckSyntax(null).Code);
     }
 
-    [Fact]
-    public async Task GuardedHandler_LoopbackServerWhenPrivateNetworksAreRefused_DoesNotConnect()
+    [Theory]
+    [InlineData("169.254.169.254")]          // AWS, GCP, Azure, Oracle, OpenStack
+    [InlineData("169.254.170.2")]            // ECS task metadata
+    [InlineData("169.254.0.1")]              // the rest of IPv4 link-local
+    [InlineData("100.100.100.200")]          // Alibaba Cloud
+    [InlineData("fd00:ec2::254")]            // AWS over IPv6
+    [InlineData("fe80::a9fe:a9fe")]          // IPv6 link-local
+    [InlineData("::ffff:169.254.169.254")]   // IPv4-mapped
+    [InlineData("::ffff:0:169.254.169.254")] // IPv4-translated
+    [InlineData("::169.254.169.254")]        // IPv4-compatible
+    [InlineData("64:ff9b::169.254.169.254")] // NAT64
+    [InlineData("2002:a9fe:a9fe::1")]        // 6to4
+    public async Task CheckAsync_MetadataAddressWhenPrivateNetworksAreAllowed_IsStillRefused(string address)
     {
-        await using var server = new OpenAiCompatibleEmbedderTests.EmbeddingServer();
-        await server.StartAsync();
-        server.Respond = _ => (HttpStatusCode.OK, "{}");
-        using var http = new HttpClient(UrlSafety.CreateGuardedHandler(() => false));
+        Assert.True(UrlSafety.IsMetadataAddress(IPAddress.Parse(address)));
 
-        var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(server.BaseUrl + "/v1/models"));
+        var ip = IPAddress.Parse(address);
+        var host = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
 
-        Assert.Contains("private or reserved", e.ToString(), StringComparison.Ordinal);
-        Assert.Empty(server.Requests);
+        var check = await Check($"http://{host}/latest/meta-data/", allowPrivate: true);
+
+        Assert.False(check.Ok);
+        Assert.Equal(UrlSafety.PrivateNetworkCode, check.Code);
     }
 
     [Fact]
-    public async Task GuardedHandler_HostRebindingToLoopback_DoesNotConnect()
+    public async Task CheckAsync_HostResolvingToMetadataWhenPrivateNetworksAreAllowed_IsRefused()
     {
-        await using var server = new OpenAiCompatibleEmbedderTests.EmbeddingServer();
-        await server.StartAsync();
-        var port = new Uri(server.BaseUrl).Port;
-        using var http = new HttpClient(UrlSafety.CreateGuardedHandler(() => false, (_, _) => Task.FromResult(new[] { IPAddress.Loopback })));
+        var check = await Check("https://metadata.example.test", allowPrivate: true);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://api.example.test:{port}/v1/models"));
+        Assert.False(check.Ok);
+        Assert.Equal(UrlSafety.PrivateNetworkCode, check.Code);
+    }
 
-        Assert.Empty(server.Requests);
+    [Theory]
+    [InlineData("10.0.0.5", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("fd12::1", false)]
+    [InlineData("100.100.100.201", false)]
+    [InlineData("169.253.255.255", false)]
+    [InlineData("169.255.0.0", false)]
+    [InlineData("fec0::1", false)]
+    [InlineData("fd00:ec2::253", false)]
+    [InlineData("169.254.255.255", true)]
+    [InlineData("febf:ffff::1", true)]
+    public void IsMetadataAddress_Boundaries_AreExact(string address, bool expected)
+    {
+        Assert.Equal(expected, UrlSafety.IsMetadataAddress(IPAddress.Parse(address)));
     }
 
     [Fact]
-    public async Task GuardedHandler_LoopbackServerWhenPrivateNetworksAreAllowed_Connects()
+    public void FirstRefused_PrivateAllowed_ReturnsOnlyTheMetadataAddress()
     {
-        await using var server = new OpenAiCompatibleEmbedderTests.EmbeddingServer();
-        await server.StartAsync();
-        server.Respond = _ => (HttpStatusCode.OK, "{}");
-        using var http = new HttpClient(UrlSafety.CreateGuardedHandler(() => true, (_, _) => Task.FromResult(new[] { IPAddress.Loopback })));
-        var port = new Uri(server.BaseUrl).Port;
+        IPAddress[] addresses = [IPAddress.Parse("10.0.0.5"), IPAddress.Parse("169.254.169.254")];
 
-        using var response = await http.GetAsync($"http://api.example.test:{port}/v1/models");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(server.Requests);
+        Assert.Equal(IPAddress.Parse("169.254.169.254"), UrlSafety.FirstRefused(addresses, allowPrivateNetworks: true));
+        Assert.Equal(IPAddress.Parse("10.0.0.5"), UrlSafety.FirstRefused(addresses, allowPrivateNetworks: false));
+        Assert.Null(UrlSafety.FirstRefused([IPAddress.Parse("10.0.0.5")], allowPrivateNetworks: true));
     }
 
-    [Fact]
-    public void CreateGuardedHandler_AbandonedResponse_IsNotDrained()
+    [Theory]
+    // ::ffff:0:0/96, IPv4-mapped: judged by the embedded IPv4.
+    [InlineData("::ffff:8.8.8.8", false)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("::ffff:100.64.0.1", true)]
+    [InlineData("::ffff:198.18.0.1", true)]
+    // ::ffff:0:0:0/96, IPv4-translated: judged by the embedded IPv4 (it was taken for a public IPv6 address).
+    [InlineData("::ffff:0:8.8.8.8", false)]
+    [InlineData("::ffff:0:127.0.0.1", true)]
+    [InlineData("::ffff:0:10.0.0.1", true)]
+    // ::/96 IPv4-compatible (deprecated): refused whatever it embeds.
+    [InlineData("::8.8.8.8", true)]
+    // 64:ff9b::/96 NAT64 and 2002::/16 6to4: judged by the embedded IPv4; 64:ff9b:1::/48 is local.
+    [InlineData("64:ff9b::8.8.8.8", false)]
+    [InlineData("64:ff9b::10.0.0.1", true)]
+    [InlineData("64:ff9b:1::808:808", true)]
+    [InlineData("2002:0808:0808::1", false)]
+    [InlineData("2002:c0a8:0101::1", true)]
+    // 2001::/32 Teredo: a tunnel that reaches any IPv4 address, private ones included.
+    [InlineData("2001::1", true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)]
+    [InlineData("2001:1::1", false)]
+    // Other special-purpose ranges of 2000::/3.
+    [InlineData("2001:2::1", true)]
+    [InlineData("2001:2:1::1", false)]
+    [InlineData("2001:10::1", true)]
+    [InlineData("2001:20::1", true)]
+    [InlineData("2001:30::1", false)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("3fff::1", true)]
+    [InlineData("3fff:1000::1", false)]
+    [InlineData("2606:4700:4700::1111", false)]
+    [InlineData("2a00:1450:4001::200e", false)]
+    // Outside 2000::/3 nothing is global unicast.
+    [InlineData("100::1", true)]
+    [InlineData("4000::1", true)]
+    [InlineData("1fff:ffff::1", true)]
+    [InlineData("fbff::1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("ff0e::1", true)]
+    public void IsPrivateOrReserved_Ipv6Ranges_AreClassified(string address, bool expected)
     {
-        // A stopped chat answer must close the provider's stream, not read it to the end for connection reuse.
-        using var handler = UrlSafety.CreateGuardedHandler(() => false);
-
-        Assert.Equal(0, handler.MaxResponseDrainSize);
+        Assert.Equal(expected, UrlSafety.IsPrivateOrReserved(IPAddress.Parse(address)));
     }
 }

@@ -531,7 +531,7 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
         // The registration the app should use: the handler checks the address it actually connects to (DNS rebinding).
         var guarded = new ServiceCollection()
             .AddHttpClient(ChatModelAdminService.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => UrlSafety.CreateGuardedHandler(() => false))
+            .ConfigurePrimaryHttpMessageHandler(() => StarStudio.Data.Security.GuardedHttpHandler.Create(() => false))
             .Services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         await using var server = await ModelListServer.StartAsync(_ => ModelListServer.Vllm(("m", 4096)));
         var admin = await pg.CreateAdminAsync();

@@ -201,6 +201,99 @@ public sealed class KnowledgeWebhookEndpointTests(PostgresDatabase pg) : IClassF
     }
 
     [Fact]
+    public async Task Post_UnknownSourceWhoseBodyNeverArrives_Is404WithoutWaitingForTheBody()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        // Declares a body within the limit and never sends it: the answer cannot depend on reading it.
+        var (status, elapsed) = await PostHeadersOnlyAsync($"/hooks/knowledge/{Guid.NewGuid()}", MaxBodyBytes,
+            $"X-StarStudio-Timestamp: {ts}", $"X-StarStudio-Signature: sha256={new string('a', 64)}");
+
+        Assert.Equal(404, status);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3), $"answered after {elapsed}");
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("not-a-time", "sha256=00")]
+    [InlineData("1", "sha256=0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("now", "md5=abc")]
+    public async Task Post_KnownSourceWithUnusableHeadersWhoseBodyNeverArrives_Is401WithoutWaitingForTheBody(string? timestamp, string? signature)
+    {
+        var created = await SourceAsync();
+        var headers = new List<string>();
+        if (timestamp is not null)
+        {
+            headers.Add("X-StarStudio-Timestamp: " + (timestamp == "now" ? DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : timestamp));
+        }
+
+        if (signature is not null)
+        {
+            headers.Add("X-StarStudio-Signature: " + signature);
+        }
+
+        var (status, elapsed) = await PostHeadersOnlyAsync(created.UrlPath, MaxBodyBytes, [.. headers]);
+
+        Assert.Equal(401, status);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3), $"answered after {elapsed}");
+        Assert.Empty(knowledge.Calls);
+    }
+
+    [Fact]
+    public async Task Post_DeclaredLengthOverTheLimit_Is413WithoutWaitingForTheBody()
+    {
+        var created = await SourceAsync();
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var (status, elapsed) = await PostHeadersOnlyAsync(created.UrlPath, 100L * 1024 * 1024,
+            $"X-StarStudio-Timestamp: {ts}", $"X-StarStudio-Signature: sha256={new string('a', 64)}");
+
+        Assert.Equal(413, status);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3), $"answered after {elapsed}");
+    }
+
+    [Fact]
+    public async Task Post_SignedTextSentChunked_Is202()
+    {
+        var created = await SourceAsync();
+        var content = new StreamContent(new UnseekableStream(TextBody));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await http.SendAsync(Signed(created.UrlPath, created.Secret, content, TextBody));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(knowledge.Calls);
+    }
+
+    /// <summary>
+    /// Sends a POST's headers with a <c>Content-Length</c> and never the body, over a raw socket, and reads the
+    /// status line. Gives up after 10 s (an endpoint that waits for the body would stall until Kestrel's minimum
+    /// data rate ends the read).
+    /// </summary>
+    private async Task<(int Status, TimeSpan Elapsed)> PostHeadersOnlyAsync(string path, long contentLength, params string[] headers)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(http.BaseAddress!.Host, http.BaseAddress.Port);
+        await using var stream = client.GetStream();
+        var request = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"POST {path} HTTP/1.1\r\nHost: {http.BaseAddress.Authority}\r\n")
+            .Append("Content-Type: text/plain\r\nX-StarStudio-Filename: big.txt\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Length: {contentLength}\r\n");
+        foreach (var header in headers)
+        {
+            request.Append(header).Append("\r\n");
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString()));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[1024];
+        var read = await stream.ReadAsync(buffer, timeout.Token);
+        var statusLine = Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        return (int.Parse(statusLine.Split(' ')[1], CultureInfo.InvariantCulture), clock.Elapsed);
+    }
+
+    [Fact]
     public async Task Get_HookUrl_IsNotAllowed()
     {
         using var response = await http.GetAsync($"/hooks/knowledge/{Guid.NewGuid()}");

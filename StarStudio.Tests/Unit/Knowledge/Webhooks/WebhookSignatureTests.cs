@@ -172,4 +172,37 @@ public sealed class WebhookSignatureTests
     {
         Assert.Contains(expected, WebhookSignature.Describe(verdict), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, "sha256=" + "ab", WebhookVerdict.MissingHeaders)]
+    [InlineData("0", null, WebhookVerdict.MissingHeaders)]
+    [InlineData("12.5", "sha256=" + "ab", WebhookVerdict.BadTimestamp)]
+    [InlineData("1", "sha256=" + "ab", WebhookVerdict.Expired)]
+    [InlineData("now", "sha256=abc", WebhookVerdict.BadSignature)]
+    [InlineData("now", "md5=0000000000000000000000000000000000000000000000000000000000000000", WebhookVerdict.BadSignature)]
+    [InlineData("now", "sha256=0000000000000000000000000000000000000000000000000000000000000000", WebhookVerdict.Ok)]
+    public void CheckHeaders_WithoutSecretOrBody_RefusesWhatCanNeverVerify(string? timestamp, string? signature, WebhookVerdict expected)
+    {
+        var ts = timestamp == "now" ? Ts(TimeSpan.Zero) : timestamp;
+
+        Assert.Equal(expected, WebhookSignature.CheckHeaders(ts, signature, Now));
+    }
+
+    [Fact]
+    public void CheckHeaders_WhatVerifyRefusesWithoutTheMac_AgreesWithVerify()
+    {
+        string?[] timestamps = [null, "", "x", "1", Ts(TimeSpan.Zero), Ts(TimeSpan.FromMinutes(6))];
+        string?[] signatures = [null, "sha256=zz", WebhookSignature.Sign(Secret, Ts(TimeSpan.Zero), Body)];
+        foreach (var ts in timestamps)
+        {
+            foreach (var sig in signatures)
+            {
+                var headers = WebhookSignature.CheckHeaders(ts, sig, Now);
+                if (headers != WebhookVerdict.Ok)
+                {
+                    Assert.Equal(headers, WebhookSignature.Verify(Secret, ts, sig, Body, Now));
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Data;
+using StarStudio.Web;
+using StarStudio.Web.Identity;
+
+namespace StarStudio.Tests.Integration.Identity;
+
+/// <summary>
+/// The seeder with the app's own service registrations over a fresh database per test: demo accounts (whose
+/// passwords the README publishes) only where the operator asked for them, and never beside an admin of theirs.
+/// </summary>
+public sealed class IdentitySeederTests : IAsyncLifetime
+{
+    private const string AdminEmail = "ops@example.test";
+    private const string AdminPassword = "0ps-chosen-pass";
+
+    private readonly PostgresDatabase pg = new();
+    private readonly string dataRoot = Directory.CreateTempSubdirectory("starstudio-seed-").FullName;
+
+    public Task InitializeAsync() => pg.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await pg.DisposeAsync();
+        Directory.Delete(dataRoot, recursive: true);
+    }
+
+    private async Task SeedAsync(bool demo, bool admin)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
+            ["StarStudio:ObjectStore:Provider"] = "Local",
+            ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(dataRoot, "objects"),
+            ["StarStudio:Demo:Seed"] = demo ? "true" : "false",
+        };
+        if (admin)
+        {
+            settings["StarStudio:Admin:Email"] = AdminEmail;
+            settings["StarStudio:Admin:Password"] = AdminPassword;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddStarStudioData(configuration);
+        services.AddStarStudioWeb(configuration);
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+    }
+
+    private async Task<List<string>> EmailsAsync()
+    {
+        await using var db = pg.OwnerContext();
+        return await db.Users.Select(u => u.Email!).OrderBy(e => e).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Seed_DemoOnAFreshDatabaseWithoutAnAdmin_CreatesTheDemoAccounts()
+    {
+        await SeedAsync(demo: true, admin: false);
+
+        Assert.Equal(DemoAccounts.All.Select(a => a.Email).Order(), await EmailsAsync());
+    }
+
+    [Fact]
+    public async Task Seed_DemoBesideAConfiguredAdmin_DoesNotCreateTheDemoAdmin()
+    {
+        await SeedAsync(demo: true, admin: true);
+
+        var emails = await EmailsAsync();
+        Assert.Contains(AdminEmail, emails);
+        Assert.DoesNotContain("admin@starstudio.local", emails);
+        Assert.Contains("player@starstudio.local", emails);
+    }
+
+    [Fact]
+    public async Task Seed_DemoOnADatabaseWithAccounts_CreatesNoDemoAccount()
+    {
+        await pg.CreateUserAsync("someone@example.test");
+
+        await SeedAsync(demo: true, admin: false);
+
+        Assert.Equal(["someone@example.test"], await EmailsAsync());
+    }
+
+    [Fact]
+    public async Task Seed_DemoOnAgainAfterTheAdminWasCreated_DoesNotAddDemoAccounts()
+    {
+        await SeedAsync(demo: false, admin: true);
+
+        await SeedAsync(demo: true, admin: true);
+
+        Assert.Equal([AdminEmail], await EmailsAsync());
+    }
+
+    [Fact]
+    public async Task Seed_DemoOff_CreatesOnlyTheConfiguredAdmin()
+    {
+        await SeedAsync(demo: false, admin: true);
+
+        Assert.Equal([AdminEmail], await EmailsAsync());
+    }
+}
