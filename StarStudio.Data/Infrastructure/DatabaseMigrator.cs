@@ -71,17 +71,30 @@ public static class DatabaseMigrator
 
             var jobsRole = QuoteIdentifier(jobs);
             var schema = QuoteIdentifier(JobsSchema);
+            // Only tables and sequences the migrating role owns are granted: those an older install's Hangfire made as
+            // the owner. Hangfire's own tables belong to the jobs role, and a GRANT on them by the owner would fail with
+            // "permission denied" on every start after the first.
             var jobsGrants = $"""
                 CREATE SCHEMA IF NOT EXISTS {schema};
                 REVOKE ALL ON SCHEMA {schema} FROM PUBLIC;
                 GRANT USAGE, CREATE ON SCHEMA {schema} TO {jobsRole};
-                GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {jobsRole};
-                GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {jobsRole};
+                DO $grant$
+                DECLARE r record;
+                BEGIN
+                    FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = {QuoteLiteral(JobsSchema)} AND c.relkind IN ('r', 'p', 'S') AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                    LOOP
+                        EXECUTE format('GRANT ALL ON %s TO %I', r.name, {QuoteLiteral(jobs)});
+                    END LOOP;
+                END
+                $grant$;
                 GRANT CONNECT ON DATABASE {database} TO {jobsRole};
                 """;
             await db.Database.ExecuteSqlRawAsync(jobsGrants, ct);
         }
     }
+
+    internal static string QuoteLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

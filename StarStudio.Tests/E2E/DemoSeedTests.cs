@@ -24,7 +24,8 @@ public sealed class DemoSeedTests(DemoSeedAppServer demo) : IClassFixture<DemoSe
             """);
         var stars = await demo.ScalarAsync($"SELECT count(*) FROM stars s JOIN users u ON u.id = s.owner_id WHERE u.email = '{DemoAccounts.All[1].Email}'");
 
-        Assert.Equal($"{AppServer.AdminEmail}:admin admin@starstudio.local:admin maker@starstudio.local:skill_maker owner@starstudio.local:star_owner", roles);
+        // The demo admin is not created beside a configured admin (docs/security.md, "Deployment defaults").
+        Assert.Equal($"{AppServer.AdminEmail}:admin maker@starstudio.local:skill_maker owner@starstudio.local:star_owner", roles);
         Assert.Equal(2L, stars);
         Assert.DoesNotContain("Unhandled", demo.Output(), StringComparison.Ordinal);
     }

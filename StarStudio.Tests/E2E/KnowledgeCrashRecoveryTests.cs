@@ -93,6 +93,32 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
         var file = Path.Combine(Directory.CreateTempSubdirectory("kn-crash-").FullName, fileName);
         await File.WriteAllBytesAsync(file, KnowledgeDocuments.Text(text));
         await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
+
+        // The task row is the proof the upload arrived (at some crash points the page never shows it). On a loaded
+        // machine the first selection can be lost before the input is wired to the circuit: choose the file once more.
+        if (!await TaskRowAppearsAsync(fileName, TimeSpan.FromSeconds(20)))
+        {
+            await page.ShotAsync("crash-upload-retry-" + Path.GetFileNameWithoutExtension(fileName));
+            await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
+            Assert.True(await TaskRowAppearsAsync(fileName, TimeSpan.FromSeconds(30)), $"the upload of {fileName} never reached the app:\n{app.Output()}");
+        }
+    }
+
+    private async Task<bool> TaskRowAppearsAsync(string name, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        do
+        {
+            if (await StatusAsync(name) is not null)
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return false;
     }
 
     private async Task<string?> StatusAsync(string name) =>

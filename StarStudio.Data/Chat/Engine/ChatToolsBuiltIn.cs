@@ -95,7 +95,7 @@ public sealed record ChatSkillDefinition(string Name, string Description, string
 /// <summary>
 /// A skill called over HTTP: <c>POST {endpoint}</c> with <c>{"tool", "arguments", "star_id", "conversation_id", "request_id"}</c>;
 /// a 2xx answer's body (or its <c>result</c> string) goes back to the model. Use an <see cref="HttpClient"/> whose handler
-/// refuses private addresses (<c>UrlSafety.CreateGuardedHandler</c>), named <see cref="HttpClientName"/>.
+/// refuses private addresses (<c>GuardedHttpHandler.Create</c>), named <see cref="HttpClientName"/>.
 /// </summary>
 public sealed class HttpSkillTool : IChatTool
 {

@@ -258,6 +258,22 @@ public sealed class DatabaseRoleTests(PostgresDatabase pg) : IClassFixture<Postg
         }
     }
 
+    [Fact]
+    public async Task SecondStart_AfterHangfireMadeItsTablesAsTheJobsRole_MigratesAgainWithoutError()
+    {
+        // The first start: migrate, then Hangfire (the jobs role) creates and owns its tables.
+        await DatabaseMigrator.MigrateAsync(pg.OwnerConnectionString, pg.AppConnectionString, pg.JobsConnectionString, logger: null);
+        EnqueueAs(pg, pg.JobsConnectionString);
+
+        // Every later start migrates again; the owner must not try to grant on the jobs role's tables.
+        await DatabaseMigrator.MigrateAsync(pg.OwnerConnectionString, pg.AppConnectionString, pg.JobsConnectionString, logger: null);
+        EnqueueAs(pg, pg.JobsConnectionString);
+
+        await using var jobs = new NpgsqlConnection(pg.JobsConnectionString);
+        await jobs.OpenAsync();
+        Assert.True((long)(await new NpgsqlCommand("SELECT count(*) FROM hangfire.job", jobs).ExecuteScalarAsync())! >= 2);
+    }
+
     private static void EnqueueAs(PostgresDatabase database, string jobsConnectionString)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
