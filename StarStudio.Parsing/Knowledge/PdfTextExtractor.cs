@@ -3,7 +3,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>One unit per PDF page that has text, read with PdfPig in content order (lines kept, wrapped lines joined).</summary>
 internal static class PdfTextExtractor
@@ -25,7 +25,7 @@ internal static class PdfTextExtractor
         {
             throw Encrypted(ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
         {
             throw new DocumentParseException(DocumentParseCodes.Corrupt, "The PDF is damaged or not a valid PDF and cannot be read.", ex);
         }
@@ -41,7 +41,7 @@ internal static class PdfTextExtractor
             {
                 throw Encrypted(ex);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
             {
                 throw new DocumentParseException(DocumentParseCodes.Corrupt, "The PDF is damaged: its page tree cannot be read.", ex);
             }
@@ -62,7 +62,7 @@ internal static class PdfTextExtractor
                 {
                     throw Encrypted(ex);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
                 {
                     // One damaged page does not lose the rest of the document.
                     failedPages++;

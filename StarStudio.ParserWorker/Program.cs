@@ -1,0 +1,87 @@
+// The parser worker: parses one untrusted document and exits. The app (StarStudio.Data's WorkerDocumentParser)
+// starts it with a heap cap, a minimal environment and a deadline, writes the file to stdin and reads one JSON reply
+// from stdout (StarStudio.Parsing's ParserWorkerProtocol). Whatever the document does to this process — a stack
+// overflow, running out of memory, never returning — ends only this process, never the app.
+using System.Runtime;
+using StarStudio.Core.Knowledge.Parsing;
+using StarStudio.Parsing.Knowledge;
+
+return ParserWorker.Run(args);
+
+internal static class ParserWorker
+{
+    /// <summary>The parse runs on a thread with a large stack, so even a nesting the guards let through (they refuse
+    /// depths of hundreds) has far more room than it needs; it is reserved, not committed, memory.</summary>
+    private const int ParseStackBytes = 64 * 1024 * 1024;
+
+    public static int Run(string[] args)
+    {
+        if (ParserWorkerProtocol.ParseArguments(args) is not var (kind, limits))
+        {
+            Console.Error.WriteLine("Usage: StarStudio.ParserWorker --kind <Pdf|Docx|Text|Markdown|Html> --limits <json>, the file on stdin.");
+            return 2;
+        }
+
+        using var stdout = Console.OpenStandardOutput();
+        byte[] content;
+        using (var stdin = Console.OpenStandardInput())
+        using (var buffer = new MemoryStream())
+        {
+            stdin.CopyTo(buffer);
+            content = buffer.ToArray();
+        }
+
+        Action<Stream> reply = _ => { };
+        var thread = new Thread(
+            () => reply = Parse(kind, content, limits),
+            ParseStackBytes)
+        { Name = "parse" };
+        thread.Start();
+        thread.Join();
+        content = [];
+        reply(stdout);
+        stdout.Flush();
+        return 0;
+    }
+
+    /// <summary>Parses and returns how to write the reply (so the document's bytes can be released before writing).</summary>
+    private static Action<Stream> Parse(KnowledgeFileKind kind, byte[] content, DocumentParserLimits limits)
+    {
+        try
+        {
+            if (content.Length == 0)
+            {
+                return Failure(DocumentParseCodes.Empty, "The file is empty.");
+            }
+
+            var document = InProcessDocumentParser.Parse(kind, content, limits, new ParseBudget(limits.Timeout, CancellationToken.None));
+            var chars = document.Units.Sum(u => (long)u.Text.Length);
+            if (chars > limits.MaxExtractedChars)
+            {
+                return Failure(
+                    DocumentParseCodes.TooLarge,
+                    $"The document yields {chars / 1_000_000} million characters of text; at most {limits.MaxExtractedChars / 1_000_000} million are indexed.");
+            }
+
+            return output => ParserWorkerProtocol.WriteSuccess(output, document);
+        }
+        catch (DocumentParseException ex)
+        {
+            return Failure(ex.Code, ex.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            // The heap cap (DOTNET_GCHeapHardLimit) was reached: whatever was being built is garbage now.
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect();
+            return Failure(DocumentParseCodes.TooLarge, "Reading the document needed more memory than the parser may use; it may be a decompression bomb.");
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return Failure(DocumentParseCodes.TooDeep, "The document nests too deeply to be read.");
+        }
+    }
+
+    private static Action<Stream> Failure(string code, string message) =>
+        output => ParserWorkerProtocol.WriteFailure(output, code, message);
+}
