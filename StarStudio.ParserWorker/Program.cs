@@ -14,6 +14,8 @@ internal static class ParserWorker
     /// depths of hundreds) has far more room than it needs; it is reserved, not committed, memory.</summary>
     private const int ParseStackBytes = 64 * 1024 * 1024;
 
+    private const string OutOfMemoryMessage = "Reading the document needed more memory than the parser may use; it may be a decompression bomb.";
+
     public static int Run(string[] args)
     {
         if (ParserWorkerProtocol.ParseArguments(args) is not var (kind, limits))
@@ -31,6 +33,17 @@ internal static class ParserWorker
             content = buffer.ToArray();
         }
 
+        // A library that catches everything (PdfPig, reading leniently) swallows running out of memory and reports
+        // "no text"; any OutOfMemoryException thrown anywhere makes the reply TooLarge, whatever became of it.
+        var outOfMemory = 0;
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+        {
+            if (e.Exception is OutOfMemoryException)
+            {
+                Volatile.Write(ref outOfMemory, 1);
+            }
+        };
+
         Action<Stream> reply = _ => { };
         var thread = new Thread(
             () => reply = Parse(kind, content, limits),
@@ -39,6 +52,11 @@ internal static class ParserWorker
         thread.Start();
         thread.Join();
         content = [];
+        if (Volatile.Read(ref outOfMemory) == 1)
+        {
+            reply = Failure(DocumentParseCodes.TooLarge, OutOfMemoryMessage);
+        }
+
         reply(stdout);
         stdout.Flush();
         return 0;
@@ -74,7 +92,7 @@ internal static class ParserWorker
             // The heap cap (DOTNET_GCHeapHardLimit) was reached: whatever was being built is garbage now.
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect();
-            return Failure(DocumentParseCodes.TooLarge, "Reading the document needed more memory than the parser may use; it may be a decompression bomb.");
+            return Failure(DocumentParseCodes.TooLarge, OutOfMemoryMessage);
         }
         catch (InsufficientExecutionStackException)
         {

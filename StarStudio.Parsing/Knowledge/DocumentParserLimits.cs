@@ -30,6 +30,9 @@ public sealed record DocumentParserLimits
     /// nesting at 512 too.</summary>
     public int MaxMarkupDepth { get; init; } = 512;
 
+    /// <summary>The most one Flate stream of a PDF (other than an image) may inflate to; page content is rarely over a few MB.</summary>
+    public long MaxPdfStreamBytes { get; init; } = 128L * 1024 * 1024;
+
     /// <summary>The largest text, Markdown or HTML file read (its bytes; the text and the tree built from it are larger).</summary>
     public long MaxTextFileBytes { get; init; } = 50L * 1024 * 1024;
 

@@ -99,7 +99,7 @@ public sealed class InProcessDocumentParser : IDocumentParser
         {
             return kind switch
             {
-                KnowledgeFileKind.Pdf => PdfTextExtractor.Extract(content, budget),
+                KnowledgeFileKind.Pdf => PdfTextExtractor.Extract(content, limits, budget),
                 KnowledgeFileKind.Docx => DocxTextExtractor.Extract(content, limits, budget),
                 KnowledgeFileKind.Markdown => MarkdownTextExtractor.Extract(DecodeText(content, limits), limits, budget),
                 KnowledgeFileKind.Html => HtmlTextExtractor.Extract(DecodeText(content, limits), limits, budget),

@@ -14,8 +14,9 @@ internal static class PdfTextExtractor
         SeparateParagraphsWithDoubleNewline = true,
     };
 
-    public static ParsedDocument Extract(ReadOnlyMemory<byte> content, ParseBudget budget)
+    public static ParsedDocument Extract(ReadOnlyMemory<byte> content, DocumentParserLimits limits, ParseBudget budget)
     {
+        PdfStreamGuard.Check(content, limits, budget);
         PdfDocument document;
         try
         {

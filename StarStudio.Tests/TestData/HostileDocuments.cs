@@ -10,7 +10,8 @@ public static class HostileDocuments
     private const string WordNs = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
     private static readonly Lazy<byte[]> DocxBomb = new(BuildDocxFlateBomb);
-    private static readonly Lazy<byte[]> PdfBomb = new(BuildPdfFlateBomb);
+    private static readonly Lazy<byte[]> PdfBomb = new(() => BuildPdfFlateBomb(labelledImage: false));
+    private static readonly Lazy<byte[]> PdfImageBomb = new(() => BuildPdfFlateBomb(labelledImage: true));
 
     /// <summary>A DOCX whose body nests <paramref name="levels"/> content controls (<c>w:sdt</c> → <c>w:sdtContent</c>,
     /// two XML levels each), with a little noise per level (properties, an alias) and one paragraph at the bottom.</summary>
@@ -56,6 +57,10 @@ public static class HostileDocuments
     /// <summary>A one-page PDF whose content stream is 1 GiB of zeros behind <c>/FlateDecode</c>, about 1 MB on disk.</summary>
     public static byte[] PdfFlateBomb() => PdfBomb.Value;
 
+    /// <summary>The same bomb with its stream dictionary saying <c>/Subtype /Image</c> (so a guard that skips images lets
+    /// it pass) while the page still uses it as its content stream.</summary>
+    public static byte[] PdfFlateBombLabelledAsImage() => PdfImageBomb.Value;
+
     private static byte[] Docx(Action<ZipArchive> addDocument)
     {
         using var buffer = new MemoryStream();
@@ -84,7 +89,7 @@ public static class HostileDocuments
     private static byte[] BuildDocxFlateBomb() =>
         Docx(zip =>
         {
-            using var entry = zip.CreateEntry("word/document.xml", CompressionLevel.Fastest).Open();
+            using var entry = zip.CreateEntry("word/document.xml", CompressionLevel.Optimal).Open();
             entry.Write(Encoding.UTF8.GetBytes($"<w:document xmlns:w=\"{WordNs}\"><w:body>"));
             var spaces = new byte[1024 * 1024];
             spaces.AsSpan().Fill((byte)' ');
@@ -94,12 +99,12 @@ public static class HostileDocuments
             }
         });
 
-    private static byte[] BuildPdfFlateBomb()
+    private static byte[] BuildPdfFlateBomb(bool labelledImage)
     {
         byte[] deflated;
         using (var buffer = new MemoryStream())
         {
-            using (var zlib = new ZLibStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
             {
                 var zeros = new byte[1024 * 1024];
                 for (var i = 0; i < 1024; i++)
@@ -125,7 +130,7 @@ public static class HostileDocuments
         Object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
         Object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
         offsets.Add(pdf.Position);
-        Write($"4 0 obj\n<< /Length {deflated.Length} /Filter /FlateDecode >>\nstream\n");
+        Write($"4 0 obj\n<< /Length {deflated.Length} /Filter /FlateDecode{(labelledImage ? " /Subtype /Image /Width 1 /Height 1" : "")} >>\nstream\n");
         pdf.Write(deflated);
         Write("\nendstream\nendobj\n");
         Object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
