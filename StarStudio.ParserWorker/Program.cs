@@ -1,7 +1,8 @@
-// The parser worker: parses one untrusted document and exits. The app (StarStudio.Data's WorkerDocumentParser)
-// starts it with a heap cap, a minimal environment and a deadline, writes the file to stdin and reads one JSON reply
-// from stdout (StarStudio.Parsing's ParserWorkerProtocol). Whatever the document does to this process — a stack
-// overflow, running out of memory, never returning — ends only this process, never the app.
+// The parser worker: parses untrusted documents, one after another, and nothing else. The app (StarStudio.Data's
+// WorkerDocumentParser) starts it with a heap cap and a minimal environment, sends a document on stdin and reads one
+// reply from stdout (StarStudio.Parsing's ParserWorkerProtocol), watching the clock and the worker's memory; it kills
+// the worker at the deadline or over the cap. Whatever a document does to this process — a stack overflow, running out
+// of memory, never returning — ends only this process, never the app.
 using System.Runtime;
 using StarStudio.Core.Knowledge.Parsing;
 using StarStudio.Parsing.Knowledge;
@@ -16,49 +17,44 @@ internal static class ParserWorker
 
     private const string OutOfMemoryMessage = "Reading the document needed more memory than the parser may use; it may be a decompression bomb.";
 
+    private static int _outOfMemory;
+
     public static int Run(string[] args)
     {
-        if (ParserWorkerProtocol.ParseArguments(args) is not var (kind, limits))
+        if (ParserWorkerProtocol.ParseArguments(args) is not { } limits)
         {
-            Console.Error.WriteLine("Usage: StarStudio.ParserWorker --kind <Pdf|Docx|Text|Markdown|Html> --limits <json>, the file on stdin.");
+            Console.Error.WriteLine("Usage: StarStudio.ParserWorker --limits <json>; documents on stdin (see ParserWorkerProtocol).");
             return 2;
-        }
-
-        using var stdout = Console.OpenStandardOutput();
-        byte[] content;
-        using (var stdin = Console.OpenStandardInput())
-        using (var buffer = new MemoryStream())
-        {
-            stdin.CopyTo(buffer);
-            content = buffer.ToArray();
         }
 
         // A library that catches everything (PdfPig, reading leniently) swallows running out of memory and reports
         // "no text"; any OutOfMemoryException thrown anywhere makes the reply TooLarge, whatever became of it.
-        var outOfMemory = 0;
         AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
         {
             if (e.Exception is OutOfMemoryException)
             {
-                Volatile.Write(ref outOfMemory, 1);
+                Volatile.Write(ref _outOfMemory, 1);
             }
         };
 
-        Action<Stream> reply = _ => { };
-        var thread = new Thread(
-            () => reply = Parse(kind, content, limits),
-            ParseStackBytes)
-        { Name = "parse" };
-        thread.Start();
-        thread.Join();
-        content = [];
-        if (Volatile.Read(ref outOfMemory) == 1)
+        using var stdin = Console.OpenStandardInput();
+        using var stdout = Console.OpenStandardOutput();
+        while (ParserWorkerProtocol.ReadRequest(stdin) is var (kind, content))
         {
-            reply = Failure(DocumentParseCodes.TooLarge, OutOfMemoryMessage);
+            Volatile.Write(ref _outOfMemory, 0);
+            Action<Stream> reply = _ => { };
+            var thread = new Thread(() => reply = Parse(kind, content, limits), ParseStackBytes) { Name = "parse" };
+            thread.Start();
+            thread.Join();
+            content = [];
+            if (Volatile.Read(ref _outOfMemory) == 1)
+            {
+                reply = Failure(DocumentParseCodes.TooLarge, OutOfMemoryMessage);
+            }
+
+            ParserWorkerProtocol.WriteReply(stdout, reply);
         }
 
-        reply(stdout);
-        stdout.Flush();
         return 0;
     }
 
@@ -97,6 +93,10 @@ internal static class ParserWorker
         catch (InsufficientExecutionStackException)
         {
             return Failure(DocumentParseCodes.TooDeep, "The document nests too deeply to be read.");
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "kind")
+        {
+            return Failure(DocumentParseCodes.Corrupt, "Unknown file kind.");
         }
     }
 

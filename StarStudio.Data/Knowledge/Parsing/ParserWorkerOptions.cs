@@ -18,6 +18,10 @@ public sealed class ParserWorkerOptions
     /// <summary>How many workers run at once; more documents wait their turn.</summary>
     public int MaxConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>How many documents one worker parses before it is replaced (a worker is also replaced after any failure
+    /// that may have left it damaged or bloated). 1: a fresh process per document.</summary>
+    public int DocumentsPerWorker { get; set; } = 100;
+
     /// <summary>The worker's assembly; empty: <c>StarStudio.ParserWorker.dll</c> next to the app's own assemblies.</summary>
     public string WorkerPath { get; set; } = "";
 
@@ -67,6 +71,11 @@ public sealed class ParserWorkerOptions
         if (MaxConcurrency < 1)
         {
             yield return $"{Section}:MaxConcurrency must be at least 1.";
+        }
+
+        if (DocumentsPerWorker < 1)
+        {
+            yield return $"{Section}:DocumentsPerWorker must be at least 1.";
         }
 
         if (!File.Exists(ResolveWorkerPath()))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -15,11 +16,13 @@ namespace StarStudio.Data.Knowledge.Parsing;
 /// <see cref="DocumentParseException"/> with a readable code instead.
 /// </summary>
 /// <remarks>
-/// <para>Per document: one worker started with a minimal environment (no <c>StarStudio__*</c> settings, no connection
-/// strings), its managed heap capped at three quarters of <see cref="ParserWorkerOptions.MemoryLimitMb"/> and its
-/// resident memory watched against the whole of it; the file goes in on stdin and one JSON reply
-/// (<see cref="ParserWorkerProtocol"/>) comes back on stdout. At <see cref="ParserWorkerOptions.Timeout"/> the worker's
-/// process tree is killed. At most <see cref="ParserWorkerOptions.MaxConcurrency"/> workers run at once.</para>
+/// <para>Workers are started with a minimal environment (no <c>StarStudio__*</c> settings, no connection strings),
+/// their managed heap capped at three quarters of <see cref="ParserWorkerOptions.MemoryLimitMb"/> and their resident
+/// memory watched against the whole of it. A worker parses one document at a time (bytes in on stdin, one reply out
+/// on stdout, <see cref="ParserWorkerProtocol"/>) and is kept for the next document only when it ended cleanly with
+/// memory to spare, at most <see cref="ParserWorkerOptions.DocumentsPerWorker"/> times: a warm worker skips the
+/// start-up and the JIT. At <see cref="ParserWorkerOptions.Timeout"/> the worker's process tree is killed. At most
+/// <see cref="ParserWorkerOptions.MaxConcurrency"/> documents are parsed at once.</para>
 /// <para>Codes beyond the parser's own: <c>Knowledge.Parse.Timeout</c> (killed at the deadline),
 /// <c>Knowledge.Parse.TooLarge</c> (over the memory cap), <c>Knowledge.Parse.Crashed</c> (any other death).</para>
 /// </remarks>
@@ -33,8 +36,12 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
     private readonly ParserWorkerOptions _options;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<Worker> _idle = [];
     private readonly string _dotnet;
     private readonly string _worker;
+    private readonly long _limitBytes;
+    private readonly long _maxReplyBytes;
+    private bool _disposed;
 
     public WorkerDocumentParser(IOptions<ParserWorkerOptions> options, ILogger<WorkerDocumentParser> log)
         : this(options.Value, log)
@@ -54,112 +61,142 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _dotnet = options.ResolveDotnetPath();
         _worker = options.ResolveWorkerPath();
+        _limitBytes = options.MemoryLimitMb * 1024L * 1024;
+
+        // JSON escapes at most 6 bytes per character of text, plus the structure around it.
+        _maxReplyBytes = Math.Min(int.MaxValue, (options.Limits.MaxExtractedChars * 6) + (16 * 1024 * 1024));
     }
 
-    /// <summary>Raised after each worker run, for measurements: what it parsed, how long it took, its peak memory.</summary>
+    /// <summary>Raised after each document, for measurements: what it parsed, how long it took, its worker's peak memory.</summary>
     public event Action<WorkerRun>? Finished;
 
     public async Task<ParsedDocument> ParseAsync(KnowledgeFileKind kind, Stream content, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bytes = await ReadAllAsync(content, ct).ConfigureAwait(false);
         await _slots.WaitAsync(ct).ConfigureAwait(false);
+        Worker? worker = null;
+        var keep = false;
         try
         {
-            return await RunWorkerAsync(kind, content, ct).ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
+            var warm = _idle.TryTake(out worker);
+            worker ??= Worker.Start(StartInfo());
+            WorkerRun run;
+            try
+            {
+                var (document, memory) = await RunAsync(worker, kind, bytes, ct).ConfigureAwait(false);
+                keep = memory.LastBytes < _limitBytes / 2 && worker.Served < _options.DocumentsPerWorker;
+                run = new WorkerRun(kind, clock.Elapsed, memory.PeakBytes, warm, null);
+                Finished?.Invoke(run);
+                return document;
+            }
+            catch (DocumentParseException ex)
+            {
+                // A worker that refused a document cleanly is as good as before; one that ran out of memory is not.
+                keep = worker.LastMemory is { } last && last.LastBytes < _limitBytes / 2 && !worker.HasExited
+                    && ex.Code is not (DocumentParseCodes.TooLarge or DocumentParseCodes.Timeout or DocumentParseCodes.Crashed)
+                    && worker.Served < _options.DocumentsPerWorker;
+                Finished?.Invoke(new WorkerRun(kind, clock.Elapsed, worker.LastMemory?.PeakBytes ?? 0, warm, ex.Code));
+                throw;
+            }
         }
         finally
         {
+            if (worker is not null)
+            {
+                if (keep && !_disposed)
+                {
+                    _idle.Add(worker);
+                }
+                else
+                {
+                    worker.Dispose();
+                }
+            }
+
             _slots.Release();
         }
     }
 
-    public void Dispose() => _slots.Dispose();
-
-    private async Task<ParsedDocument> RunWorkerAsync(KnowledgeFileKind kind, Stream content, CancellationToken ct)
+    public void Dispose()
     {
-        var limitBytes = _options.MemoryLimitMb * 1024L * 1024;
-        var start = StartInfo(kind);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"The parser worker could not be started: {_dotnet} {_worker}.");
+        _disposed = true;
+        while (_idle.TryTake(out var worker))
+        {
+            worker.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+
+    private async Task<(ParsedDocument Document, MemoryWatch Memory)> RunAsync(Worker worker, KnowledgeFileKind kind, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
         using var deadline = new CancellationTokenSource(_options.Timeout);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-
-        var stderr = DrainAsync(process.StandardError);
-        var reply = ParserWorkerProtocol.ReadReplyAsync(process.StandardOutput.BaseStream, CancellationToken.None);
-        var feed = FeedAsync(content, process.StandardInput.BaseStream, running.Token);
-        var memory = new MemoryWatch(process, limitBytes);
+        var memory = new MemoryWatch(worker.Process, _limitBytes);
+        worker.LastMemory = memory;
         var watch = memory.RunAsync(running.Token);
-
-        var timedOut = false;
+        worker.Served++;
+        WorkerOutcome outcome;
         try
         {
-            await process.WaitForExitAsync(running.Token).ConfigureAwait(false);
+            await ParserWorkerProtocol.WriteRequestAsync(worker.Stdin, kind, bytes, running.Token).ConfigureAwait(false);
+            outcome = await ParserWorkerProtocol.ReadReplyAsync(worker.Stdout, _maxReplyBytes, running.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!memory.Exceeded)
         {
-            Kill(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            worker.Kill();
             ct.ThrowIfCancellationRequested();
-            timedOut = true;
+            throw new DocumentParseException(
+                DocumentParseCodes.Timeout,
+                $"Reading the document took longer than {_options.Timeout.TotalSeconds:0.###} s; the parser was stopped.");
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The worker died (or was killed over the memory cap) before replying.
+            worker.Kill();
+            var errors = await worker.ErrorsAsync().ConfigureAwait(false);
+            if (memory.Exceeded || errors.Contains("OutOfMemory", StringComparison.Ordinal))
+            {
+                throw new DocumentParseException(
+                    DocumentParseCodes.TooLarge,
+                    $"Reading the document needed more than {_options.MemoryLimitMb} MB of memory; the parser was stopped. It may be a decompression bomb.");
+            }
+
+            _log.LogWarning(ex, "Parser worker for a {Kind} document died with exit code {ExitCode}: {Errors}", kind, worker.ExitCode, errors);
+            var overflow = errors.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase) ? ", stack overflow" : "";
+            throw new DocumentParseException(
+                DocumentParseCodes.Crashed,
+                $"The parser stopped unexpectedly on this document (exit code {worker.ExitCode}{overflow}).");
         }
         finally
         {
             await running.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(false);
-            await feed.ConfigureAwait(false);
         }
 
-        var outcome = await reply.ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        var run = new WorkerRun(kind, clock.Elapsed, memory.PeakBytes, process.ExitCode, null);
-        try
+        _log.LogDebug("Parser worker: {Kind}, peak {PeakMb} MB, {Code}", kind, memory.PeakBytes / (1024 * 1024), outcome.Failure?.Code ?? "ok");
+        return outcome.Document is { } document ? (document, memory) : throw outcome.Failure!;
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream content, CancellationToken ct)
+    {
+        if (content is MemoryStream memory && memory.TryGetBuffer(out var existing))
         {
-            if (timedOut)
-            {
-                throw new DocumentParseException(
-                    DocumentParseCodes.Timeout,
-                    $"Reading the document took longer than {_options.Timeout.TotalSeconds:0.###} s; the parser was stopped.");
-            }
-
-            if (memory.Exceeded)
-            {
-                throw new DocumentParseException(
-                    DocumentParseCodes.TooLarge,
-                    $"Reading the document needed more than {_options.MemoryLimitMb} MB of memory; the parser was stopped. It may be a decompression bomb.");
-            }
-
-            if (process.ExitCode == 0 && outcome is { } done)
-            {
-                return done.Document ?? throw done.Failure!;
-            }
-
-            _log.LogWarning("Parser worker for a {Kind} document exited with code {ExitCode}: {Errors}", kind, process.ExitCode, errors);
-            if (errors.Contains("OutOfMemory", StringComparison.Ordinal))
-            {
-                throw new DocumentParseException(
-                    DocumentParseCodes.TooLarge,
-                    $"Reading the document needed more than {_options.MemoryLimitMb} MB of memory; the parser was stopped. It may be a decompression bomb.");
-            }
-
-            throw new DocumentParseException(
-                DocumentParseCodes.Crashed,
-                $"The parser stopped unexpectedly on this document (exit code {process.ExitCode}{(errors.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase) ? ", stack overflow" : "")}).");
+            var position = (int)memory.Position;
+            return existing.AsMemory(position, existing.Count - position);
         }
-        catch (DocumentParseException ex)
-        {
-            run = run with { Code = ex.Code };
-            throw;
-        }
-        finally
-        {
-            _log.LogDebug("Parser worker: {Kind} in {Elapsed} ms, peak {PeakMb} MB, {Code}", kind, (long)run.Elapsed.TotalMilliseconds, run.PeakBytes / (1024 * 1024), run.Code ?? "ok");
-            Finished?.Invoke(run);
-        }
+
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
     }
 
     /// <summary>The worker's command line and environment: only what the .NET host needs, plus the heap cap; nothing
     /// of the app's (no <c>StarStudio__*</c> settings, no connection strings or keys).</summary>
-    internal ProcessStartInfo StartInfo(KnowledgeFileKind kind)
+    internal ProcessStartInfo StartInfo()
     {
         // The worker stops itself a little before the deadline, so a slow document usually gets its own Timeout reply.
         var limits = _options.Limits with { Timeout = _options.Timeout * 0.9 };
@@ -174,7 +211,7 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(_worker);
-        foreach (var argument in ParserWorkerProtocol.Arguments(kind, limits))
+        foreach (var argument in ParserWorkerProtocol.Arguments(limits))
         {
             start.ArgumentList.Add(argument);
         }
@@ -197,54 +234,105 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         return start;
     }
 
-    private static async Task FeedAsync(Stream content, Stream stdin, CancellationToken ct)
+    /// <summary>One worker process, its pipes, and its stderr read to the end in the background (so it never blocks
+    /// on a full pipe), of which the start is kept.</summary>
+    private sealed class Worker : IDisposable
     {
-        try
+        private readonly Task<string> _errors;
+
+        private Worker(Process process)
         {
-            await content.CopyToAsync(stdin, ct).ConfigureAwait(false);
+            Process = process;
+            Stdin = process.StandardInput.BaseStream;
+            Stdout = process.StandardOutput.BaseStream;
+            _errors = DrainAsync(process.StandardError);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+
+        public Process Process { get; }
+
+        public Stream Stdin { get; }
+
+        public Stream Stdout { get; }
+
+        public int Served { get; set; }
+
+        public MemoryWatch? LastMemory { get; set; }
+
+        public bool HasExited
         {
-            // The worker died or was killed before reading everything; its exit says why.
+            get
+            {
+                try
+                {
+                    return Process.HasExited;
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
         }
-        finally
+
+        public int ExitCode => HasExited ? Process.ExitCode : -1;
+
+        public static Worker Start(ProcessStartInfo start) =>
+            new(Process.Start(start) ?? throw new InvalidOperationException($"The parser worker could not be started: {start.FileName}."));
+
+        public void Kill()
         {
             try
             {
-                await stdin.DisposeAsync().ConfigureAwait(false);
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(5000);
             }
-            catch (IOException)
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
+        /// <summary>What the worker wrote to stderr, once it has exited (or after a short wait).</summary>
+        public async Task<string> ErrorsAsync() =>
+            await Task.WhenAny(_errors, Task.Delay(2000)).ConfigureAwait(false) == _errors ? await _errors.ConfigureAwait(false) : "";
+
+        public void Dispose()
+        {
+            try
+            {
+                Stdin.Dispose(); // a healthy worker exits when its input ends
+                if (!Process.WaitForExit(500))
+                {
+                    Kill();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
+            {
+                Kill();
+            }
+
+            Process.Dispose();
+        }
+
+        private static async Task<string> DrainAsync(StreamReader stderr)
+        {
+            var kept = new StringBuilder();
+            var buffer = new char[4096];
+            try
+            {
+                int read;
+                while ((read = await stderr.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                {
+                    if (kept.Length < MaxStderrChars)
+                    {
+                        kept.Append(buffer, 0, Math.Min(read, MaxStderrChars - kept.Length));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
             }
-        }
-    }
 
-    /// <summary>Reads the worker's stderr to the end (so it never blocks on a full pipe), keeping its start.</summary>
-    private static async Task<string> DrainAsync(StreamReader stderr)
-    {
-        var kept = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await stderr.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-        {
-            if (kept.Length < MaxStderrChars)
-            {
-                kept.Append(buffer, 0, Math.Min(read, MaxStderrChars - kept.Length));
-            }
-        }
-
-        return kept.ToString();
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
+            return kept.ToString();
         }
     }
 
@@ -252,6 +340,9 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
     private sealed class MemoryWatch(Process process, long limitBytes)
     {
         public long PeakBytes { get; private set; }
+
+        /// <summary>The resident memory at the last look (a worker that keeps much after a document is not reused).</summary>
+        public long LastBytes { get; private set; }
 
         public bool Exceeded { get; private set; }
 
@@ -269,11 +360,12 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
                     }
 
                     var rss = process.WorkingSet64;
+                    LastBytes = rss;
                     PeakBytes = Math.Max(PeakBytes, rss);
                     if (rss > limitBytes)
                     {
                         Exceeded = true;
-                        Kill(process);
+                        process.Kill(entireProcessTree: true);
                         return;
                     }
                 }
@@ -290,6 +382,7 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
     }
 }
 
-/// <summary>One parser worker run: the kind, the wall time, the worker's peak resident memory, its exit code and the
-/// failure code (null on success).</summary>
-public sealed record WorkerRun(KnowledgeFileKind Kind, TimeSpan Elapsed, long PeakBytes, int ExitCode, string? Code);
+/// <summary>One document through a parser worker: the kind, the wall time (start-up included for a new worker), the
+/// worker's peak resident memory while parsing it, whether the worker was warm (reused), and the failure code (null
+/// on success).</summary>
+public sealed record WorkerRun(KnowledgeFileKind Kind, TimeSpan Elapsed, long PeakBytes, bool Warm, string? Code);

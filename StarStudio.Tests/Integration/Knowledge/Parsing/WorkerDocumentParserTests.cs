@@ -119,6 +119,23 @@ public class WorkerDocumentParserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Parse_DocumentsInTurn_ReuseAWarmWorkerButNeverOneThatRanOutOfMemory()
+    {
+        using var worker = new WorkerDocumentParser(new ParserWorkerOptions { MaxConcurrency = 1, MemoryLimitMb = 512 });
+        var runs = new List<WorkerRun>();
+        worker.Finished += runs.Add;
+        await worker.ParseAsync(KnowledgeFileKind.Text, new MemoryStream("one"u8.ToArray()));
+        await worker.ParseAsync(KnowledgeFileKind.Text, new MemoryStream("two"u8.ToArray()));
+        await Assert.ThrowsAsync<DocumentParseException>(() => worker.ParseAsync(KnowledgeFileKind.Pdf, new MemoryStream(HostileDocuments.PdfFlateBombLabelledAsImage())));
+        await Assert.ThrowsAsync<DocumentParseException>(() => worker.ParseAsync(KnowledgeFileKind.Html, new MemoryStream(HostileDocuments.DeepHtml(1000))));
+        var after = await worker.ParseAsync(KnowledgeFileKind.Text, new MemoryStream("three"u8.ToArray()));
+
+        Assert.Equal([false, true, true, false, true], runs.Select(r => r.Warm));
+        Assert.Equal([null, null, DocumentParseCodes.TooLarge, DocumentParseCodes.TooDeep, null], runs.Select(r => r.Code));
+        Assert.Equal("three", Assert.Single(after.Units).Text);
+    }
+
+    [Fact]
     public async Task Parse_MoreDocumentsThanWorkers_RunsAtMostMaxConcurrencyAtOnce()
     {
         using var worker = new WorkerDocumentParser(new ParserWorkerOptions { MaxConcurrency = 1 });
@@ -151,7 +168,7 @@ public class WorkerDocumentParserTests(ITestOutputHelper output)
         {
             using var worker = new WorkerDocumentParser(new ParserWorkerOptions { MemoryLimitMb = 256 });
 
-            var start = worker.StartInfo(KnowledgeFileKind.Pdf);
+            var start = worker.StartInfo();
 
             Assert.DoesNotContain(start.Environment.Keys, k => k.StartsWith("StarStudio", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase));
             Assert.Equal((256L * 1024 * 1024 * 3 / 4).ToString("X", System.Globalization.CultureInfo.InvariantCulture), start.Environment["DOTNET_GCHeapHardLimit"]);
