@@ -6,14 +6,21 @@ WORKDIR /src
 # Project files first so the restore layer is reused until a dependency changes.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY StarStudio.Core/StarStudio.Core.csproj StarStudio.Core/
+COPY StarStudio.Parsing/StarStudio.Parsing.csproj StarStudio.Parsing/
+COPY StarStudio.ParserWorker/StarStudio.ParserWorker.csproj StarStudio.ParserWorker/
 COPY StarStudio.Data/StarStudio.Data.csproj StarStudio.Data/
 COPY StarStudio.Web/StarStudio.Web.csproj StarStudio.Web/
 RUN dotnet restore StarStudio.Web/StarStudio.Web.csproj
 COPY StarStudio.Core/ StarStudio.Core/
+COPY StarStudio.Parsing/ StarStudio.Parsing/
+COPY StarStudio.ParserWorker/ StarStudio.ParserWorker/
 COPY StarStudio.Data/ StarStudio.Data/
 COPY StarStudio.Web/ StarStudio.Web/
 COPY wwwroot-assets/ wwwroot-assets/
 RUN dotnet publish StarStudio.Web/StarStudio.Web.csproj -c Release -o /app --no-restore -p:UseAppHost=false
+# The parser worker (StarStudio.ParserWorker.dll and its runtimeconfig) is published with the app through Data's
+# project reference; the app refuses to start without it, so check here rather than at the first upload.
+RUN test -f /app/StarStudio.ParserWorker.dll && test -f /app/StarStudio.ParserWorker.runtimeconfig.json
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

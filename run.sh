@@ -31,7 +31,7 @@ STAMP="$ROOT/StarStudio.Web/bin/Release/.starstudio-run.stamp"
 needs_build() {
   [[ "${STARSTUDIO_FORCE_BUILD:-0}" == 1 || ! -f "$DLL" || ! -f "$STAMP" ]] && return 0
   local sources=() p
-  for p in StarStudio.Web StarStudio.Core StarStudio.Data wwwroot-assets Directory.Build.props Directory.Packages.props global.json NuGet.config; do
+  for p in StarStudio.Web StarStudio.Core StarStudio.Data StarStudio.Parsing StarStudio.ParserWorker wwwroot-assets Directory.Build.props Directory.Packages.props global.json NuGet.config; do
     [[ -e "$ROOT/$p" ]] && sources+=("$ROOT/$p")
   done
   [[ -n "$(find "${sources[@]}" \( -name bin -o -name obj -o -name node_modules \) -prune -o -newer "$STAMP" -print -quit)" ]]

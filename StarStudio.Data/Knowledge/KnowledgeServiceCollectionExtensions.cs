@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Parsing;
@@ -23,7 +24,12 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddHttpClient();
         services.AddHttpClient(OpenAiCompatibleEmbedder.HttpClientName).AddEmbeddingRetries();
         services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.Section);
-        services.AddSingleton<IDocumentParser, DocumentParser>();
+        // Untrusted files are parsed in a worker process, never in the app's (see WorkerDocumentParser).
+        services.AddOptions<ParserWorkerOptions>()
+            .BindConfiguration(ParserWorkerOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ParserWorkerOptions>, ParserWorkerOptionsValidator>();
+        services.AddSingleton<IDocumentParser, WorkerDocumentParser>();
         services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);
         services.AddSingleton<EmbeddingModelResolver>();
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();

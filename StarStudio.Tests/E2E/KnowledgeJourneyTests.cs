@@ -90,4 +90,38 @@ public sealed class KnowledgeJourneyTests(AppServer app)
         await Expect(page.GetByTestId("task-error")).ToContainTextAsync("PDF 已加密");
         await page.ShotAsync("14-knowledge-encrypted");
     }
+
+    [Fact]
+    public async Task Knowledge_DocxNested50kDeep_FailsWithAReadableReasonWhileTheAppKeepsServing()
+    {
+        // This file ended the whole app with a stack overflow inside OpenXml's tree load; the parser worker refuses it.
+        var page = await app.NewPageAsync();
+        await page.RegisterAsync($"kn3-{Guid.NewGuid():N}@example.test", "知识星主三", "Passw0rd!k");
+        await page.WaitForURLAsync("**/studio");
+        await page.OpenInteractiveAsync("/studio/stars/new");
+        await page.FillAsync("#star-name", "深渊");
+        await page.FillAsync("#star-domain", "安全");
+        await page.FillAsync("#star-persona", "守门人");
+        await page.ClickAsync("[data-testid=star-save]");
+        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+        var starUrl = page.Url;
+        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
+        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kn-e2e-").FullName, "deep.docx");
+        await File.WriteAllBytesAsync(file, HostileDocuments.DeepDocx(50_000));
+        await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
+        await Expect(page.GetByTestId("task-status")).ToHaveCountAsync(1);
+
+        await Expect(page.Locator("[data-testid=task-status][data-status=failed]")).ToHaveCountAsync(1, new() { Timeout = 90_000 });
+        await Expect(page.GetByTestId("task-error")).ToContainTextAsync("嵌套");
+        await page.ShotAsync("15-knowledge-too-deep");
+
+        // The same app process still serves: the page loads again (a new request and a new circuit) and shows the failure.
+        await page.OpenInteractiveAsync(new Uri(starUrl).PathAndQuery);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=task-status][data-status=failed]")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("task-error")).ToContainTextAsync("嵌套");
+    }
 }

@@ -27,7 +27,8 @@ public interface IDocumentParser
 }
 
 /// <summary>A document that cannot be turned into text, with a resource key for the reason.</summary>
-/// <remarks>Codes: <c>Knowledge.Parse.Encrypted</c>, <c>.Corrupt</c>, <c>.Empty</c>, <c>.TooLarge</c> (zip bomb), <c>.Timeout</c>.</remarks>
+/// <remarks>Codes (<see cref="DocumentParseCodes"/>): <c>Knowledge.Parse.Encrypted</c>, <c>.Corrupt</c>, <c>.Empty</c>,
+/// <c>.TooLarge</c> (a bomb, or over the worker's memory cap), <c>.TooDeep</c>, <c>.Timeout</c>, <c>.Crashed</c>.</remarks>
 public sealed class DocumentParseException(string code, string message, Exception? inner = null) : Exception(message, inner)
 {
     public string Code { get; } = code;

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using StarStudio.Core.Common;
 
 namespace StarStudio.Core.Knowledge.Parsing;
@@ -17,8 +15,9 @@ public static class KnowledgeFileKinds
     /// <summary>The extensions the pipeline accepts, lower case with the dot.</summary>
     public static readonly IReadOnlyList<string> SupportedExtensions = [".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"];
 
-    /// <summary>Leading whitespace a PDF may have before its <c>%PDF-</c> header.</summary>
-    private const int MaxPdfLeadingWhitespace = 64;
+    /// <summary>How far into the file a PDF's <c>%PDF-</c> header may start: readers (Acrobat, PdfPig) accept it
+    /// anywhere in the first 1,024 bytes, after a byte-order mark or a mail gateway's junk.</summary>
+    private const int MaxPdfHeaderOffset = 1024;
 
     /// <summary>The kind for a file name's extension, or null when it is not one the pipeline reads.</summary>
     public static KnowledgeFileKind? FromExtension(string? fileName) =>
@@ -34,8 +33,9 @@ public static class KnowledgeFileKinds
 
     /// <summary>
     /// The kind of <paramref name="fileName"/> when its first bytes (<paramref name="head"/>, e.g. the first
-    /// <see cref="HeadLength"/> bytes) agree with its extension: a PDF starts with <c>%PDF-</c>, a DOCX is a zip,
-    /// text, Markdown and HTML are UTF-8 (a BOM is fine) without NUL bytes.
+    /// <see cref="HeadLength"/> bytes) agree with its extension: a PDF has <c>%PDF-</c> in its first 1,024 bytes, a DOCX
+    /// is a zip, text, Markdown and HTML are text in a charset <see cref="TextEncodings"/> recognizes (UTF-8, UTF-16 with a
+    /// byte-order mark, GBK/GB18030 and other legacy charsets).
     /// </summary>
     public static Result<KnowledgeFileKind> Detect(string fileName, ReadOnlySpan<byte> head)
     {
@@ -59,7 +59,8 @@ public static class KnowledgeFileKinds
         {
             KnowledgeFileKind.Pdf => LooksLikePdf(head),
             KnowledgeFileKind.Docx => LooksLikeZip(head),
-            _ => LooksLikeUtf8Text(head),
+            // A PDF or a zip renamed to .txt decodes as legacy-charset "text" often enough: their signatures say otherwise.
+            _ => !head.TrimStart(" \t\r\n"u8).StartsWith("%PDF-"u8) && !LooksLikeZip(head) && TextEncodings.IsText(head),
         };
 
         return matches
@@ -69,49 +70,9 @@ public static class KnowledgeFileKinds
 
     internal static bool LooksLikePdf(ReadOnlySpan<byte> head)
     {
-        var skip = 0;
-        while (skip < head.Length && skip < MaxPdfLeadingWhitespace && IsPdfWhitespace(head[skip]))
-        {
-            skip++;
-        }
-
-        return head[skip..].StartsWith("%PDF-"u8);
+        var window = head[..Math.Min(head.Length, MaxPdfHeaderOffset + 5)];
+        return window.IndexOf("%PDF-"u8) >= 0;
     }
 
     internal static bool LooksLikeZip(ReadOnlySpan<byte> head) => head.StartsWith((ReadOnlySpan<byte>)[0x50, 0x4B, 0x03, 0x04]);
-
-    /// <summary>Valid UTF-8 and no NUL byte; a sequence cut off at the end of the head is not held against it.</summary>
-    internal static bool LooksLikeUtf8Text(ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            head = head[3..];
-        }
-
-        if (head.Contains((byte)0))
-        {
-            return false;
-        }
-
-        while (!head.IsEmpty)
-        {
-            var status = Rune.DecodeFromUtf8(head, out _, out var consumed);
-            if (status == OperationStatus.NeedMoreData)
-            {
-                // Only a truncated last character: the head may end mid-sequence.
-                return true;
-            }
-
-            if (status != OperationStatus.Done)
-            {
-                return false;
-            }
-
-            head = head[consumed..];
-        }
-
-        return true;
-    }
-
-    private static bool IsPdfWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f';
 }

@@ -46,7 +46,7 @@ public partial class ResourceTests
     public void Resources_CoreErrorCodes_AreAllTranslated()
     {
         var keys = Keys("SharedResource.resx");
-        var coreCodes = new[] { "StarStudio.Core", "StarStudio.Data" }
+        var coreCodes = new[] { "StarStudio.Core", "StarStudio.Data", "StarStudio.Parsing" }
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(RepoRoot(), p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/Migrations/", StringComparison.Ordinal))
             .SelectMany(f => CoreCode().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using StarStudio.Core.Knowledge.Parsing;
-using StarStudio.Data.Knowledge.Parsing;
+using StarStudio.Parsing.Knowledge;
 using StarStudio.Tests.TestData;
 
 namespace StarStudio.Tests.Integration.Knowledge.Parsing;
@@ -70,7 +70,7 @@ public class DocxParsingTests : ParserTestBase
     [Fact]
     public async Task Parse_TooManyEntries_FailsTooLarge()
     {
-        var parser = new DocumentParser(new DocumentParserLimits { MaxDocxEntries = 3 });
+        var parser = new InProcessDocumentParser(new DocumentParserLimits { MaxDocxEntries = 3 });
 
         await ParseFailsAsync(KnowledgeFileKind.Docx, KnowledgeDocuments.Docx(("H", 1, "text")), DocumentParseCodes.TooLarge, parser);
     }
@@ -90,4 +90,32 @@ public class DocxParsingTests : ParserTestBase
     [Fact]
     public async Task Parse_PdfBytesAsDocx_FailsCorrupt() =>
         await ParseFailsAsync(KnowledgeFileKind.Docx, KnowledgeDocuments.Pdf(1, _ => "Hello."), DocumentParseCodes.Corrupt);
+
+    [Fact]
+    public async Task Parse_ContentControlsNestedThousandsDeep_FailsTooDeepBeforeOpenXmlLoadsIt()
+    {
+        // 3,000 levels would load in process; the guard refuses anything past 256 XML levels before OpenXml sees it.
+        var clock = Stopwatch.StartNew();
+
+        var ex = await ParseFailsAsync(KnowledgeFileKind.Docx, HostileDocuments.DeepDocx(3_000), DocumentParseCodes.TooDeep);
+
+        Assert.Contains("word/document.xml", ex.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Parse_ContentControlsNestedAFewLevels_IsRead()
+    {
+        var doc = await ParseAsync(KnowledgeFileKind.Docx, HostileDocuments.DeepDocx(20));
+
+        Assert.Equal("deep", Assert.Single(doc.Units).Text);
+    }
+
+    [Fact]
+    public async Task Parse_XmlPartLargerThanThePartLimit_FailsTooLarge()
+    {
+        var parser = new InProcessDocumentParser(new DocumentParserLimits { MaxDocxPartBytes = 64 * 1024 });
+
+        await ParseFailsAsync(KnowledgeFileKind.Docx, KnowledgeDocuments.Docx(("H", 1, KnowledgeDocuments.EnglishText(200_000))), DocumentParseCodes.TooLarge, parser);
+    }
 }

@@ -1,15 +1,15 @@
 using StarStudio.Core.Knowledge.Parsing;
-using StarStudio.Data.Knowledge.Parsing;
+using StarStudio.Parsing.Knowledge;
 
 namespace StarStudio.Tests.Integration.Knowledge.Parsing;
 
 /// <summary>Shared helpers for the parser tests: parse bytes, expect a failure code.</summary>
 public abstract class ParserTestBase
 {
-    protected static Task<ParsedDocument> ParseAsync(KnowledgeFileKind kind, byte[] bytes, DocumentParser? parser = null, CancellationToken ct = default) =>
-        (parser ?? new DocumentParser()).ParseAsync(kind, new MemoryStream(bytes), ct);
+    protected static Task<ParsedDocument> ParseAsync(KnowledgeFileKind kind, byte[] bytes, InProcessDocumentParser? parser = null, CancellationToken ct = default) =>
+        (parser ?? new InProcessDocumentParser()).ParseAsync(kind, new MemoryStream(bytes), ct);
 
-    protected static async Task<DocumentParseException> ParseFailsAsync(KnowledgeFileKind kind, byte[] bytes, string code, DocumentParser? parser = null)
+    protected static async Task<DocumentParseException> ParseFailsAsync(KnowledgeFileKind kind, byte[] bytes, string code, InProcessDocumentParser? parser = null)
     {
         var ex = await Assert.ThrowsAsync<DocumentParseException>(() => ParseAsync(kind, bytes, parser));
         Assert.Equal(code, ex.Code);

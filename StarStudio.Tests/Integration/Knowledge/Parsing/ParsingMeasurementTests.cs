@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Parsing;
-using StarStudio.Data.Knowledge.Parsing;
+using StarStudio.Parsing.Knowledge;
 using StarStudio.Data.Knowledge.Tokenization;
 using StarStudio.Tests.TestData;
 using Xunit.Abstractions;
@@ -20,7 +20,7 @@ public class ParsingMeasurementTests(ITestOutputHelper output) : ParserTestBase
     public async Task Measure_Parse200PagePdfAndChunk_PrintsThroughput()
     {
         var bytes = KnowledgeDocuments.Pdf(200, n => KnowledgeDocuments.EnglishText(1500, n));
-        var parser = new DocumentParser();
+        var parser = new InProcessDocumentParser();
         await ParseAsync(KnowledgeFileKind.Pdf, KnowledgeDocuments.Pdf(2, n => KnowledgeDocuments.EnglishText(1500, n)), parser); // warm up JIT
         TextChunker.Chunk(new ParsedDocument([new DocumentUnit(KnowledgeDocuments.EnglishText(3000), 1, [])], 1), new ChunkingOptions(), Cl100kTokenCounter.Instance);
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using StarStudio.Core.Knowledge.Parsing;
-using StarStudio.Data.Knowledge.Parsing;
+using StarStudio.Parsing.Knowledge;
 using StarStudio.Tests.TestData;
 
 namespace StarStudio.Tests.Integration.Knowledge.Parsing;
@@ -89,7 +89,7 @@ public class PdfParsingTests : ParserTestBase
     public async Task Parse_DeadlineShorterThanTheWork_FailsTimeout()
     {
         var bytes = KnowledgeDocuments.Pdf(200, n => KnowledgeDocuments.EnglishText(1500, n));
-        var parser = new DocumentParser(new DocumentParserLimits { Timeout = TimeSpan.FromMilliseconds(1) });
+        var parser = new InProcessDocumentParser(new DocumentParserLimits { Timeout = TimeSpan.FromMilliseconds(1) });
 
         var stopwatch = Stopwatch.StartNew();
         await ParseFailsAsync(KnowledgeFileKind.Pdf, bytes, DocumentParseCodes.Timeout, parser);
@@ -101,7 +101,7 @@ public class PdfParsingTests : ParserTestBase
     public async Task Parse_PageThatNeverReturns_FailsTimeoutAtTheDeadline()
     {
         using var release = new ManualResetEventSlim();
-        var parser = new DocumentParser(
+        var parser = new InProcessDocumentParser(
             new DocumentParserLimits { Timeout = TimeSpan.FromMilliseconds(300) },
             (_, _, _, _) =>
             {
@@ -132,8 +132,22 @@ public class PdfParsingTests : ParserTestBase
     {
         var bytes = KnowledgeDocuments.Pdf(2, n => $"Page {n} of a streamed upload.");
 
-        var doc = await new DocumentParser().ParseAsync(KnowledgeFileKind.Pdf, new ForwardOnlyStream(bytes));
+        var doc = await new InProcessDocumentParser().ParseAsync(KnowledgeFileKind.Pdf, new ForwardOnlyStream(bytes));
 
         Assert.Equal(2, doc.Units.Count);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1000)]
+    public async Task Parse_HeaderAfterByteOrderMarkOrJunk_IsRead(int junk)
+    {
+        byte[] prefix = junk == 3 ? [0xEF, 0xBB, 0xBF] : [.. Enumerable.Repeat((byte)'#', junk)];
+        byte[] bytes = [.. prefix, .. KnowledgeDocuments.Pdf(1, _ => "Text after a prefix.")];
+
+        Assert.True(KnowledgeFileKinds.Detect("a.pdf", bytes).Succeeded);
+        var doc = await ParseAsync(KnowledgeFileKind.Pdf, bytes);
+
+        Assert.Equal("Text after a prefix.", Assert.Single(doc.Units).Text);
     }
 }

@@ -143,13 +143,86 @@ public class TextMarkupParsingTests : ParserTestBase
     }
 
     [Fact]
-    public async Task Parse_DeeplyNestedHtml_DoesNotOverflow()
+    public async Task Parse_HtmlNestedAsDeepAsBrowsersGo_IsRead()
     {
-        var html = string.Concat(Enumerable.Repeat("<div>", 20_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 20_000));
+        var html = string.Concat(Enumerable.Repeat("<div>", 500)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 500));
 
         var doc = await ParseAsync(KnowledgeFileKind.Html, Utf8(html));
 
         Assert.Equal("deep text", Assert.Single(doc.Units).Text);
+    }
+
+    [Fact]
+    public async Task Parse_HtmlNestedThousandsDeep_FailsTooDeepBeforeBuildingTheTree()
+    {
+        var html = string.Concat(Enumerable.Repeat("<div>", 20_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 20_000));
+
+        await ParseFailsAsync(KnowledgeFileKind.Html, Utf8(html), DocumentParseCodes.TooDeep);
+    }
+
+    [Fact]
+    public async Task Parse_HtmlWithManyUnclosedParagraphsAndListItems_IsNotTooDeep()
+    {
+        var html = "<ul>" + string.Concat(Enumerable.Repeat("<li><p>item text", 3000)) + "</ul>";
+
+        var doc = await ParseAsync(KnowledgeFileKind.Html, Utf8(html));
+
+        Assert.Contains("item text", Assert.Single(doc.Units).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_MarkdownQuotesNestedThousandsDeep_FailsTooDeep() =>
+        await ParseFailsAsync(KnowledgeFileKind.Markdown, Utf8(new string('>', 5000) + " deep\n"), DocumentParseCodes.TooDeep);
+
+    [Fact]
+    public async Task Parse_MarkdownWithRawHtmlFullOfLessThanSigns_IsReadInLinearTime()
+    {
+        // "<div" opens a raw HTML block; the tag-strip regex rescanned the rest of the block from every "<": 2 MB took minutes.
+        var markdown = "# Flood\n\nSome text.\n\n<div " + new string('<', 2_000_000) + "\n";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var doc = await ParseAsync(KnowledgeFileKind.Markdown, Utf8(markdown));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.StartsWith("Some text.\n<div <<<", doc.Units[0].Text, StringComparison.Ordinal); // no tag ever closes: it is text
+    }
+
+    [Fact]
+    public async Task Parse_TextOfZeroWidthSpacesOnly_FailsEmpty() =>
+        await ParseFailsAsync(KnowledgeFileKind.Text, Utf8(new string('\u200B', 500) + "\n\u2060\uFEFF\u200B"), DocumentParseCodes.Empty);
+
+    [Fact]
+    public async Task Parse_TextCutInsideTheLastCharacter_HasNoReplacementCharacter()
+    {
+        var bytes = Utf8("完整的一句话。中");
+
+        var doc = await ParseAsync(KnowledgeFileKind.Text, bytes[..^1]);
+
+        Assert.Equal("完整的一句话。", Assert.Single(doc.Units).Text);
+    }
+
+    [Fact]
+    public async Task Parse_GbkMarkdownAndHtml_ReadsTheChineseText()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gbk = System.Text.Encoding.GetEncoding("GB18030");
+
+        var md = await ParseAsync(KnowledgeFileKind.Markdown, gbk.GetBytes("# 装帧\n\n线装书用丝线穿孔装订，最常见的是四眼订法。\n"));
+        var html = await ParseAsync(KnowledgeFileKind.Html, gbk.GetBytes("<html><head><meta charset=\"gbk\"></head><body><h1>装帧</h1><p>四眼订法。</p></body></html>"));
+
+        Assert.Equal("线装书用丝线穿孔装订，最常见的是四眼订法。", Assert.Single(md.Units).Text);
+        Assert.Equal(["装帧"], md.Units[0].HeadingPath);
+        Assert.Equal("四眼订法。", Assert.Single(html.Units).Text);
+    }
+
+    [Fact]
+    public async Task Parse_Utf16TextWithByteOrderMark_ReadsTheText()
+    {
+        byte[] bytes = [0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes("小端 UTF-16 文本。")];
+
+        var doc = await ParseAsync(KnowledgeFileKind.Text, bytes);
+
+        Assert.Equal("小端 UTF-16 文本。", Assert.Single(doc.Units).Text);
     }
 
     [Theory]

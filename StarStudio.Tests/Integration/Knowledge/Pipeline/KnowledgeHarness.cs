@@ -19,6 +19,9 @@ namespace StarStudio.Tests.Integration.Knowledge.Pipeline;
 /// <summary>The knowledge feature wired as the app wires it, over a test database, a temporary object store and a recording job queue.</summary>
 internal sealed class KnowledgeHarness(PostgresDatabase pg, string objectsRoot)
 {
+    /// <summary>The parser the app uses: a worker process per document.</summary>
+    private static readonly WorkerDocumentParser Parser = new(new ParserWorkerOptions());
+
     private static readonly IHttpClientFactory Http = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
 
     public RecordingJobQueue Jobs { get; } = new();
@@ -41,7 +44,7 @@ internal sealed class KnowledgeHarness(PostgresDatabase pg, string objectsRoot)
     {
         var acting = new ActingUser();
         var db = new Data.Infrastructure.StarStudioDb(pg.AppContextFactory(), new ActingCurrentUser(acting));
-        return new KnowledgeIngestionJob(db, acting, Objects, new DocumentParser(), Cl100kTokenCounter.Instance,
+        return new KnowledgeIngestionJob(db, acting, Objects, Parser, Cl100kTokenCounter.Instance,
             new DefaultStarEmbedderProvider(db, Models), chunks ?? new PostgresKnowledgeChunkStore(db), TimeProvider.System,
             NullLogger<KnowledgeIngestionJob>.Instance, Microsoft.Extensions.Options.Options.Create(JobOptions));
     }

@@ -155,6 +155,52 @@ public class TextChunkerTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
     }
 
+    [Theory]
+    [InlineData("a")]
+    [InlineData("x")]
+    [InlineData("中文字符")]
+    public void Chunk_FiveMiBLineWithoutSpaces_IsSplitWithinLimitInLinearTime(string filler)
+    {
+        // A 5 MiB line without spaces or punctuation: BPE merges a run of letters as one "word", at a cost that grows
+        // with the square of the run (5–18 s before the fix). The chunker must hand the tokenizer short runs only, and
+        // in total not much more text than there is.
+        var line = string.Concat(Enumerable.Repeat(filler, 5 * 1024 * 1024 / filler.Length));
+        var doc = Doc(line);
+        var counter = new RecordingCounter(Tokens);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var chunks = TextChunker.Chunk(doc, new ChunkingOptions(), counter);
+
+        Assert.True(counter.LongestRun <= 64, $"a run of {counter.LongestRun} characters was counted whole");
+        Assert.True(counter.Characters <= 3L * line.Length, $"{counter.Characters} characters counted for {line.Length}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Equal(0, chunks[0].CharStart);
+        Assert.Equal(line.Length, chunks[^1].CharEnd);
+        Assert.All(chunks.Skip(1).Select((c, i) => (Previous: chunks[i], Chunk: c)), p => Assert.True(p.Chunk.CharStart <= p.Previous.CharEnd, "a gap between chunks"));
+        Assert.All(chunks.Take(20), c => Assert.InRange(Tokens.Count(c.Text), 1, 500));
+    }
+
+    /// <summary>Counts with the real tokenizer and records how much text, and how long a run without whitespace, it was given.</summary>
+    private sealed class RecordingCounter(ITokenCounter inner) : ITokenCounter
+    {
+        public long Characters { get; private set; }
+
+        public int LongestRun { get; private set; }
+
+        public int Count(ReadOnlySpan<char> text)
+        {
+            Characters += text.Length;
+            var run = 0;
+            foreach (var c in text)
+            {
+                run = char.IsWhiteSpace(c) ? 0 : run + 1;
+                LongestRun = Math.Max(LongestRun, run);
+            }
+
+            return inner.Count(text);
+        }
+    }
+
     [Fact]
     public void Chunk_LongEnglishSentenceWithoutPunctuation_IsSplitAtWordBoundaries()
     {

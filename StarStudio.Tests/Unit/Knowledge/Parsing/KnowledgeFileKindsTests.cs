@@ -18,7 +18,20 @@ public class KnowledgeFileKindsTests
         { "readme.markdown", Encoding.UTF8.GetBytes("- item"), KnowledgeFileKind.Markdown },
         { "page.html", Encoding.UTF8.GetBytes("<!DOCTYPE html><p>hi</p>"), KnowledgeFileKind.Html },
         { "page.htm", Encoding.UTF8.GetBytes("<p>hi</p>"), KnowledgeFileKind.Html },
+        { "notes.txt", [0xFF, 0xFE, 0x41, 0x00, 0x42, 0x00], KnowledgeFileKind.Text },
+        { "notes.txt", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("UTF-16 小端，带字节序标记。")], KnowledgeFileKind.Text },
+        { "notes.md", [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes("# UTF-16 大端")], KnowledgeFileKind.Markdown },
+        { "notes.txt", Gb18030("古籍修复是一门手艺：修复师用小麦淀粉浆糊、桑皮纸和丝线，让残破的书页重新站起来。"), KnowledgeFileKind.Text },
+        { "page.html", Gb18030("<html><head><meta charset=\"gbk\"><title>装帧</title></head><body><p>线装书用丝线穿孔装订，最常见的是四眼订法。</p></body></html>"), KnowledgeFileKind.Html },
+        { "report.pdf", [0xEF, 0xBB, 0xBF, .. "%PDF-1.7\n"u8], KnowledgeFileKind.Pdf },
+        { "report.pdf", [.. Enumerable.Repeat((byte)'x', 1000), .. "%PDF-1.4\n"u8], KnowledgeFileKind.Pdf },
     };
+
+    private static byte[] Gb18030(string text)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030").GetBytes(text);
+    }
 
     [Theory]
     [MemberData(nameof(Matching))]
@@ -56,13 +69,13 @@ public class KnowledgeFileKindsTests
     {
         { "report.pdf", Encoding.UTF8.GetBytes("just text pretending to be a PDF") },
         { "report.pdf", [0x50, 0x4B, 0x03, 0x04, 0, 0] },
+        { "report.pdf", [.. Enumerable.Repeat((byte)'x', 1100), .. "%PDF-1.4\n"u8] },
         { "notes.docx", Encoding.UTF8.GetBytes("%PDF-1.7") },
         { "notes.docx", Encoding.UTF8.GetBytes("<html></html>") },
         { "notes.txt", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00] },
         { "notes.txt", [0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0x25, 0xE2, 0xE3, 0xCF, 0xD3] },
-        { "notes.txt", [0xFF, 0xFE, 0x41, 0x00, 0x42, 0x00] },
         { "readme.md", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] },
-        { "page.html", [0xC4, 0xE3, 0xBA, 0xC3, 0x3C, 0x70, 0x3E] },
+        { "page.html", [0x3C, 0x70, 0x3E, 0x00, 0x3C, 0x2F, 0x70, 0x3E] },
     };
 
     [Theory]
@@ -110,9 +123,9 @@ public class KnowledgeFileKindsTests
     }
 
     [Fact]
-    public void Detect_InvalidUtf8InTheMiddle_ReturnsMismatch()
+    public void Detect_ControlBytesThatNoCharsetHasAsText_ReturnsMismatch()
     {
-        byte[] head = [.. "abc"u8, 0xC3, 0x28, .. "def"u8];
+        byte[] head = [.. "abc"u8, 0xC3, 0x28, 0x01, 0x02, 0x03, 0x1A, 0x1B, .. "def"u8];
 
         AssertError(KnowledgeFileKinds.Detect("a.md", head), "Knowledge.File.Mismatch");
     }

@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Text;
 using StarStudio.Core.Knowledge.Chunking;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>Puts extracted text into the one shape the chunker sees.</summary>
-/// <remarks>Newlines become <c>\n</c>; control characters other than <c>\n</c> and <c>\t</c> (and the BOM) go; runs of
+/// <remarks>Newlines become <c>\n</c>; control characters other than <c>\n</c> and <c>\t</c> go, and so do the BOM, zero-width
+/// spaces, word joiners and U+FFFD; a text of format characters alone is empty; runs of
 /// spaces (any Unicode space separator) become one space; spaces and tabs at line starts and ends go; more than one
 /// blank line becomes one; the whole text is trimmed.</remarks>
 internal static class TextNormalizer
@@ -20,6 +22,7 @@ internal static class TextNormalizer
         var pendingSpace = false;
         var newlines = 0; // newlines seen since the last visible character
         var atLineStart = true;
+        var visible = false; // a text of zero-width joiners and other format characters alone is empty
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -63,10 +66,14 @@ internal static class TextNormalizer
                 continue;
             }
 
-            if (char.IsControl(c) || c == '\uFEFF')
+            // Zero-width spaces, word joiners and BOMs carry nothing to index; U+FFFD is what a decoder left of bytes
+            // it could not read (a truncated character), not text the author wrote.
+            if (char.IsControl(c) || c is '\uFEFF' or '\u200B' or '\u2060' or '\uFFFD')
             {
                 continue;
             }
+
+            visible |= char.GetUnicodeCategory(c) != UnicodeCategory.Format;
 
             if (newlines > 0)
             {
@@ -89,7 +96,7 @@ internal static class TextNormalizer
         }
 
         TrimTrailingBlanks(sb);
-        return sb.ToString();
+        return visible ? sb.ToString() : "";
     }
 
     /// <summary>Joins lines that a PDF wrapped in the middle of a sentence: Chinese to Chinese without a space,

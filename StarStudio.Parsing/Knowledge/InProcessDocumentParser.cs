@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>
 /// Turns PDF (PdfPig), DOCX (OpenXml), Markdown (Markdig), HTML (AngleSharp) and plain text into text units:
@@ -11,31 +10,31 @@ namespace StarStudio.Data.Knowledge.Parsing;
 /// <remarks>
 /// <para>All text is normalized (newlines <c>\n</c>, no control characters but <c>\n</c> and <c>\t</c>, runs of spaces
 /// collapsed). <see cref="ParsedDocument.PageCount"/> is the PDF's page count and 0 for formats without pages.</para>
-/// <para>The work runs on a thread-pool task that is checked for cancellation between pages and blocks; the caller
-/// stops waiting after <see cref="DocumentParserLimits.Timeout"/> (<c>Knowledge.Parse.Timeout</c>) even when a single
-/// page never returns — that task is then abandoned and ends on its own.</para>
+/// <para>In process: the parser worker calls <see cref="Parse"/>, and tests of the extractors use this class. The app
+/// never parses in its own process (a stack overflow there cannot be caught and ends every user's session): it uses
+/// the worker, through StarStudio.Data's <c>WorkerDocumentParser</c>. Here the caller stops waiting after
+/// <see cref="DocumentParserLimits.Timeout"/> (<c>Knowledge.Parse.Timeout</c>), but a single page that never returns
+/// keeps its thread until it ends on its own — only killing a process stops such work.</para>
 /// <para>Failures are <see cref="DocumentParseException"/> with a <see cref="DocumentParseCodes"/> code; cancellation by
 /// the caller's token is an <see cref="OperationCanceledException"/>.</para>
 /// </remarks>
-public sealed class DocumentParser : IDocumentParser
+public sealed class InProcessDocumentParser : IDocumentParser
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-
     private readonly DocumentParserLimits _limits;
     private readonly Func<KnowledgeFileKind, ReadOnlyMemory<byte>, DocumentParserLimits, ParseBudget, ParsedDocument> _parse;
 
-    public DocumentParser()
+    public InProcessDocumentParser()
         : this(new DocumentParserLimits())
     {
     }
 
-    public DocumentParser(DocumentParserLimits limits)
+    public InProcessDocumentParser(DocumentParserLimits limits)
         : this(limits, Parse)
     {
     }
 
     /// <summary>For tests: the same deadline handling around another parse function (e.g. one that hangs).</summary>
-    internal DocumentParser(DocumentParserLimits limits, Func<KnowledgeFileKind, ReadOnlyMemory<byte>, DocumentParserLimits, ParseBudget, ParsedDocument> parse)
+    internal InProcessDocumentParser(DocumentParserLimits limits, Func<KnowledgeFileKind, ReadOnlyMemory<byte>, DocumentParserLimits, ParseBudget, ParsedDocument> parse)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limits.Timeout, TimeSpan.Zero, nameof(limits));
@@ -100,14 +99,14 @@ public sealed class DocumentParser : IDocumentParser
         {
             return kind switch
             {
-                KnowledgeFileKind.Pdf => PdfTextExtractor.Extract(content, budget),
+                KnowledgeFileKind.Pdf => PdfTextExtractor.Extract(content, limits, budget),
                 KnowledgeFileKind.Docx => DocxTextExtractor.Extract(content, limits, budget),
-                KnowledgeFileKind.Markdown => MarkdownTextExtractor.Extract(DecodeUtf8(content), budget),
-                KnowledgeFileKind.Html => HtmlTextExtractor.Extract(DecodeUtf8(content), budget),
-                _ => PlainText(DecodeUtf8(content)),
+                KnowledgeFileKind.Markdown => MarkdownTextExtractor.Extract(DecodeText(content, limits), limits, budget),
+                KnowledgeFileKind.Html => HtmlTextExtractor.Extract(DecodeText(content, limits), limits, budget),
+                _ => PlainText(DecodeText(content, limits)),
             };
         }
-        catch (Exception ex) when (ex is not DocumentParseException and not OperationCanceledException)
+        catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
         {
             // Whatever a library throws on input it cannot handle, the user gets one clear reason.
             throw new DocumentParseException(DocumentParseCodes.Corrupt, $"The {kind} document could not be read: {ex.Message}", ex);
@@ -122,17 +121,13 @@ public sealed class DocumentParser : IDocumentParser
             : new ParsedDocument([new DocumentUnit(normalized, null, [])], 0);
     }
 
-    /// <summary>UTF-8 with or without a BOM; invalid bytes become U+FFFD.</summary>
-    internal static string DecodeUtf8(ReadOnlyMemory<byte> content)
-    {
-        var span = content.Span;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            span = span[3..];
-        }
-
-        return Utf8.GetString(span);
-    }
+    /// <summary>Text in its detected charset (<see cref="TextEncodings"/>), refused past the size limit for text.</summary>
+    internal static string DecodeText(ReadOnlyMemory<byte> content, DocumentParserLimits limits) =>
+        content.Length > limits.MaxTextFileBytes
+            ? throw new DocumentParseException(
+                DocumentParseCodes.TooLarge,
+                $"The text file is {content.Length / (1024 * 1024)} MB; at most {limits.MaxTextFileBytes / (1024 * 1024)} MB of text, Markdown or HTML is read.")
+            : TextEncodings.Decode(content.Span);
 
     /// <summary>A read-only stream over the bytes, without copying them when they are an array.</summary>
     internal static MemoryStream AsStream(ReadOnlyMemory<byte> content) =>

@@ -1,13 +1,13 @@
-using System.Text.RegularExpressions;
+using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>Reads HTML (AngleSharp) into one unit per <c>h1</c>–<c>h6</c> section: script, style, nav, noscript and
 /// similar are dropped, block elements end lines, table cells are separated by <c>|</c>.</summary>
-internal static partial class HtmlTextExtractor
+internal static class HtmlTextExtractor
 {
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,8 +22,10 @@ internal static partial class HtmlTextExtractor
         "summary", "table", "thead", "tbody", "tfoot", "tr", "ul", "caption", "body", "html",
     };
 
-    public static ParsedDocument Extract(string html, ParseBudget budget)
+    public static ParsedDocument Extract(string html, DocumentParserLimits limits, ParseBudget budget)
     {
+        MarkupGuard.CheckHtml(html, limits.MaxMarkupDepth);
+        budget.Check();
         var parser = new HtmlParser();
         var document = parser.ParseDocument(html);
         var sections = new SectionBuilder();
@@ -118,9 +120,40 @@ internal static partial class HtmlTextExtractor
         }
     }
 
-    private static string CollapseWhitespace(string text) => WhitespaceRun().Replace(text, " ");
+    /// <summary>Runs of whitespace become one space (linear; no regex).</summary>
+    private static string CollapseWhitespace(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var inSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                inSpace = true;
+                continue;
+            }
+
+            if (inSpace)
+            {
+                sb.Append(' ');
+                inSpace = false;
+            }
+
+            sb.Append(c);
+        }
+
+        if (inSpace)
+        {
+            sb.Append(' ');
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>Removes tags from a fragment of raw HTML (as Markdown may embed), keeping the text between them.</summary>
+    /// <remarks>One pass, no regex: a tag is <c>&lt;</c> up to the next <c>&gt;</c>; a <c>&lt;</c> with no <c>&gt;</c> after it
+    /// is text, and so is everything after it (the regex this replaces rescanned the rest of the input from every <c>&lt;</c>,
+    /// quadratic on a file full of them).</remarks>
     internal static string StripTags(string html)
     {
         if (html.TrimStart().StartsWith("<!--", StringComparison.Ordinal))
@@ -128,12 +161,28 @@ internal static partial class HtmlTextExtractor
             return "";
         }
 
-        return System.Net.WebUtility.HtmlDecode(TagPattern().Replace(html, " "));
+        var sb = new StringBuilder(html.Length);
+        var i = 0;
+        while (i < html.Length)
+        {
+            var lt = html.IndexOf('<', i);
+            if (lt < 0)
+            {
+                sb.Append(html, i, html.Length - i);
+                break;
+            }
+
+            var gt = html.IndexOf('>', lt + 1);
+            if (gt < 0)
+            {
+                sb.Append(html, i, html.Length - i);
+                break;
+            }
+
+            sb.Append(html, i, lt - i).Append(' ');
+            i = gt + 1;
+        }
+
+        return System.Net.WebUtility.HtmlDecode(sb.ToString());
     }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhitespaceRun();
-
-    [GeneratedRegex(@"<[^>]*>")]
-    private static partial Regex TagPattern();
 }

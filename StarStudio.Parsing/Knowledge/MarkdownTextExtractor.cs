@@ -7,7 +7,7 @@ using Markdig.Syntax.Inlines;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>Reads Markdown (Markdig's syntax tree) into one unit per heading section, as plain text: markup stripped,
 /// code blocks and table cells kept as text, front matter and raw HTML tags dropped.</summary>
@@ -22,8 +22,10 @@ internal static class MarkdownTextExtractor
         .UseYamlFrontMatter()
         .Build();
 
-    public static ParsedDocument Extract(string markdown, ParseBudget budget)
+    public static ParsedDocument Extract(string markdown, DocumentParserLimits limits, ParseBudget budget)
     {
+        MarkupGuard.CheckMarkdown(markdown, limits.MaxMarkupDepth);
+        budget.Check();
         var document = Markdown.Parse(markdown, Pipeline);
         var sections = new SectionBuilder();
         Walk(document, sections, budget);
@@ -98,11 +100,14 @@ internal static class MarkdownTextExtractor
         return sb.ToString();
     }
 
-    private static void AppendInline(ContainerInline container, StringBuilder sb)
+    /// <summary>Depth-first with an explicit stack: emphasis and links can nest as deep as the delimiters in the text allow.</summary>
+    private static void AppendInline(ContainerInline root, StringBuilder sb)
     {
-        for (var inline = container.FirstChild; inline is not null; inline = inline.NextSibling)
+        var stack = new Stack<Inline>();
+        PushChildren(root, stack);
+        while (stack.Count > 0)
         {
-            switch (inline)
+            switch (stack.Pop())
             {
                 case LiteralInline literal:
                     sb.Append(literal.Content.AsSpan());
@@ -131,9 +136,17 @@ internal static class MarkdownTextExtractor
                     break;
                 case ContainerInline nested:
                     // Emphasis, links (their text), images (their alt text).
-                    AppendInline(nested, sb);
+                    PushChildren(nested, stack);
                     break;
             }
+        }
+    }
+
+    private static void PushChildren(ContainerInline container, Stack<Inline> stack)
+    {
+        for (var inline = container.LastChild; inline is not null; inline = inline.PreviousSibling)
+        {
+            stack.Push(inline);
         }
     }
 }

@@ -1,11 +1,12 @@
 using System.IO.Compression;
 using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>Reads a DOCX into one unit per heading section (styles Title, Heading 1–9 or an outline level), tables
 /// included row by row; the zip is checked for bombs before OpenXml opens it.</summary>
@@ -20,7 +21,7 @@ internal static class DocxTextExtractor
         var sections = new SectionBuilder();
         try
         {
-            using var stream = DocumentParser.AsStream(content);
+            using var stream = InProcessDocumentParser.AsStream(content);
             using var document = WordprocessingDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = limits.MaxDocxUncompressedBytes });
             var main = document.MainDocumentPart
                 ?? throw new DocumentParseException(DocumentParseCodes.Corrupt, "The file is not a Word document: it has no main document part.");
@@ -29,7 +30,7 @@ internal static class DocxTextExtractor
             var styles = HeadingStyles.From(main.StyleDefinitionsPart?.Styles);
             Walk(body, sections, styles, budget);
         }
-        catch (Exception ex) when (ex is not DocumentParseException and not OperationCanceledException)
+        catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
         {
             throw new DocumentParseException(DocumentParseCodes.Corrupt, "The Word document is damaged and cannot be read.", ex);
         }
@@ -226,7 +227,7 @@ internal static class ZipBombGuard
         IReadOnlyList<(string Name, long Length, long CompressedLength)> entries;
         try
         {
-            using var archive = new ZipArchive(DocumentParser.AsStream(content), ZipArchiveMode.Read, leaveOpen: false);
+            using var archive = new ZipArchive(InProcessDocumentParser.AsStream(content), ZipArchiveMode.Read, leaveOpen: false);
             entries = archive.Entries.Select(e => (e.FullName, e.Length, e.CompressedLength)).ToList();
         }
         catch (InvalidDataException ex)
@@ -254,8 +255,101 @@ internal static class ZipBombGuard
             }
         }
 
-        // The declared sizes are enough: .NET's ZipArchive (which OpenXml reads through) never yields more than an
+        // The declared sizes bound the total: .NET's ZipArchive (which OpenXml reads through) never yields more than an
         // entry's declared size, so a header that understates it only truncates the part (which then fails as corrupt).
+        // Small parts can still be hostile: 2 KB of XML nesting 40,000 elements overflows the stack inside OpenXml's
+        // tree load, which no catch survives. So every XML part is streamed once, depth and size checked, first.
+        CheckXmlParts(content, limits, budget);
+    }
+
+    private static void CheckXmlParts(ReadOnlyMemory<byte> content, DocumentParserLimits limits, ParseBudget budget)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreWhitespace = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = false,
+        };
+        using var archive = new ZipArchive(InProcessDocumentParser.AsStream(content), ZipArchiveMode.Read, leaveOpen: false);
+        foreach (var entry in archive.Entries)
+        {
+            budget.Check();
+            if (entry.Length == 0)
+            {
+                continue;
+            }
+
+            // Every part, whatever its name: the main document may be called anything its relationships say.
+            using var stream = new CappedStream(entry.Open(), limits.MaxDocxPartBytes, entry.FullName);
+            var nodes = 0L;
+            try
+            {
+                using var reader = XmlReader.Create(stream, settings);
+                while (reader.Read())
+                {
+                    if (reader.Depth > limits.MaxXmlDepth)
+                    {
+                        throw new DocumentParseException(
+                            DocumentParseCodes.TooDeep,
+                            $"The Word document is refused because its part {entry.FullName} nests elements more than {limits.MaxXmlDepth} levels deep.");
+                    }
+
+                    if ((++nodes & 0xFFFF) == 0)
+                    {
+                        budget.Check();
+                    }
+                }
+            }
+            catch (XmlException) when (nodes == 0)
+            {
+                // Not XML from its first byte (an image, an embedded binary): OpenXml never builds a tree of it.
+            }
+            catch (XmlException ex)
+            {
+                throw new DocumentParseException(DocumentParseCodes.Corrupt, $"The Word document is damaged: its part {entry.FullName} is not valid XML.", ex);
+            }
+        }
+    }
+
+    /// <summary>Counts what it decompresses and stops past the part limit, whatever the zip header declared.</summary>
+    private sealed class CappedStream(Stream inner, long cap, string name) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            _read += n;
+            return _read > cap
+                ? throw TooLarge($"its part {name} expands to more than {cap / (1024 * 1024)} MB")
+                : n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     private static DocumentParseException TooLarge(string reason) =>

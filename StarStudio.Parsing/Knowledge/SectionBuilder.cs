@@ -1,7 +1,7 @@
 using System.Text;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>Collects the text of a heading-structured document (DOCX, Markdown, HTML) into one unit per section,
 /// each with the path of headings above it.</summary>

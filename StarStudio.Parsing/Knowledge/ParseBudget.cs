@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StarStudio.Core.Knowledge.Parsing;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>What a parse may still spend: the caller's cancellation and the overall deadline, checked between pages
 /// and blocks without relying on a timer (a busy thread pool cannot delay it).</summary>

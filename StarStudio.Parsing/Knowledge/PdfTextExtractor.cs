@@ -3,7 +3,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
 
-namespace StarStudio.Data.Knowledge.Parsing;
+namespace StarStudio.Parsing.Knowledge;
 
 /// <summary>One unit per PDF page that has text, read with PdfPig in content order (lines kept, wrapped lines joined).</summary>
 internal static class PdfTextExtractor
@@ -14,8 +14,9 @@ internal static class PdfTextExtractor
         SeparateParagraphsWithDoubleNewline = true,
     };
 
-    public static ParsedDocument Extract(ReadOnlyMemory<byte> content, ParseBudget budget)
+    public static ParsedDocument Extract(ReadOnlyMemory<byte> content, DocumentParserLimits limits, ParseBudget budget)
     {
+        PdfStreamGuard.Check(content, limits, budget);
         PdfDocument document;
         try
         {
@@ -25,7 +26,7 @@ internal static class PdfTextExtractor
         {
             throw Encrypted(ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
         {
             throw new DocumentParseException(DocumentParseCodes.Corrupt, "The PDF is damaged or not a valid PDF and cannot be read.", ex);
         }
@@ -41,7 +42,7 @@ internal static class PdfTextExtractor
             {
                 throw Encrypted(ex);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
             {
                 throw new DocumentParseException(DocumentParseCodes.Corrupt, "The PDF is damaged: its page tree cannot be read.", ex);
             }
@@ -62,7 +63,7 @@ internal static class PdfTextExtractor
                 {
                     throw Encrypted(ex);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ParseFailures.IsLibraryError(ex))
                 {
                     // One damaged page does not lose the rest of the document.
                     failedPages++;
