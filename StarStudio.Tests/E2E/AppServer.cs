@@ -1,9 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Playwright;
 using Npgsql;
+using StarStudio.TestSupport;
 using StarStudio.Tests.Integration;
 using StarStudio.Tests.Unit.Localization;
 
@@ -17,9 +14,8 @@ public class AppServer : IAsyncLifetime
 {
     private readonly IReadOnlyDictionary<string, string> settings;
     private readonly PostgresDatabase database = new();
-    private readonly StringBuilder output = new();
     private readonly string dataRoot = Directory.CreateTempSubdirectory("starstudio-e2e-").FullName;
-    private Process? process;
+    private AppProcess? app;
     private IPlaywright? playwright;
 
     public const string AdminEmail = "admin@e2e.test";
@@ -34,7 +30,9 @@ public class AppServer : IAsyncLifetime
     /// <summary>A separate app with <paramref name="settings"/> (environment variables) on top of the defaults.</summary>
     protected AppServer(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => App.BaseUrl;
+
+    private AppProcess App => app ?? throw new InvalidOperationException("The app has not been started.");
 
     /// <summary>Every Content-Security-Policy violation Chromium reported on any page of this app, with the page's URL.</summary>
     public IReadOnlyList<string> CspViolations
@@ -58,7 +56,9 @@ public class AppServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        // The web project's own build output (same configuration as the tests), with its static web assets manifest.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        app = new AppProcess(ResourceTests.RepoRoot(), AppProcess.WebDll(ResourceTests.RepoRoot(), configuration));
         await StartProcessAsync(new Dictionary<string, string>());
 
         Directory.CreateDirectory(Artifacts);
@@ -79,7 +79,11 @@ public class AppServer : IAsyncLifetime
             playwright.Dispose();
         }
 
-        await KillAsync();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
         await database.DisposeAsync();
         Directory.Delete(dataRoot, recursive: true);
     }
@@ -110,87 +114,26 @@ public class AppServer : IAsyncLifetime
     /// <paramref name="overrides"/> on top of this server's settings: a restart after a crash, or with a crash point armed.
     /// </summary>
     /// <param name="waitUntilHealthy">False for a start that may die before it answers (a crash point it reaches at once).</param>
-    public async Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true)
-    {
-        await KillAsync();
-        await StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy);
-    }
+    public Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true) =>
+        StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy);
 
     /// <summary>Waits for the app process to end by itself (e.g. at an armed crash point); false if it still runs after <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process!.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => App.WaitForExitAsync(timeout);
 
-    private async Task KillAsync()
+    private Task StartProcessAsync(IReadOnlyDictionary<string, string> overrides, bool waitUntilHealthy = true)
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
-        process = null;
-    }
-
-    private async Task StartProcessAsync(IReadOnlyDictionary<string, string> overrides, bool waitUntilHealthy = true)
-    {
-        var web = Path.Combine(ResourceTests.RepoRoot(), "StarStudio.Web");
-        // The web project's own build output (same configuration as the tests), with its static web assets manifest.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var dll = Path.Combine(web, "bin", configuration, "net10.0", "StarStudio.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", BaseUrl, "--contentRoot", web])
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["StarStudio__Database__ConnectionString"] = database.AppConnectionString;
-        start.Environment["StarStudio__Database__MigrationConnectionString"] = database.OwnerConnectionString;
-        start.Environment["StarStudio__Database__JobsConnectionString"] = database.JobsConnectionString;
-        start.Environment["StarStudio__ObjectStore__LocalRoot"] = Path.Combine(dataRoot, "objects");
-        start.Environment["StarStudio__DataProtection__KeysPath"] = Path.Combine(dataRoot, "keys");
-        start.Environment["StarStudio__Demo__Seed"] = "false";
-        start.Environment["StarStudio__Admin__Email"] = AdminEmail;
-        start.Environment["StarStudio__Admin__Password"] = AdminPassword;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        // Every browser of a test run signs in and registers from 127.0.0.1, one client address for the limiter.
-        start.Environment["StarStudio__RateLimits__SignIn__PermitLimit"] = "10000";
-        start.Environment["StarStudio__RateLimits__Register__PermitLimit"] = "10000";
+        var environment = AppProcess.BaseSettings(database.AppConnectionString, database.OwnerConnectionString, database.JobsConnectionString, dataRoot);
+        environment["StarStudio__Admin__Email"] = AdminEmail;
+        environment["StarStudio__Admin__Password"] = AdminPassword;
         foreach (var (name, value) in settings.Concat(overrides))
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the app.");
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (waitUntilHealthy)
-        {
-            await WaitUntilHealthyAsync();
-        }
+        return App.StartAsync(environment, waitUntilHealthy);
     }
 
-    public string Output()
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
+    public string Output() => App.Output();
 
     /// <summary>Runs SQL as the tests' maintenance role (past every policy), for checks that must not go through the app.</summary>
     public async Task<object?> ScalarAsync(string sql)
@@ -198,42 +141,6 @@ public class AppServer : IAsyncLifetime
         await using var conn = new NpgsqlConnection(database.MaintConnectionString);
         await conn.OpenAsync();
         return await new NpgsqlCommand(sql, conn).ExecuteScalarAsync();
-    }
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process!.HasExited)
-            {
-                throw new InvalidOperationException("The app exited while starting:\n" + Output());
-            }
-
-            try
-            {
-                if ((await http.GetAsync(BaseUrl + "/healthz")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The app did not become healthy within 60 s:\n" + Output());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -5,6 +5,7 @@ using StarStudio.Core.Identity;
 using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
+using StarStudio.TestSupport;
 
 namespace StarStudio.Tests.Integration;
 
@@ -57,13 +58,13 @@ public sealed class PostgresDatabase : IAsyncLifetime
     }
 
     /// <summary>A context factory over the application's role, as the app builds it.</summary>
-    public IDbContextFactory<StarStudioDbContext> AppContextFactory() => new Factory(AppConnectionString);
+    public IDbContextFactory<StarStudioDbContext> AppContextFactory() => new StarStudioContextFactory(AppConnectionString);
 
     /// <summary>The data gateway the services use, acting as <paramref name="user"/>.</summary>
     public StarStudioDb Db(UserContext user) => new(AppContextFactory(), new FixedCurrentUser(user));
 
     /// <summary>A context over the maintenance role; RLS does not apply to it. For arranging and checking only.</summary>
-    public StarStudioDbContext OwnerContext() => new Factory(MaintConnectionString).CreateDbContext();
+    public StarStudioDbContext OwnerContext() => StarStudioContextFactory.Create(MaintConnectionString);
 
     /// <summary>Inserts a user (as the owner role) and returns the context the services would see for them.</summary>
     public async Task<UserContext> CreateUserAsync(string? email = null, params string[] roles)
@@ -71,23 +72,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
         var id = Guid.NewGuid();
         email ??= $"user-{id:N}@example.test";
         await using var db = OwnerContext();
-        db.Users.Add(new StarUser
-        {
-            Id = id,
-            UserName = email,
-            NormalizedUserName = email.ToUpperInvariant(),
-            Email = email,
-            NormalizedEmail = email.ToUpperInvariant(),
-            DisplayName = email.Split('@')[0],
-            SecurityStamp = Guid.NewGuid().ToString(),
-            Role = StarUser.PrimaryRole(roles),
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
-        foreach (var role in roles)
-        {
-            db.UserRoles.Add(new() { UserId = id, RoleId = (await db.Roles.SingleAsync(r => r.Name == role)).Id });
-        }
-
+        await TestUsers.AddAsync(db, email, roles, id);
         await db.SaveChangesAsync();
         return UserContext.For(id, roles);
     }
@@ -195,16 +180,6 @@ public sealed class PostgresDatabase : IAsyncLifetime
         finally
         {
             TemplateLock.Release();
-        }
-    }
-
-    private sealed class Factory(string connectionString) : IDbContextFactory<StarStudioDbContext>
-    {
-        public StarStudioDbContext CreateDbContext()
-        {
-            var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
-            StarStudioDbContext.Configure(builder, connectionString);
-            return new StarStudioDbContext(builder.Options);
         }
     }
 }

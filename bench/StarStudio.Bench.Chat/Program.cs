@@ -30,6 +30,7 @@ using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Data.Knowledge.Retrieval;
 using StarStudio.Data.Knowledge.Tokenization;
 using StarStudio.Tests.TestData;
+using StarStudio.TestSupport;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var requests = Arg("--requests", 300);
@@ -72,9 +73,9 @@ try
     await DatabaseMigrator.MigrateAsync(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString, app, null);
     var userId = Guid.NewGuid();
     var starId = Guid.NewGuid();
-    await using (var db = Context(owner))
+    await using (var db = StarStudioContextFactory.Create(owner))
     {
-        db.Users.Add(new StarUser { Id = userId, UserName = "bench@example.test", Email = "bench@example.test", NormalizedEmail = "BENCH@EXAMPLE.TEST", NormalizedUserName = "BENCH@EXAMPLE.TEST", DisplayName = "bench", SecurityStamp = "x", CreatedAt = DateTimeOffset.UtcNow });
+        await TestUsers.AddAsync(db, "bench@example.test", [], userId);
         db.Stars.Add(new Star { Id = starId, OwnerId = userId, Name = "墨香", Domain = "古籍修复", Persona = "从事古籍修复三十年的老师傅", Tone = "亲切", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync();
         var taskId = Guid.NewGuid();
@@ -101,7 +102,7 @@ try
         await db.Database.ExecuteSqlRawAsync("ANALYZE star_embeddings; ANALYZE stars;");
     }
 
-    var gateway = new StarStudioDb(new Factory(app), new FixedCurrentUser(UserContext.For(userId)));
+    var gateway = new StarStudioDb(new StarStudioContextFactory(app), new FixedCurrentUser(UserContext.For(userId)));
     var retriever = new KnowledgeRetriever(gateway, new EmbeddingModelResolver(httpFactory, protection));
     var options = Options.Create(new ChatEngineOptions());
     var resolver = new ChatModelResolver(protection, options);
@@ -142,7 +143,7 @@ try
     // (b) scripted model, first token held 50 ms by the server
     var modelId = "bench-model";
     var chatModelId = Guid.NewGuid();
-    await using (var db = Context(maint))
+    await using (var db = StarStudioContextFactory.Create(maint))
     {
         var providerId = Guid.NewGuid();
         db.LlmProviders.Add(new LlmProvider { Id = providerId, Name = "scripted", BaseUrl = llm.BaseUri.ToString(), ApiKeyProtected = resolver.ProtectApiKey("sk-bench"), IsActive = true });
@@ -327,12 +328,6 @@ static double P(List<double> xs, double p)
 static void Row(string label, List<double> xs) =>
     Console.WriteLine($"| {label} | {xs.Count} | {P(xs, 50):0.0} | {P(xs, 95):0.0} | {P(xs, 99):0.0} | {(xs.Count == 0 ? double.NaN : xs.Max()):0.0} |");
 
-static StarStudioDbContext Context(string cs)
-{
-    var b = new DbContextOptionsBuilder<StarStudioDbContext>();
-    StarStudioDbContext.Configure(b, cs);
-    return new StarStudioDbContext(b.Options);
-}
 
 int Arg(string flag, int fallback)
 {
@@ -340,15 +335,6 @@ int Arg(string flag, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
 }
 
-internal sealed class Factory(string cs) : IDbContextFactory<StarStudioDbContext>
-{
-    public StarStudioDbContext CreateDbContext()
-    {
-        var b = new DbContextOptionsBuilder<StarStudioDbContext>();
-        StarStudioDbContext.Configure(b, cs);
-        return new StarStudioDbContext(b.Options);
-    }
-}
 
 internal static class Corpus
 {

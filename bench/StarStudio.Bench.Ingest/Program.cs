@@ -28,6 +28,7 @@ using StarStudio.Data.Storage;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
+using StarStudio.TestSupport;
 
 var pages = Arg("--pages", 200);
 var runs = Arg("--runs", 7);
@@ -52,9 +53,9 @@ try
     await DatabaseMigrator.MigrateAsync(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString, app, null);
     var userId = Guid.NewGuid();
     var starId = Guid.NewGuid();
-    await using (var db = Context(owner))
+    await using (var db = StarStudioContextFactory.Create(owner))
     {
-        db.Users.Add(new StarUser { Id = userId, UserName = "bench@example.test", Email = "bench@example.test", NormalizedEmail = "BENCH@EXAMPLE.TEST", NormalizedUserName = "BENCH@EXAMPLE.TEST", DisplayName = "bench", SecurityStamp = "x", CreatedAt = DateTimeOffset.UtcNow });
+        await TestUsers.AddAsync(db, "bench@example.test", [], userId);
         db.Stars.Add(new Star { Id = starId, OwnerId = userId, Name = "bench", Domain = "paper conservation", Persona = "p", Tone = "", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync();
     }
@@ -63,7 +64,7 @@ try
     Console.WriteLine($"Document: {pages} pages, {pdf.Length / 1024} KB PDF");
 
     var user = UserContext.For(userId);
-    var factory = new Factory(app);
+    var factory = new StarStudioContextFactory(app);
     var gateway = new StarStudioDb(factory, new FixedCurrentUser(user));
     var objects = new LocalObjectStore(objectsRoot);
     var http = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
@@ -131,7 +132,7 @@ try
         var sw = Stopwatch.StartNew();
         await job.RunAsync(queuedTask, actingUser, CancellationToken.None);
         var ms = sw.Elapsed.TotalMilliseconds;
-        await using var check = Context(owner);
+        await using var check = StarStudioContextFactory.Create(owner);
         var task = await check.KnowledgeTasks.AsNoTracking().SingleAsync(t => t.Id == taskId);
         if (task.Status != KnowledgeTaskStatus.Completed)
         {
@@ -193,12 +194,6 @@ static double Median(List<double> xs)
     return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
 }
 
-static StarStudioDbContext Context(string cs)
-{
-    var b = new DbContextOptionsBuilder<StarStudioDbContext>();
-    StarStudioDbContext.Configure(b, cs);
-    return new StarStudioDbContext(b.Options);
-}
 
 // A realistic page: ~1,500 characters of English prose in sentences, different on every page.
 static byte[] BuildPdf(int pages)
@@ -232,15 +227,6 @@ int Arg(string flag, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
 }
 
-internal sealed class Factory(string cs) : IDbContextFactory<StarStudioDbContext>
-{
-    public StarStudioDbContext CreateDbContext()
-    {
-        var b = new DbContextOptionsBuilder<StarStudioDbContext>();
-        StarStudioDbContext.Configure(b, cs);
-        return new StarStudioDbContext(b.Options);
-    }
-}
 
 internal sealed class Queue : IKnowledgeJobQueue
 {

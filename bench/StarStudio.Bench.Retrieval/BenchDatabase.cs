@@ -9,6 +9,7 @@ using StarStudio.Core.Stars;
 using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
+using StarStudio.TestSupport;
 
 namespace StarStudio.Bench.Retrieval;
 
@@ -70,15 +71,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
         }
     }
 
-    public StarStudioDbContext OwnerContext()
-    {
-        var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
-        StarStudioDbContext.Configure(builder, OwnerConnectionString);
-        return new StarStudioDbContext(builder.Options);
-    }
+    public StarStudioDbContext OwnerContext() => StarStudioContextFactory.Create(OwnerConnectionString);
 
     /// <summary>The app's data gateway acting as <paramref name="userId"/> (the app role; RLS applies).</summary>
-    public StarStudioDb As(Guid userId) => new(new Factory(AppConnectionString), new FixedCurrentUser(UserContext.For(userId)));
+    public StarStudioDb As(Guid userId) => new(new StarStudioContextFactory(AppConnectionString), new FixedCurrentUser(UserContext.For(userId)));
 
     public async Task ExecuteAsync(string sql, CancellationToken ct, int timeoutSeconds = 0)
     {
@@ -113,17 +109,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         foreach (var s in stars)
         {
             var email = $"bench-{s.Index}@example.test";
-            db.Users.Add(new StarUser
-            {
-                Id = s.OwnerId,
-                UserName = email,
-                NormalizedUserName = email.ToUpperInvariant(),
-                Email = email,
-                NormalizedEmail = email.ToUpperInvariant(),
-                DisplayName = $"bench{s.Index}",
-                SecurityStamp = Guid.NewGuid().ToString(),
-                CreatedAt = now,
-            });
+            await TestUsers.AddAsync(db, email, [], s.OwnerId, ct);
             db.Stars.Add(new Star
             {
                 Id = s.Id,
@@ -211,16 +197,6 @@ internal sealed class BenchDatabase : IAsyncDisposable
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", conn);
         await cmd.ExecuteNonQueryAsync();
         Console.WriteLine($"Dropped database {Name}.");
-    }
-
-    private sealed class Factory(string connectionString) : IDbContextFactory<StarStudioDbContext>
-    {
-        public StarStudioDbContext CreateDbContext()
-        {
-            var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
-            StarStudioDbContext.Configure(builder, connectionString);
-            return new StarStudioDbContext(builder.Options);
-        }
     }
 }
 

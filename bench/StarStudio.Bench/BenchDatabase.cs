@@ -6,6 +6,7 @@ using StarStudio.Core.Stars;
 using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
+using StarStudio.TestSupport;
 
 namespace StarStudio.Bench;
 
@@ -53,45 +54,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>A context over the table-owning role (RLS does not apply), for arranging data only.</summary>
-    public StarStudioDbContext OwnerContext()
-    {
-        var builder = new DbContextOptionsBuilder<StarStudioDbContext>();
-        StarStudioDbContext.Configure(builder, OwnerConnectionString);
-        return new StarStudioDbContext(builder.Options);
-    }
+    public StarStudioDbContext OwnerContext() => StarStudioContextFactory.Create(OwnerConnectionString);
 
     /// <summary>Inserts users as the owner role, like the tests' PostgresDatabase.CreateUserAsync.</summary>
     public async Task<List<Guid>> CreateUsersAsync(IReadOnlyList<string> emails, string[] roles, CancellationToken ct)
     {
         await using var db = OwnerContext();
-        var roleIds = new List<Guid>();
-        foreach (var role in roles)
-        {
-            roleIds.Add((await db.Roles.SingleAsync(r => r.Name == role, ct)).Id);
-        }
-
         var ids = new List<Guid>();
         foreach (var email in emails)
         {
-            var id = Guid.NewGuid();
-            db.Users.Add(new StarUser
-            {
-                Id = id,
-                UserName = email,
-                NormalizedUserName = email.ToUpperInvariant(),
-                Email = email,
-                NormalizedEmail = email.ToUpperInvariant(),
-                DisplayName = email.Split('@')[0],
-                SecurityStamp = Guid.NewGuid().ToString(),
-                Role = StarUser.PrimaryRole(roles),
-                CreatedAt = DateTimeOffset.UtcNow,
-            });
-            foreach (var roleId in roleIds)
-            {
-                db.UserRoles.Add(new() { UserId = id, RoleId = roleId });
-            }
-
-            ids.Add(id);
+            ids.Add(await TestUsers.AddAsync(db, email, roles, ct: ct));
         }
 
         await db.SaveChangesAsync(ct);

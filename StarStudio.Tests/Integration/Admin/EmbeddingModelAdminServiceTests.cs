@@ -480,7 +480,7 @@ public sealed class EmbeddingModelAdminServiceTests(PostgresDatabase pg) : IClas
     {
         var admin = await pg.CreateAdminAsync();
         var service = Service(admin, allowPrivate: true);
-        var port = OpenAiCompatibleEmbedderTests.EmbeddingServer.FreePort();
+        var port = StarStudio.TestSupport.LoopbackPorts.Free();
         var view = Ok(await service.CreateAsync(OpenAiDraft(baseUrl: $"http://127.0.0.1:{port}")));
 
         var result = (await service.TestAsync(view.Id)).Value!;

@@ -551,7 +551,7 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
     {
         var admin = await pg.CreateAdminAsync();
         var service = Service(admin, allowPrivate: true);
-        var provider = Ok(await service.CreateProviderAsync(ProviderDraft(baseUrl: $"http://127.0.0.1:{ModelListServer.FreePort()}")));
+        var provider = Ok(await service.CreateProviderAsync(ProviderDraft(baseUrl: $"http://127.0.0.1:{StarStudio.TestSupport.LoopbackPorts.Free()}")));
 
         var result = await service.ImportModelsAsync(provider.Id);
 

@@ -76,16 +76,6 @@ internal sealed class ModelListServer : IAsyncDisposable
             : new { id = m.Id, @object = "model", created = 1_700_000_000, owned_by = "vllm" }).ToArray(),
     }));
 
-    /// <summary>A port nothing listens on (bound, read, released).</summary>
-    public static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();

@@ -131,7 +131,7 @@ public sealed class OpenAiCompatibleEmbedderTests : IAsyncLifetime
     [Fact]
     public async Task GenerateAsync_NobodyListening_ThrowsCouldNotBeReached()
     {
-        var port = EmbeddingServer.FreePort();
+        var port = StarStudio.TestSupport.LoopbackPorts.Free();
         var embedder = new OpenAiCompatibleEmbedder(http, Model(baseUrl: $"http://127.0.0.1:{port}"), apiKey: null);
 
         var e = await Assert.ThrowsAsync<EmbeddingServiceException>(() => embedder.GenerateAsync(["x"]));
@@ -208,15 +208,6 @@ public sealed class OpenAiCompatibleEmbedderTests : IAsyncLifetime
         public TimeSpan Delay { get; set; }
 
         public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-
-        public static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            var port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
 
         /// <summary>An OpenAI embeddings response with one vector per input; element 0 is the input's index.</summary>
         public static (HttpStatusCode, string) Vectors(Request request, int dimension, bool reverse = false)
