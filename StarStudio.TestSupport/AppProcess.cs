@@ -68,6 +68,27 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
         if (waitUntilHealthy)
         {
             await WaitUntilHealthyAsync(ct);
+            await WarmUpAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Renders the public pages once, so the first test's first steps do not pay the JIT of the whole component tree
+    /// (on a loaded 2-core machine that alone can outlast a 15 s browser timeout).
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        foreach (var path in (string[])["/", "/account/login", "/account/register"])
+        {
+            try
+            {
+                using var _ = await http.GetAsync(BaseUrl + path, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // A warm-up only; the tests report what really fails.
+            }
         }
     }
 

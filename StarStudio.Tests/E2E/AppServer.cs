@@ -174,6 +174,27 @@ public static class PageSteps
         await page.ClickAsync("[data-testid=login-submit]");
     }
 
+    /// <summary>A new owner registers, creates a star with the three required fields, and lands on the star's page.</summary>
+    public static async Task RegisterWithAStarAsync(this IPage page, string emailPrefix, string displayName, string name, string domain, string persona)
+    {
+        await page.RegisterAsync($"{emailPrefix}-{Guid.NewGuid():N}@example.test", displayName, "Passw0rd!k");
+        await page.WaitForURLAsync("**/studio");
+        await page.OpenInteractiveAsync("/studio/stars/new");
+        await page.FillAsync("#star-name", name);
+        await page.FillAsync("#star-domain", domain);
+        await page.FillAsync("#star-persona", persona);
+        await page.ClickAsync("[data-testid=star-save]");
+        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+    }
+
+    /// <summary>Opens the star's 知识 tab and waits until its (empty) task list has loaded, so the upload input is wired to the circuit.</summary>
+    public static async Task OpenKnowledgeTabAsync(this IPage page)
+    {
+        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+    }
+
     public static async Task RegisterAsync(this IPage page, string email, string displayName, string password)
     {
         await page.GotoAsync("/account/register");

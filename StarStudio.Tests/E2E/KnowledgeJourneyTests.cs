@@ -12,18 +12,9 @@ public sealed class KnowledgeJourneyTests(AppServer app)
     public async Task Knowledge_UploadPdfAndDocxThenAsk_FindsThePassageWithItsCitation()
     {
         var page = await app.NewPageAsync();
-        await page.RegisterAsync($"kn-{Guid.NewGuid():N}@example.test", "知识星主", "Passw0rd!k");
-        await page.WaitForURLAsync("**/studio");
-        await page.OpenInteractiveAsync("/studio/stars/new");
-        await page.FillAsync("#star-name", "墨痕");
-        await page.FillAsync("#star-domain", "古籍修复");
-        await page.FillAsync("#star-persona", "修复师");
-        await page.ClickAsync("[data-testid=star-save]");
-        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
-        await page.WaitForInteractiveAsync();
+        await page.RegisterWithAStarAsync("kn", "知识星主", "墨痕", "古籍修复", "修复师");
 
-        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
-        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+        await page.OpenKnowledgeTabAsync();
 
         var dir = Directory.CreateTempSubdirectory("kn-e2e-").FullName;
         var pdf = Path.Combine(dir, "修复手册.pdf");
@@ -68,18 +59,8 @@ public sealed class KnowledgeJourneyTests(AppServer app)
     public async Task Knowledge_EncryptedPdf_FailsWithAReadableReason()
     {
         var page = await app.NewPageAsync();
-        await page.RegisterAsync($"kn2-{Guid.NewGuid():N}@example.test", "知识星主二", "Passw0rd!k");
-        await page.WaitForURLAsync("**/studio");
-        await page.OpenInteractiveAsync("/studio/stars/new");
-        await page.FillAsync("#star-name", "星图");
-        await page.FillAsync("#star-domain", "天文");
-        await page.FillAsync("#star-persona", "向导");
-        await page.ClickAsync("[data-testid=star-save]");
-        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
-        await page.WaitForInteractiveAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
-        // The tab has loaded its (empty) task list, so the upload input is wired to the circuit.
-        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+        await page.RegisterWithAStarAsync("kn2", "知识星主二", "星图", "天文", "向导");
+        await page.OpenKnowledgeTabAsync();
 
         var file = Path.Combine(Directory.CreateTempSubdirectory("kn-e2e-").FullName, "locked.pdf");
         await File.WriteAllBytesAsync(file, KnowledgeDocuments.EncryptedPdf());
@@ -96,18 +77,9 @@ public sealed class KnowledgeJourneyTests(AppServer app)
     {
         // This file ended the whole app with a stack overflow inside OpenXml's tree load; the parser worker refuses it.
         var page = await app.NewPageAsync();
-        await page.RegisterAsync($"kn3-{Guid.NewGuid():N}@example.test", "知识星主三", "Passw0rd!k");
-        await page.WaitForURLAsync("**/studio");
-        await page.OpenInteractiveAsync("/studio/stars/new");
-        await page.FillAsync("#star-name", "深渊");
-        await page.FillAsync("#star-domain", "安全");
-        await page.FillAsync("#star-persona", "守门人");
-        await page.ClickAsync("[data-testid=star-save]");
-        await page.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
-        await page.WaitForInteractiveAsync();
+        await page.RegisterWithAStarAsync("kn3", "知识星主三", "深渊", "安全", "守门人");
         var starUrl = page.Url;
-        await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
-        await Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+        await page.OpenKnowledgeTabAsync();
 
         var file = Path.Combine(Directory.CreateTempSubdirectory("kn-e2e-").FullName, "deep.docx");
         await File.WriteAllBytesAsync(file, HostileDocuments.DeepDocx(50_000));
