@@ -192,7 +192,9 @@ public static class PageSteps
     public static async Task OpenKnowledgeTabAsync(this IPage page)
     {
         await page.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("no-tasks")).ToBeVisibleAsync();
+        // The page's own timeout (15 s, longer where a test set one), not the assertion default of 5 s: a star page
+        // just reloaded on a busy machine takes longer than that to load its task list.
+        await page.GetByTestId("no-tasks").WaitForAsync();
     }
 
     public static async Task RegisterAsync(this IPage page, string email, string displayName, string password)

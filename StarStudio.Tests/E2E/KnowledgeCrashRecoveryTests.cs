@@ -95,6 +95,7 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
             await page.ReloadAsync();
             await page.WaitForInteractiveAsync();
             await page.OpenKnowledgeTabAsync();
+            await Task.Delay(TimeSpan.FromSeconds(attempt)); // give the file input's script time to attach
             await page.SetInputFilesAsync("[data-testid=knowledge-file-input]", file);
         }
     }
