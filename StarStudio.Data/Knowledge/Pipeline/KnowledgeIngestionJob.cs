@@ -40,7 +40,7 @@ public sealed class KnowledgeIngestionJob(
     private readonly KnowledgeJobOptions options = jobOptions?.Value ?? new KnowledgeJobOptions();
 
     /// <summary>Processes the task as <paramref name="actingUserId"/>. Returns quietly if there is nothing to do.</summary>
-    /// <param name="ct">Host shutdown: the task is left <c>processing</c> and resumes after restart.</param>
+    /// <param name="ct">Host shutdown: the task is given back as <c>pending</c> and re-driven after restart.</param>
     public async Task RunAsync(Guid taskId, Guid actingUserId, CancellationToken ct)
     {
         acting.User = UserContext.For(actingUserId);
