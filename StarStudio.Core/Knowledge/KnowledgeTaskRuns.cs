@@ -25,22 +25,14 @@ public sealed class KnowledgeJobOptions
     public TimeSpan RenewEvery => LeaseDuration / 3;
 }
 
-/// <summary>The rules of claiming a knowledge task; the database applies them atomically (one conditional UPDATE).</summary>
+/// <summary>
+/// When a claimed knowledge task is given up. The claim itself is one conditional UPDATE in the job (unfinished, lease
+/// run out; a task still <c>processing</c> counts one more interrupted run), so that it is atomic across instances.
+/// </summary>
 public static class KnowledgeTaskRuns
 {
     /// <summary>The error of a task given up after <see cref="KnowledgeJobOptions.MaxInterruptedRuns"/> interrupted runs.</summary>
     public const string InterruptedError = "Knowledge.Failed.Interrupted";
-
-    /// <summary>Whether a run may take the task now: unfinished, and its lease (if any) has run out.</summary>
-    public static bool IsClaimable(KnowledgeTaskStatus status, DateTimeOffset? leaseUntil, DateTimeOffset now) =>
-        status is KnowledgeTaskStatus.Pending or KnowledgeTaskStatus.Processing && (leaseUntil is null || leaseUntil < now);
-
-    /// <summary>
-    /// A claimable task still marked <c>processing</c> was left by a run that never finished — a graceful shutdown puts its
-    /// task back to <c>pending</c> — so the claim counts one more interrupted run.
-    /// </summary>
-    public static int InterruptedRunsAfterClaim(KnowledgeTaskStatus status, int interruptedRuns) =>
-        status == KnowledgeTaskStatus.Processing ? interruptedRuns + 1 : interruptedRuns;
 
     /// <summary>Whether a claimed task with this many interrupted runs (this claim counted) is failed instead of run again.</summary>
     public static bool ShouldGiveUp(int interruptedRuns, int maxInterruptedRuns) => interruptedRuns >= maxInterruptedRuns;

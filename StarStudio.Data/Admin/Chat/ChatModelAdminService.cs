@@ -25,8 +25,6 @@ namespace StarStudio.Data.Admin.Chat;
 public sealed class ChatModelAdminService : IChatModelAdminService
 {
     /// <summary>The Data Protection purpose of <c>llm_providers.api_key_protected</c>; the chat engine unprotects with it.</summary>
-    public const string ApiKeyProtectionPurpose = ProtectionPurposes.ProviderApiKey;
-
     /// <summary>The named <see cref="HttpClient"/> imports use (register it with <see cref="StarStudio.Data.Security.GuardedHttpHandler.Create"/>).</summary>
     public const string HttpClientName = "StarStudio.ChatModelAdmin";
 
@@ -81,7 +79,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         this.db = db;
         this.currentUser = currentUser;
         this.httpClients = httpClients;
-        protector = protection.CreateProtector(ApiKeyProtectionPurpose);
+        protector = protection.CreateProtector(ProtectionPurposes.ProviderApiKey);
         this.security = security;
         this.clock = clock;
         this.resolveHost = resolveHost;

@@ -55,15 +55,13 @@ public sealed record ChatEngineConfig(ResolvedChatModel? Primary, ResolvedChatMo
 /// <c>chat_models</c> → <c>llm_providers</c>. A missing or inactive model or provider counts as not configured;
 /// a model whose URL is invalid or whose API key cannot be decrypted is returned with a
 /// <see cref="ResolvedChatModel.Problem"/>. API keys are protected with Data Protection
-/// (purpose <see cref="ApiKeyProtectionPurpose"/>). Singleton; the result is cached for
+/// (purpose <see cref="ProtectionPurposes.ProviderApiKey"/>). Singleton; the result is cached for
 /// <see cref="ChatEngineOptions.ConfigCacheDuration"/>.
 /// </summary>
 public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptions<ChatEngineOptions>? options = null, TimeProvider? time = null)
 {
     /// <summary>The Data Protection purpose of <c>llm_providers.api_key_protected</c>.</summary>
-    public const string ApiKeyProtectionPurpose = ProtectionPurposes.ProviderApiKey;
-
-    private readonly IDataProtector protector = protection.CreateProtector(ApiKeyProtectionPurpose);
+    private readonly IDataProtector protector = protection.CreateProtector(ProtectionPurposes.ProviderApiKey);
     private readonly ChatEngineOptions settings = options?.Value ?? new ChatEngineOptions();
     private readonly TimeProvider clock = time ?? TimeProvider.System;
     private readonly Lock gate = new();

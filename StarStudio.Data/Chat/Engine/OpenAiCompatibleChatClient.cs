@@ -266,9 +266,6 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The arguments of a call as the model sent them; see <see cref="OpenAiMessageJson.ArgumentsJson"/>.</summary>
-    public static string ArgumentsJson(FunctionCallContent call) => OpenAiMessageJson.ArgumentsJson(call);
-
     private static KeyValuePair<string, JsonElement>[] ParseDefaults(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))

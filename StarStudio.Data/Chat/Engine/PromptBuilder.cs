@@ -223,7 +223,7 @@ public static class PromptBuilder
                 total += content switch
                 {
                     TextContent t => tokens.Count(t.Text),
-                    FunctionCallContent c => tokens.Count(c.Name) + tokens.Count(OpenAiCompatibleChatClient.ArgumentsJson(c)),
+                    FunctionCallContent c => tokens.Count(c.Name) + tokens.Count(OpenAiMessageJson.ArgumentsJson(c)),
                     FunctionResultContent r => tokens.Count(OpenAiMessageJson.ToolResultText(r.Result)),
                     _ => 0,
                 };

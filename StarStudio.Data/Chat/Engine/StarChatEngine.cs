@@ -479,7 +479,7 @@ public sealed partial class StarChatEngine(
 
             var inTokens = usage?.InputTokenCount is { } i ? (int)i : PromptBuilder.CountTokens(messages, Tokens);
             var outTokens = usage?.OutputTokenCount is { } o ? (int)o
-                : Tokens.Count(text.ToString()) + calls.Sum(c => Tokens.Count(c.Name) + Tokens.Count(OpenAiCompatibleChatClient.ArgumentsJson(c)));
+                : Tokens.Count(text.ToString()) + calls.Sum(c => Tokens.Count(c.Name) + Tokens.Count(OpenAiMessageJson.ArgumentsJson(c)));
             lastIn = inTokens;
             lastOut = outTokens;
             tokensIn += inTokens;
@@ -505,7 +505,7 @@ public sealed partial class StarChatEngine(
                 Json(new
                 {
                     text = Cut(text.ToString()),
-                    tool_calls = calls.Select(c => new { name = c.Name, arguments = Cut(OpenAiCompatibleChatClient.ArgumentsJson(c)) }),
+                    tool_calls = calls.Select(c => new { name = c.Name, arguments = Cut(OpenAiMessageJson.ArgumentsJson(c)) }),
                     finish_reason = finish,
                     usage_reported = usage is not null,
                 }),
@@ -514,7 +514,7 @@ public sealed partial class StarChatEngine(
         private async Task<ChatMessage> InvokeToolAsync(FunctionCallContent call, Dictionary<string, IChatTool> byName, int maxResultTokens)
         {
             var started = clock.ElapsedMilliseconds;
-            var arguments = OpenAiCompatibleChatClient.ArgumentsJson(call);
+            var arguments = OpenAiMessageJson.ArgumentsJson(call);
             ChatToolResult result;
             JsonDocument? parsed = null;
             try

@@ -18,8 +18,6 @@ namespace StarStudio.Data.Knowledge.Embeddings;
 public sealed class EmbeddingModelResolver(IHttpClientFactory httpClients, IDataProtectionProvider protection, TimeProvider? clock = null)
 {
     /// <summary>The Data Protection purpose of <c>embeddings_models.api_key_protected</c>.</summary>
-    public const string ApiKeyProtectionPurpose = ProtectionPurposes.EmbeddingModelApiKey;
-
     /// <summary>
     /// How long <see cref="GetDefaultAsync"/> answers from memory. Every search asks for the default model; the admin
     /// service clears the cache when it changes a model (<see cref="InvalidateDefault"/>), so this bounds only how late
@@ -27,7 +25,7 @@ public sealed class EmbeddingModelResolver(IHttpClientFactory httpClients, IData
     /// </summary>
     public static readonly TimeSpan DefaultModelCacheDuration = TimeSpan.FromSeconds(30);
 
-    private readonly IDataProtector protector = protection.CreateProtector(ApiKeyProtectionPurpose);
+    private readonly IDataProtector protector = protection.CreateProtector(ProtectionPurposes.EmbeddingModelApiKey);
     private readonly ConcurrentDictionary<(string Name, int Dimension), LocalHashingEmbedder> locals = new();
     private readonly TimeProvider time = clock ?? TimeProvider.System;
     private readonly Lock cacheLock = new();

@@ -114,7 +114,7 @@ public sealed class EmbeddingModelAdminServiceTests(PostgresDatabase pg) : IClas
         var stored = await StoredAsync(view.Id);
         Assert.NotNull(stored.ApiKeyProtected);
         Assert.DoesNotContain("sk-plain-secret", stored.ApiKeyProtected, StringComparison.Ordinal);
-        Assert.Equal("sk-plain-secret", protection.CreateProtector(EmbeddingModelResolver.ApiKeyProtectionPurpose).Unprotect(stored.ApiKeyProtected));
+        Assert.Equal("sk-plain-secret", protection.CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.EmbeddingModelApiKey).Unprotect(stored.ApiKeyProtected));
         var listed = JsonSerializer.Serialize((await service.ListAsync()).Value);
         Assert.DoesNotContain("sk-plain-secret", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(stored.ApiKeyProtected, listed, StringComparison.Ordinal);
@@ -262,7 +262,7 @@ public sealed class EmbeddingModelAdminServiceTests(PostgresDatabase pg) : IClas
         Ok(await service.UpdateAsync(view.Id, draft));
 
         var stored = (await StoredAsync(view.Id)).ApiKeyProtected!;
-        Assert.Equal("sk-rotated", protection.CreateProtector(EmbeddingModelResolver.ApiKeyProtectionPurpose).Unprotect(stored));
+        Assert.Equal("sk-rotated", protection.CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.EmbeddingModelApiKey).Unprotect(stored));
     }
 
     [Fact]

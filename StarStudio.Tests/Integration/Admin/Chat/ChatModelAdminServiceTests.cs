@@ -204,7 +204,7 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
         Ok(await service.UpdateProviderAsync(view.Id, draft));
 
         var stored = (await StoredProviderAsync(view.Id)).ApiKeyProtected!;
-        Assert.Equal("sk-rotated", protection.CreateProtector(ChatModelAdminService.ApiKeyProtectionPurpose).Unprotect(stored));
+        Assert.Equal("sk-rotated", protection.CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.ProviderApiKey).Unprotect(stored));
 
         var clear = LlmProviderDraft.From(view);
         clear.ClearApiKey = true;

@@ -128,7 +128,7 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
             Id = Guid.NewGuid(),
             Name = "scripted-" + modelId + "-" + Guid.NewGuid().ToString("N")[..6],
             BaseUrl = server.BaseUri.ToString(),
-            ApiKeyProtected = protectedKey ?? protection.CreateProtector(ChatModelResolver.ApiKeyProtectionPurpose).Protect("sk-" + modelId),
+            ApiKeyProtected = protectedKey ?? protection.CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.ProviderApiKey).Protect("sk-" + modelId),
             IsActive = true,
         };
         var model = new ChatModel

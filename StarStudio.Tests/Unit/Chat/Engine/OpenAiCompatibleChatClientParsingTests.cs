@@ -102,9 +102,9 @@ public sealed class OpenAiCompatibleChatClientParsingTests
         var calls = (await AllAsync(Client(body).Client)).SelectMany(u => u.Contents).OfType<FunctionCallContent>().ToList();
 
         Assert.Equal(2, calls.Count);
-        Assert.Equal(("a", "search_knowledge", """{"query":"纸"}"""), (calls[0].CallId, calls[0].Name, OpenAiCompatibleChatClient.ArgumentsJson(calls[0])));
+        Assert.Equal(("a", "search_knowledge", """{"query":"纸"}"""), (calls[0].CallId, calls[0].Name, OpenAiMessageJson.ArgumentsJson(calls[0])));
         Assert.Equal("纸", ((JsonElement)calls[0].Arguments!["query"]!).GetString());
-        Assert.Equal(("b", "other", """{"x":1}"""), (calls[1].CallId, calls[1].Name, OpenAiCompatibleChatClient.ArgumentsJson(calls[1])));
+        Assert.Equal(("b", "other", """{"x":1}"""), (calls[1].CallId, calls[1].Name, OpenAiMessageJson.ArgumentsJson(calls[1])));
     }
 
     [Fact]

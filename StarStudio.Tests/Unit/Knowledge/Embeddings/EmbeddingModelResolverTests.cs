@@ -44,7 +44,7 @@ public sealed class EmbeddingModelResolverTests : IAsyncLifetime
             Provider = EmbeddingProviders.OpenAi,
             Dimension = 384,
             BaseUrl = server.BaseUrl + "/v1",
-            ApiKeyProtected = protection.CreateProtector(EmbeddingModelResolver.ApiKeyProtectionPurpose).Protect("sk-secret"),
+            ApiKeyProtected = protection.CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.EmbeddingModelApiKey).Protect("sk-secret"),
         };
 
         var vector = await resolver.Create(model).GenerateVectorAsync("hello");
@@ -64,7 +64,7 @@ public sealed class EmbeddingModelResolverTests : IAsyncLifetime
             Provider = EmbeddingProviders.OpenAi,
             Dimension = 1536,
             BaseUrl = server.BaseUrl,
-            ApiKeyProtected = new EphemeralDataProtectionProvider().CreateProtector(EmbeddingModelResolver.ApiKeyProtectionPurpose).Protect("sk"),
+            ApiKeyProtected = new EphemeralDataProtectionProvider().CreateProtector(StarStudio.Data.Infrastructure.ProtectionPurposes.EmbeddingModelApiKey).Protect("sk"),
         };
 
         var e = Assert.Throws<InvalidOperationException>(() => Resolver().Create(model));
