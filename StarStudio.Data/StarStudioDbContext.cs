@@ -50,6 +50,11 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
     public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();
+    public DbSet<Core.Billing.Orders.BillingProduct> Products => Set<Core.Billing.Orders.BillingProduct>();
+    public DbSet<Core.Billing.Orders.BillingOrder> Orders => Set<Core.Billing.Orders.BillingOrder>();
+    public DbSet<Core.Billing.Membership.ProfileMembership> ProfileMemberships => Set<Core.Billing.Membership.ProfileMembership>();
+    public DbSet<Core.Billing.Payments.PaymentEventRecord> PaymentEvents => Set<Core.Billing.Payments.PaymentEventRecord>();
+    public DbSet<Core.Billing.Usage.UsageBillingArrears> UsageBillingArrears => Set<Core.Billing.Usage.UsageBillingArrears>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
@@ -75,6 +80,12 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");
         o.MapEnum<WebhookStatus>("webhook_status");
+        o.MapEnum<Core.Billing.Orders.ProductKind>("product_kind");
+        o.MapEnum<Core.Billing.Orders.OrderStatus>("order_status");
+        o.MapEnum<Core.Billing.Membership.MembershipTier>("membership_tier");
+        o.MapEnum<Core.Billing.Membership.MembershipPeriod>("membership_period");
+        o.MapEnum<Core.Billing.Membership.MembershipStatus>("membership_status");
+        o.MapEnum<Core.Billing.Payments.PaymentEventStatus>("payment_event_status");
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

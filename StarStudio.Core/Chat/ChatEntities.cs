@@ -30,6 +30,10 @@ public class ChatModel
     public string DefaultParams { get; set; } = "{}";
     /// <summary>Overrides the provider's base URL for this model when set.</summary>
     public string? ServiceUrl { get; set; }
+    /// <summary>Price per 1,000 input tokens in CNY, charged to the star owner's balance; 0 (free) by default.</summary>
+    public decimal PriceInPer1K { get; set; }
+    /// <summary>Price per 1,000 output tokens in CNY; 0 (free) by default.</summary>
+    public decimal PriceOutPer1K { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -99,4 +103,10 @@ public class UsageRecord
     public int TokensOut { get; set; }
     public decimal Cost { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When usage billing charged this record to the star owner (null: not yet).</summary>
+    public DateTimeOffset? BilledAt { get; set; }
+    /// <summary>What billing priced this record at, before the batch's discount and rounding.</summary>
+    public decimal? BilledCost { get; set; }
+    /// <summary>The ledger key of the batch that charged it (null for a free batch, which books no ledger row).</summary>
+    public string? BillingKey { get; set; }
 }

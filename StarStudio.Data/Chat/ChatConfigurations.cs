@@ -41,12 +41,18 @@ internal sealed class ChatModelConfiguration : IEntityTypeConfiguration<ChatMode
 {
     public void Configure(EntityTypeBuilder<ChatModel> b)
     {
-        b.ToTable("chat_models", t => t.HasCheckConstraint("ck_chat_models_context", "max_context_tokens BETWEEN 256 AND 2000000"));
+        b.ToTable("chat_models", t =>
+        {
+            t.HasCheckConstraint("ck_chat_models_context", "max_context_tokens BETWEEN 256 AND 2000000");
+            t.HasCheckConstraint("ck_chat_models_prices", "price_in_per_1k >= 0 AND price_out_per_1k >= 0");
+        });
         b.Property(m => m.Id).HasDefaultValueSql("gen_random_uuid()");
         b.Property(m => m.ModelId).HasMaxLength(200).IsRequired();
         b.Property(m => m.DisplayName).HasMaxLength(120).IsRequired();
         b.Property(m => m.MaxContextTokens).HasDefaultValue(4096);
         b.Property(m => m.DefaultParams).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        b.Property(m => m.PriceInPer1K).HasColumnName("price_in_per_1k").HasPrecision(18, 6).HasDefaultValue(0m);
+        b.Property(m => m.PriceOutPer1K).HasColumnName("price_out_per_1k").HasPrecision(18, 6).HasDefaultValue(0m);
         b.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
         b.Property(m => m.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<LlmProvider>().WithMany().HasForeignKey(m => m.ProviderId).OnDelete(DeleteBehavior.Cascade);
@@ -100,6 +106,10 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         b.HasIndex(u => new { u.UserId, u.CreatedAt });
         b.HasIndex(u => new { u.StarId, u.CreatedAt });
         b.HasOne<Star>().WithMany().HasForeignKey(u => u.StarId).OnDelete(DeleteBehavior.Cascade);
+        // Usage billing (docs/billing.md): what a batch priced the record at, and the batch's ledger key.
+        b.Property(u => u.BilledCost).HasPrecision(18, 8);
+        b.Property(u => u.BillingKey).HasMaxLength(200);
+        b.HasIndex(u => new { u.CreatedAt, u.Id }).HasDatabaseName("ix_usage_records_unbilled").HasFilter("billed_at IS NULL");
     }
 }
 

@@ -483,6 +483,9 @@ internal sealed class ConversationService(
                 : null;
             var maxChars = await ReadIntAsync(ctx, "chat_max_message_chars", ChatRules.DefaultMaxMessageChars, ct);
             var perMinute = await ReadIntAsync(ctx, "chat_rate_limit_per_minute", ChatRules.DefaultRatePerMinute, ct);
+            // Members chat faster (docs/billing.md): their tier multiplies the platform's limit.
+            var benefits = await Billing.Membership.MembershipBenefitsQuery.ForAsync(ctx, me, clock.GetUtcNow(), ct);
+            perMinute = benefits.ChatRatePerMinute(perMinute);
             return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null, user.IsAdmin);
         }, ct);
 

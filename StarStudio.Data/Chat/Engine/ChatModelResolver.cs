@@ -183,7 +183,7 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(provider);
-        var (priceIn, priceOut) = Prices(model.DefaultParams);
+        var (priceIn, priceOut) = EffectivePrices(model.PriceInPer1K, model.PriceOutPer1K, model.DefaultParams);
         var url = string.IsNullOrWhiteSpace(model.ServiceUrl) ? provider.BaseUrl : model.ServiceUrl;
         if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
@@ -231,6 +231,13 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
 
         return Guid.TryParse(text, out var id) && id != Guid.Empty ? id : null;
     }
+
+    /// <summary>
+    /// A model's prices: its price columns (set in the admin form) when either is set, else the older
+    /// <see cref="ChatConfigKeys.PriceInPer1K"/> keys of its default parameters. Usage billing prices with the same rule.
+    /// </summary>
+    public static (decimal In, decimal Out) EffectivePrices(decimal columnIn, decimal columnOut, string? defaultParams) =>
+        columnIn > 0 || columnOut > 0 ? (Math.Max(columnIn, 0), Math.Max(columnOut, 0)) : Prices(defaultParams);
 
     /// <summary>The prices in <see cref="ChatModel.DefaultParams"/> (<see cref="ChatConfigKeys.PriceInPer1K"/>, <see cref="ChatConfigKeys.PriceOutPer1K"/>), 0 when absent.</summary>
     public static (decimal In, decimal Out) Prices(string? defaultParams)
