@@ -53,7 +53,7 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
-        Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services);
+        Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }
 }

@@ -13,6 +13,7 @@ using StarStudio.Core.Storage;
 using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Web.Billing;
 using StarStudio.Web.Health;
 using StarStudio.Web.Identity;
 using StarStudio.Web.Localization;
@@ -78,6 +79,7 @@ public static class WebServiceCollectionExtensions
         services.AddStarStudioRateLimits();
         services.AddStarStudioJobs(configuration);
         services.AddHostedService<Knowledge.KnowledgeTaskRedriver>();
+        services.AddStarStudioBillingWeb();
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
@@ -169,6 +171,7 @@ public static class WebServiceCollectionExtensions
         app.MapAccountEndpoints();
         app.MapMediaEndpoints();
         app.MapKnowledgeWebhooks();
+        app.MapBillingEndpoints();
         app.MapJobsDashboard();
         return app;
     }

@@ -23,7 +23,7 @@ public sealed class RateLimitOptions
     /// <summary>Registration form posts (<c>POST /account/register</c>) per client address.</summary>
     public RateLimitRule Register { get; set; } = new() { PermitLimit = 5, WindowSeconds = 600 };
 
-    /// <summary>Inbound knowledge webhook requests (<c>POST /hooks/knowledge/…</c>) per client address.</summary>
+    /// <summary>Inbound webhook requests (<c>POST /hooks/knowledge/…</c>, <c>POST /payments/webhook/…</c>) per client address.</summary>
     public RateLimitRule Webhooks { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 }
 
@@ -97,8 +97,13 @@ public static class RateLimits
             return (Register, options.Register);
         }
 
-        return path.StartsWithSegments("/hooks/knowledge", StringComparison.OrdinalIgnoreCase) ? (Webhooks, options.Webhooks) : (null, null);
+        return IsWebhook(path) ? (Webhooks, options.Webhooks) : (null, null);
     }
+
+    // The knowledge webhook and the payment webhook (a gateway's calls) share one limit per client address.
+    private static bool IsWebhook(PathString path) =>
+        path.StartsWithSegments("/hooks/knowledge", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(Billing.PaymentWebhookEndpoints.RoutePrefix, StringComparison.OrdinalIgnoreCase);
 
     private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease, CancellationToken ct)
     {
@@ -106,7 +111,7 @@ public static class RateLimits
         retryAfter = Math.Max(retryAfter, 1);
         http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.CacheControl = "no-store";
-        if (http.Request.Path.StartsWithSegments("/hooks/knowledge", StringComparison.OrdinalIgnoreCase))
+        if (IsWebhook(http.Request.Path))
         {
             // The webhook's own JSON shape, so senders branch on status as for every other refusal.
             await http.Response.WriteAsJsonAsync(new

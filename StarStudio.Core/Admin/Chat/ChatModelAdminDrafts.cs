@@ -50,6 +50,12 @@ public sealed class ChatModelDraft
     /// <summary>Whether the model may be used.</summary>
     public bool IsActive { get; set; } = true;
 
+    /// <summary>Price per 1,000 input tokens in CNY, charged to the star owner; 0 is free.</summary>
+    public decimal PriceInPer1K { get; set; }
+
+    /// <summary>Price per 1,000 output tokens in CNY; 0 is free.</summary>
+    public decimal PriceOutPer1K { get; set; }
+
     /// <summary>A draft with a model's current values.</summary>
     public static ChatModelDraft From(ChatModelAdminView model)
     {
@@ -63,6 +69,8 @@ public sealed class ChatModelDraft
             DefaultParams = model.DefaultParams,
             ServiceUrl = model.ServiceUrl,
             IsActive = model.IsActive,
+            PriceInPer1K = model.PriceInPer1K,
+            PriceOutPer1K = model.PriceOutPer1K,
         };
     }
 }

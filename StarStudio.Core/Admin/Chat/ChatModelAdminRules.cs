@@ -56,6 +56,11 @@ public static class ChatModelAdminRules
     public const string DefaultParamsTooLong = "Admin.ChatModel.DefaultParams.TooLong";
     public const string ServiceUrlTooLong = "Admin.ChatModel.ServiceUrl.TooLong";
     public const string ServiceUrlQuery = "Admin.ChatModel.ServiceUrl.QueryNotAllowed";
+    public const string PriceInvalid = "Admin.ChatModel.Price.Invalid";
+
+    /// <summary>The highest price per 1,000 tokens an admin may set (CNY).</summary>
+    public const decimal PriceMax = 10_000m;
+
     public const string ModelActiveInUse = "Admin.ChatModel.IsActive.InUse";
     public const string SelectionSame = "Admin.ChatModel.Selection.Same";
     public const string SelectionInactive = "Admin.ChatModel.Selection.Inactive";
@@ -124,6 +129,15 @@ public static class ChatModelAdminRules
         }
 
         AddUrlErrors(errors, nameof(ChatModelDraft.ServiceUrl), draft.ServiceUrl, required: false, ServiceUrlTooLong, ServiceUrlQuery);
+        foreach (var (field, price) in new[] { (nameof(ChatModelDraft.PriceInPer1K), draft.PriceInPer1K), (nameof(ChatModelDraft.PriceOutPer1K), draft.PriceOutPer1K) })
+        {
+            // numeric(18,6): six decimals at most.
+            if (price < 0 || price > PriceMax || decimal.Round(price, 6) != price)
+            {
+                errors.Add(new FieldError(field, PriceInvalid, PriceMax));
+            }
+        }
+
         return errors;
     }
 

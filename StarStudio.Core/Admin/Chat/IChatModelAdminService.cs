@@ -99,7 +99,9 @@ public sealed record ChatModelAdminView(
     bool IsActive,
     bool IsDefault,
     bool IsFallback,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    decimal PriceInPer1K = 0,
+    decimal PriceOutPer1K = 0)
 {
     /// <summary>Whether the model can be made the default or the fallback.</summary>
     public bool IsSelectable => IsActive && ProviderIsActive;

@@ -111,3 +111,9 @@ public class PaymentEventRecord
     public string Currency { get; set; } = "";
     public DateTimeOffset ReceivedAt { get; set; }
 }
+
+/// <summary>Names of the payment providers (route segment and payment channel).</summary>
+public static class PaymentProviderNames
+{
+    public const string Sandbox = "sandbox";
+}

@@ -526,6 +526,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
             var serviceUrl = ChatModelAdminRules.NormalizeBaseUrl(draft.ServiceUrl);
             model.ServiceUrl = serviceUrl.Length == 0 ? null : serviceUrl;
             model.IsActive = draft.IsActive;
+            model.PriceInPer1K = draft.PriceInPer1K;
+            model.PriceOutPer1K = draft.PriceOutPer1K;
             model.UpdatedAt = clock.GetUtcNow();
             await ctx.SaveChangesAsync(ct);
 
@@ -593,7 +595,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
                orderby p.Name, m.DisplayName, m.ModelId
                select new ChatModelAdminView(
                    m.Id, m.ProviderId, p.Name, p.IsActive, m.ModelId, m.DisplayName, m.Description, m.MaxContextTokens, m.HasThinking,
-                   m.DefaultParams, m.ServiceUrl, m.IsActive, m.Id == defaultId, m.Id == fallbackId, m.UpdatedAt);
+                   m.DefaultParams, m.ServiceUrl, m.IsActive, m.Id == defaultId, m.Id == fallbackId, m.UpdatedAt, m.PriceInPer1K, m.PriceOutPer1K);
     }
 
     private static async Task<ChatModelSelection> ReadSelectionAsync(StarStudioDbContext ctx, CancellationToken ct)

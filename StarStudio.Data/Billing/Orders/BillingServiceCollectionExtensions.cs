@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Billing.Membership;
 using StarStudio.Core.Billing.Orders;
@@ -12,14 +13,19 @@ namespace StarStudio.Data.Billing.Orders;
 /// <summary>Registers orders, payments, membership and usage billing.</summary>
 public static class BillingServiceCollectionExtensions
 {
-    public static IServiceCollection AddStarStudioBilling(this IServiceCollection services)
+    public static IServiceCollection AddStarStudioBilling(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section);
         services.AddScoped<IOrderService, OrderService>();
         services.AddScoped<IBillingAdminService, BillingAdminService>();
         services.AddScoped<IMembershipService, MembershipService>();
         services.AddSingleton<SandboxPaymentProvider>();
-        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        // A disabled sandbox is no provider at all: its webhook answers 404 and its gateway page is gone.
+        if (configuration.GetValue($"{PaymentOptions.Section}:Sandbox:Enabled", true))
+        {
+            services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        }
+
         services.AddScoped<IPaymentWebhookService, PaymentWebhookService>();
         services.AddScoped<ISandboxGateway, SandboxGateway>();
         // The gateway calls the app itself (loopback), so its client is not the guarded one admins' URLs go through.

@@ -29,7 +29,7 @@ public sealed class SandboxPaymentOptions
 /// <summary>The sandbox adapter of <see cref="Core.Billing.Payments.IPaymentProvider"/>: its checkout is the app's own gateway page.</summary>
 public sealed class SandboxPaymentProvider : Core.Billing.Payments.IPaymentProvider
 {
-    public const string ProviderName = "sandbox";
+    public const string ProviderName = Core.Billing.Payments.PaymentProviderNames.Sandbox;
 
     public SandboxPaymentProvider(Microsoft.Extensions.Options.IOptions<PaymentOptions> options)
     {
