@@ -9,6 +9,9 @@ using NpgsqlTypes;
 using Pgvector;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Billing;
+using StarStudio.Core.Billing.Membership;
+using StarStudio.Core.Billing.Orders;
+using StarStudio.Core.Billing.Payments;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Growth;
 using StarStudio.Core.Identity;
@@ -37,6 +40,12 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_source_type", new[] { "note", "upload", "webhook" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_task_status", new[] { "completed", "failed", "pending", "processing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "magnitude_level", new[] { "L1", "L2", "L3", "L4", "L5" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "membership_period", new[] { "monthly", "yearly" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "membership_status", new[] { "active", "ended" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "membership_tier", new[] { "premium", "standard" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "order_status", new[] { "cancelled", "paid", "pending", "refunded" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment_event_status", new[] { "declined", "paid" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "product_kind", new[] { "membership", "recharge" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_pricing_type", new[] { "free", "subscription", "usage" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_status", new[] { "draft", "pending_review", "published", "suspended" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
@@ -293,6 +302,349 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("trial_entries", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Billing.Membership.ProfileMembership", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid?>("LastOrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_order_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<MembershipStatus>("Status")
+                        .HasColumnType("membership_status")
+                        .HasColumnName("status");
+
+                    b.Property<MembershipTier>("Tier")
+                        .HasColumnType("membership_tier")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_profile_membership");
+
+                    b.ToTable("profile_membership", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_membership_period", "expires_at >= started_at");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Orders.BillingOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<decimal>("CreditAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("credit_amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("CNY")
+                        .HasColumnName("currency");
+
+                    b.Property<ProductKind>("Kind")
+                        .HasColumnType("product_kind")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("MembershipExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("membership_expires_at");
+
+                    b.Property<MembershipPeriod?>("MembershipPeriod")
+                        .HasColumnType("membership_period")
+                        .HasColumnName("membership_period");
+
+                    b.Property<MembershipTier?>("MembershipTier")
+                        .HasColumnType("membership_tier")
+                        .HasColumnName("membership_tier");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("order_no");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PaymentChannel")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("payment_channel");
+
+                    b.Property<string>("PaymentReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("payment_reference");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<string>("ProductTitle")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("product_title");
+
+                    b.Property<decimal>("RefundAmount")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("refund_amount");
+
+                    b.Property<string>("RefundReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("refund_reason");
+
+                    b.Property<DateTimeOffset?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<OrderStatus>("Status")
+                        .HasColumnType("order_status")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("OrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_order_no");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_orders_product_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_orders_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_orders_user_id_created_at");
+
+                    b.ToTable("orders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_orders_amounts", "amount > 0 AND credit_amount >= 0 AND refund_amount >= 0 AND refund_amount <= amount");
+
+                            t.HasCheckConstraint("ck_orders_status_times", "(status = 'pending' AND paid_at IS NULL AND cancelled_at IS NULL AND refunded_at IS NULL) OR (status = 'paid' AND paid_at IS NOT NULL AND refunded_at IS NULL) OR (status = 'cancelled' AND cancelled_at IS NOT NULL AND paid_at IS NULL) OR (status = 'refunded' AND paid_at IS NOT NULL AND refunded_at IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Orders.BillingProduct", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<decimal>("CreditAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("credit_amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("CNY")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("IsListed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_listed");
+
+                    b.Property<ProductKind>("Kind")
+                        .HasColumnType("product_kind")
+                        .HasColumnName("kind");
+
+                    b.Property<MembershipPeriod?>("MembershipPeriod")
+                        .HasColumnType("membership_period")
+                        .HasColumnName("membership_period");
+
+                    b.Property<MembershipTier?>("MembershipTier")
+                        .HasColumnType("membership_tier")
+                        .HasColumnName("membership_tier");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("price");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("IsListed", "SortOrder")
+                        .HasDatabaseName("ix_products_is_listed_sort_order");
+
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_kind", "(kind = 'recharge' AND credit_amount >= price AND membership_tier IS NULL AND membership_period IS NULL) OR (kind = 'membership' AND credit_amount = 0 AND membership_tier IS NOT NULL AND membership_period IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_products_price", "price > 0 AND credit_amount >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Payments.PaymentEventRecord", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<PaymentEventStatus>("Status")
+                        .HasColumnType("payment_event_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Provider", "EventId")
+                        .HasName("pk_payment_events");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_payment_events_order_id");
+
+                    b.ToTable("payment_events", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Usage.UsageBillingArrears", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<decimal>("AmountDue")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount_due");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer")
+                        .HasColumnName("records");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_usage_billing_arrears");
+
+                    b.ToTable("usage_billing_arrears", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Core.Chat.ChatModel", b =>
                 {
                     b.Property<Guid>("Id")
@@ -344,6 +696,20 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("model_id");
 
+                    b.Property<decimal>("PriceInPer1K")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("price_in_per_1k");
+
+                    b.Property<decimal>("PriceOutPer1K")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("price_out_per_1k");
+
                     b.Property<Guid>("ProviderId")
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
@@ -368,6 +734,8 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("chat_models", null, t =>
                         {
                             t.HasCheckConstraint("ck_chat_models_context", "max_context_tokens BETWEEN 256 AND 2000000");
+
+                            t.HasCheckConstraint("ck_chat_models_prices", "price_in_per_1k >= 0 AND price_out_per_1k >= 0");
                         });
                 });
 
@@ -710,6 +1078,20 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<DateTimeOffset?>("BilledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("billed_at");
+
+                    b.Property<decimal?>("BilledCost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)")
+                        .HasColumnName("billed_cost");
+
+                    b.Property<string>("BillingKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("billing_key");
+
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
                         .HasColumnName("conversation_id");
@@ -765,6 +1147,10 @@ namespace StarStudio.Data.Migrations
                     b.HasIndex("RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_usage_records_request_id");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_usage_records_unbilled")
+                        .HasFilter("billed_at IS NULL");
 
                     b.HasIndex("StarId", "CreatedAt")
                         .HasDatabaseName("ix_usage_records_star_id_created_at");
@@ -2159,6 +2545,53 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_trial_entries_star_trials_trial_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Membership.ProfileMembership", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Billing.Membership.ProfileMembership", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_membership_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Orders.BillingOrder", b =>
+                {
+                    b.HasOne("StarStudio.Core.Billing.Orders.BillingProduct", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_products_product_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Payments.PaymentEventRecord", b =>
+                {
+                    b.HasOne("StarStudio.Core.Billing.Orders.BillingOrder", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_events_orders_order_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Billing.Usage.UsageBillingArrears", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Billing.Usage.UsageBillingArrears", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_billing_arrears_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Chat.ChatModel", b =>
