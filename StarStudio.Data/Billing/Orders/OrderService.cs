@@ -52,24 +52,21 @@ internal sealed class OrderService(StarStudioDb db, TimeProvider clock) : IOrder
     public Task<Result<OrderView>> CancelAsync(Guid orderId, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
-            // FOR UPDATE: a cancel and a payment of the same order take turns, so neither undoes the other.
-            var order = await ctx.Orders.FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").FirstOrDefaultAsync(ct);
-            if (order is null || order.UserId != user.UserId)
+            // One conditional UPDATE: a cancel and a payment of the same order take turns on the row lock, and the one
+            // that comes second finds the status changed (a paid order is not cancelled, a cancelled one not paid).
+            var now = clock.GetUtcNow();
+            var me = user.UserId ?? Guid.Empty;
+            var changed = await ctx.Orders
+                .Where(o => o.Id == orderId && o.UserId == me && o.Status == OrderStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelledAt, now).SetProperty(o => o.UpdatedAt, now), ct);
+            var order = await ctx.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+            if (order is null || order.UserId != me)
             {
                 return Result<OrderView>.NotFound();
             }
 
-            if (OrderRules.CancelRefusal(order.Status) is { } refusal)
-            {
-                return Result<OrderView>.Invalid("Order", refusal);
-            }
-
-            var now = clock.GetUtcNow();
-            order.Status = OrderStatus.Cancelled;
-            order.CancelledAt = now;
-            order.UpdatedAt = now;
-            await ctx.SaveChangesAsync(ct);
-            return Result<OrderView>.Ok(OrderView.From(order));
+            return changed == 1 ? Result<OrderView>.Ok(OrderView.From(order))
+                : Result<OrderView>.Invalid("Order", OrderRules.CancelRefusal(order.Status) ?? OrderRules.NotPending);
         }, ct);
 
     public Task<Page<OrderView>> ListMineAsync(int page, int pageSize, CancellationToken ct = default) =>
