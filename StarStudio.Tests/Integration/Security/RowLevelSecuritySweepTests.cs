@@ -75,6 +75,13 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["profile_wallet_ledger"] = new(Scope.Owner, FunctionsWrite: true,
             Values: new() { ["currency"] = "points", ["amount_delta"] = "1", ["balance_before"] = "0", ["balance_after"] = "1" }),
         ["wallet_holds"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["amount"] = "1", ["settled_amount"] = "0" }),
+        // Billing: products are a registry; a user creates their own pending order at the product's terms (the generated
+        // product is a listed recharge pack of 1 yuan); paying, membership, payment events and arrears are the functions'.
+        ["products"] = new(Scope.Global, Values: new() { ["kind"] = "recharge", ["price"] = "1", ["credit_amount"] = "1", ["is_listed"] = "true" }),
+        ["orders"] = new(Scope.Owner, Values: new() { ["status"] = "pending", ["kind"] = "recharge", ["amount"] = "1", ["credit_amount"] = "1", ["refund_amount"] = "0" }),
+        ["profile_membership"] = new(Scope.Owner, FunctionsWrite: true),
+        ["payment_events"] = new(Scope.Owner, FunctionsWrite: true, UserColumns: ["user_id"]),
+        ["usage_billing_arrears"] = new(Scope.Owner, FunctionsWrite: true),
     };
 
     [Fact]
@@ -331,10 +338,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         public Insert Insert(string table, Fixture fixture, Context context, Guid writer, (string Column, string Value)? change = null) =>
             BuildAsync(table, fixture, context, writer, parents: false, change).GetAwaiter().GetResult();
 
-        /// <summary>The columns that tie a row to a star, a user or a parent row: what an attacker would re-point.</summary>
+        /// <summary>
+        /// The columns that tie a row to a star, a user or a parent row: what an attacker would re-point. A reference to a
+        /// global registry (an order's product) ties it to nobody: everyone may point at the same row.
+        /// </summary>
         public IEnumerable<string> Anchors(string table, Fixture fixture) =>
             catalog.Columns[table].Where(c => (!catalog.IsKey(table, c.Name) || c.References is not null)
-                && (c.References is not null || fixture.UserColumns?.Contains(c.Name) == true || fixture.References?.ContainsKey(c.Name) == true))
+                && (c.References is not null || fixture.UserColumns?.Contains(c.Name) == true || fixture.References?.ContainsKey(c.Name) == true)
+                && !(c.References is { } parent && Fixtures.GetValueOrDefault(parent)?.Scope == Scope.Global))
                 .Select(c => c.Name);
 
         private async Task<Insert> BuildAsync(string table, Fixture fixture, Context context, Guid writer, bool parents, (string Column, string Value)? change = null)
