@@ -134,6 +134,41 @@ public sealed class ConversationServiceTests(PostgresDatabase pg) : IClassFixtur
     }
 
     [Fact]
+    public async Task Send_AsAMember_TheTiersMultiplierRaisesTheLimit()
+    {
+        var (_, star) = await StarAsync();
+        var member = await pg.CreateUserAsync();
+        var chat = ServiceFor(member);
+        var conversation = (await chat.StartAsync(star, ConversationChannel.Web)).Value!;
+        await using (var db = pg.OwnerContext())
+        {
+            await db.SystemConfigs.Where(c => c.Key == "chat_rate_limit_per_minute").ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, "2"));
+            db.ProfileMemberships.Add(new Core.Billing.Membership.ProfileMembership
+            {
+                UserId = member.UserId!.Value, Status = Core.Billing.Membership.MembershipStatus.Active, Tier = Core.Billing.Membership.MembershipTier.Standard,
+                StartedAt = DateTimeOffset.UtcNow.AddDays(-1), ExpiresAt = DateTimeOffset.UtcNow.AddDays(1), UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        try
+        {
+            foreach (var text in new[] { "一", "二", "三", "四" })
+            {
+                Assert.IsNotType<ChatRefused>((await Drain(chat.SendAsync(conversation.Id, text)))[0]);
+            }
+
+            var fifth = Assert.IsType<ChatRefused>(Assert.Single(await Drain(chat.SendAsync(conversation.Id, "五"))));
+            Assert.Equal(("Chat.Message.TooFast", 4), (fifth.Error.Code, (int)fifth.Error.Args[0]));
+        }
+        finally
+        {
+            await using var db = pg.OwnerContext();
+            await db.SystemConfigs.Where(c => c.Key == "chat_rate_limit_per_minute").ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, "20"));
+        }
+    }
+
+    [Fact]
     public async Task OtherUser_OpeningAPrivateConversation_IsForbiddenAndCannotSend()
     {
         var (_, star) = await StarAsync();
