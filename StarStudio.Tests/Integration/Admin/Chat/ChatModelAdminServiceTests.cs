@@ -583,6 +583,8 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
             DefaultParams = """{ "temperature": 0.6, "top_p": 0.95, "stop": ["</s>"] }""",
             ServiceUrl = "https://r1.example.test/v1/",
             IsActive = true,
+            PriceInPer1K = 0.004m,
+            PriceOutPer1K = 0.016m,
         };
 
         var view = Ok(await Service(admin).UpdateModelAsync(modelIds[0], draft));
@@ -596,6 +598,7 @@ public sealed class ChatModelAdminServiceTests(PostgresDatabase pg) : IClassFixt
         Assert.Equal(0.6, stored.RootElement.GetProperty("temperature").GetDouble());
         Assert.Equal("</s>", stored.RootElement.GetProperty("stop")[0].GetString());
         Assert.StartsWith("arranged-", view.ProviderName, StringComparison.Ordinal);
+        Assert.Equal((0.004m, 0.016m), (view.PriceInPer1K, view.PriceOutPer1K));
     }
 
     [Fact]
