@@ -7,6 +7,7 @@ using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Knowledge.Embeddings;
+using StarStudio.Data.Growth;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
+        services.AddStarStudioGrowth();
         return services;
     }
 }

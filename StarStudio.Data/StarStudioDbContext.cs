@@ -50,6 +50,13 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
     public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();
+    public DbSet<TaskConfig> TaskConfigs => Set<TaskConfig>();
+    public DbSet<TaskProgress> TaskProgress => Set<TaskProgress>();
+    public DbSet<TaskRewardClaim> TaskRewardClaims => Set<TaskRewardClaim>();
+    public DbSet<RedeemCode> RedeemCodes => Set<RedeemCode>();
+    public DbSet<RedeemCodeUsage> RedeemCodeUsages => Set<RedeemCodeUsage>();
+    public DbSet<InviteCode> InviteCodes => Set<InviteCode>();
+    public DbSet<ReferralRelation> ReferralRelations => Set<ReferralRelation>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
@@ -75,6 +82,9 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");
         o.MapEnum<WebhookStatus>("webhook_status");
+        o.MapEnum<TaskCycle>("profile_task_cycle");
+        o.MapEnum<TaskProgressStatus>("profile_task_status");
+        o.MapEnum<RedeemCodeMode>("profile_redeem_code_mode");
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
