@@ -5,6 +5,7 @@ using StarStudio.Core.Admin;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
+using StarStudio.Data.Billing;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Data.Growth;
@@ -54,7 +55,11 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
+<<<<<<< HEAD
         services.AddStarStudioGrowth();
+=======
+        services.AddStarStudioWallet();
+>>>>>>> main
         return services;
     }
 }
