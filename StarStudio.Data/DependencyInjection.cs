@@ -55,11 +55,8 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
-<<<<<<< HEAD
-        services.AddStarStudioGrowth();
-=======
         services.AddStarStudioWallet();
->>>>>>> main
+        services.AddStarStudioGrowth();
         return services;
     }
 }

@@ -25,18 +25,11 @@ public static class GrowthEventKeys
     public static readonly IReadOnlyList<string> All = [SignIn, ChatMessage, RateAnswer, AddKnowledge, EnterTrial];
 }
 
-/// <summary>Beijing-time periods (<c>day_key</c>) that task progress and claims are counted in.</summary>
+/// <summary>Beijing-time periods (<c>day_key</c>, <see cref="BeijingTime"/>) that task progress and claims are counted in.</summary>
 public static class GrowthPeriods
 {
-    /// <summary>China Standard Time: UTC+8 all year (no daylight saving since 1991).</summary>
-    public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
-
     /// <summary>The Beijing calendar day of an instant as <c>yyyymmdd</c> (e.g. 2026-12-05 → 20261205).</summary>
-    public static int DayKey(DateTimeOffset instant)
-    {
-        var local = instant.ToOffset(BeijingOffset);
-        return (local.Year * 10000) + (local.Month * 100) + local.Day;
-    }
+    public static int DayKey(DateTimeOffset instant) => BeijingTime.DayKey(instant);
 
     /// <summary>
     /// The period an event at <paramref name="instant"/> counts in: the Beijing day for daily tasks, the Monday of its
@@ -44,17 +37,13 @@ public static class GrowthPeriods
     /// </summary>
     public static int PeriodKey(TaskCycle cycle, DateTimeOffset instant)
     {
-        switch (cycle)
+        var day = BeijingTime.Day(instant);
+        return cycle switch
         {
-            case TaskCycle.Daily:
-                return DayKey(instant);
-            case TaskCycle.Weekly:
-                var local = instant.ToOffset(BeijingOffset);
-                var sinceMonday = ((int)local.DayOfWeek + 6) % 7;
-                return DayKey(new DateTimeOffset(local.Date.AddDays(-sinceMonday), BeijingOffset));
-            default:
-                return 0;
-        }
+            TaskCycle.Daily => BeijingTime.DayKey(day),
+            TaskCycle.Weekly => BeijingTime.DayKey(day.AddDays(-(((int)day.DayOfWeek + 6) % 7))),
+            _ => 0,
+        };
     }
 
     /// <summary>The id of a progress row and of its claim (seed 003 <c>{user_id}:{task_id}:{day_key}</c>); the claim's ledger key too.</summary>

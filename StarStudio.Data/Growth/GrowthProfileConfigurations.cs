@@ -64,7 +64,6 @@ internal sealed class RedeemCodeConfiguration : IEntityTypeConfiguration<RedeemC
             // The database keeps the limit even if a service forgets it: a use past max_uses cannot be counted.
             t.HasCheckConstraint("ck_profile_redeem_code_uses", "global_used_count >= 0 AND global_used_count <= max_uses");
             t.HasCheckConstraint("ck_profile_redeem_code_unique_once", "mode <> 'unique' OR max_uses = 1");
-            t.HasCheckConstraint("ck_profile_redeem_code_upper", "code = upper(code)");
             t.HasCheckConstraint("ck_profile_redeem_code_reward", "reward_points >= 1");
         });
         b.HasKey(c => c.Code);

@@ -98,7 +98,7 @@ internal sealed class RedeemCodeAdminService(StarStudioDb db, TimeProvider clock
             }
 
             var now = clock.GetUtcNow();
-            var batchId = string.Create(CultureInfo.InvariantCulture, $"B{now.ToOffset(GrowthPeriods.BeijingOffset):yyyyMMddHHmmss}{RedeemCodeRules.Generate(4)}");
+            var batchId = string.Create(CultureInfo.InvariantCulture, $"B{now.ToOffset(BeijingTime.Offset):yyyyMMddHHmmss}{RedeemCodeRules.Generate(4)}");
             var codes = new HashSet<string>(StringComparer.Ordinal);
             while (codes.Count < count)
             {
