@@ -345,7 +345,8 @@ namespace StarStudio.Data.Migrations
 
                 ALTER TABLE profile_redeem_code_usage ENABLE ROW LEVEL SECURITY;
                 CREATE POLICY profile_redeem_code_usage_read ON profile_redeem_code_usage FOR SELECT USING (user_id = {Me} OR {Admin});
-                CREATE POLICY profile_redeem_code_usage_insert ON profile_redeem_code_usage FOR INSERT WITH CHECK (user_id = {Me});
+                CREATE POLICY profile_redeem_code_usage_insert ON profile_redeem_code_usage FOR INSERT
+                    WITH CHECK (user_id = {Me} AND code IN (SELECT c.code FROM profile_redeem_code c));
 
                 -- Invite codes: their user reads and creates theirs; anyone may look up the one code the transaction names.
                 ALTER TABLE profile_invite_code ENABLE ROW LEVEL SECURITY;

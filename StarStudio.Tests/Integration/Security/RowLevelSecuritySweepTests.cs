@@ -33,8 +33,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
     /// <param name="References">Columns that point at another table without a foreign key.</param>
     /// <param name="Values">Literals for columns whose checks a generic value would fail.</param>
     /// <param name="FunctionsWrite">Nobody writes it directly, not even its user: SECURITY DEFINER functions do (the wallet).</param>
-    /// <param name="PartyInsert">Its user inserts it only by naming another user's row (a referral names the inviter's
-    /// invite code), which a generated row cannot do; the attacks still run.</param>
+    /// <param name="PartyInsert">Its user inserts it only by naming a row it sees only when the transaction names it (a
+    /// referral the inviter's invite code, a usage the typed redeem code), which a generated row cannot; the attacks still run.</param>
     private sealed record Fixture(
         Scope Scope,
         bool PublicRead = false,
@@ -83,8 +83,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["profile_task_config"] = new(Scope.Global),
         ["profile_task_progress"] = new(Scope.Owner),
         ["profile_task_reward_claim"] = new(Scope.Owner),
-        ["profile_redeem_code"] = new(Scope.Admin, UserColumns: ["created_by"]),
-        ["profile_redeem_code_usage"] = new(Scope.Owner),
+        ["profile_redeem_code"] = new(Scope.Admin, UserColumns: ["created_by"], Values: new() { ["global_used_count"] = "0", ["max_uses"] = "10" }),
+        ["profile_redeem_code_usage"] = new(Scope.Owner, PartyInsert: true),
         ["profile_invite_code"] = new(Scope.Owner),
         ["profile_referral_relation"] = new(Scope.Owner, PartyInsert: true),
     };
@@ -344,10 +344,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         public Insert Insert(string table, Fixture fixture, Context context, Guid writer, (string Column, string Value)? change = null) =>
             BuildAsync(table, fixture, context, writer, parents: false, change).GetAwaiter().GetResult();
 
-        /// <summary>The columns that tie a row to a star, a user or a parent row: what an attacker would re-point.</summary>
+        /// <summary>
+        /// The columns that tie a row to a star, a user or a parent row: what an attacker would re-point. A reference to a
+        /// global table (a task config) is not one: everyone reads those rows, so naming one reaches nobody's data.
+        /// </summary>
         public IEnumerable<string> Anchors(string table, Fixture fixture) =>
             catalog.Columns[table].Where(c => (!catalog.IsKey(table, c.Name) || c.References is not null)
-                && (c.References is not null || fixture.UserColumns?.Contains(c.Name) == true || fixture.References?.ContainsKey(c.Name) == true))
+                && (c.References is not null || fixture.UserColumns?.Contains(c.Name) == true || fixture.References?.ContainsKey(c.Name) == true)
+                && !(c.References is { } parent && Fixtures.GetValueOrDefault(parent)?.Scope == Scope.Global))
                 .Select(c => c.Name);
 
         private async Task<Insert> BuildAsync(string table, Fixture fixture, Context context, Guid writer, bool parents, (string Column, string Value)? change = null)
