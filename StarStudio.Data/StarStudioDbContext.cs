@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql.NameTranslation;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using StarStudio.Core.Account;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Growth;
@@ -50,6 +51,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
     public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();
+    public DbSet<FeedbackSubmission> FeedbackSubmissions => Set<FeedbackSubmission>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
@@ -75,6 +77,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");
         o.MapEnum<WebhookStatus>("webhook_status");
+        o.MapEnum<FeedbackStatus>("feedback_status");
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -1,3 +1,5 @@
+using Microsoft.Net.Http.Headers;
+using StarStudio.Core.Account;
 using StarStudio.Core.Stars;
 
 namespace StarStudio.Web.Media;
@@ -19,6 +21,26 @@ internal static class MediaEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.RegisterForDisposeAsync(avatar);
             return Results.Stream(avatar.Content, avatar.ContentType);
+        }).RequireAuthorization();
+
+        // Feedback images: the submitter's and admins' only (the service and the table's policy decide). The type sent
+        // is the one found from the bytes on upload (PNG, JPEG or WebP), so a file is never served as HTML or script.
+        app.MapGet("/media/feedback/{id:guid}/{index:int}", async (Guid id, int index, IFeedbackService feedback, HttpContext http, CancellationToken ct) =>
+        {
+            var image = await feedback.OpenEvidenceAsync(id, index, ct);
+            if (image is null)
+            {
+                return Results.NotFound();
+            }
+
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("inline")
+            {
+                FileNameStar = $"feedback-{index + 1}.{FeedbackRules.Extension(image.Evidence.ContentType)}",
+            }.ToString();
+            http.Response.RegisterForDisposeAsync(image);
+            return Results.Stream(image.Object.Content, image.Evidence.ContentType);
         }).RequireAuthorization();
     }
 }
