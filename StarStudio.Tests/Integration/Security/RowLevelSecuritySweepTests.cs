@@ -67,7 +67,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["llm_providers"] = new(Scope.Global),
         ["chat_models"] = new(Scope.Global),
         ["embeddings_models"] = new(Scope.Global, Values: new() { ["dimension"] = "384" }),
-        ["profile_feedback_submission"] = new(Scope.Owner),
+        ["profile_feedback_submission"] = new(Scope.Owner, Values: new() { ["status"] = "open" }),
     };
 
     [Fact]
