@@ -6,6 +6,7 @@ using StarStudio.Data.Account;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
+using StarStudio.Data.Billing;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Core.Stars;
@@ -54,6 +55,7 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
+        services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         return services;
     }

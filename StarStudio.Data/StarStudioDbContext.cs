@@ -4,6 +4,7 @@ using Npgsql.NameTranslation;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using StarStudio.Core.Account;
 using StarStudio.Core.Arena;
+using StarStudio.Core.Billing;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Growth;
 using StarStudio.Core.Identity;
@@ -11,6 +12,7 @@ using StarStudio.Core.Knowledge;
 using StarStudio.Core.Market;
 using StarStudio.Core.Stars;
 using StarStudio.Core.Webhooks;
+using StarStudio.Data.Billing;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Knowledge;
 using StarStudio.Data.Storage;
@@ -51,6 +53,9 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
     public DbSet<KnowledgeWebhookReceipt> KnowledgeWebhookReceipts => Set<KnowledgeWebhookReceipt>();
+    public DbSet<UserBalanceRow> UserBalances => Set<UserBalanceRow>();
+    public DbSet<WalletLedgerRow> WalletLedger => Set<WalletLedgerRow>();
+    public DbSet<WalletHoldRow> WalletHolds => Set<WalletHoldRow>();
     public DbSet<FeedbackSubmission> FeedbackSubmissions => Set<FeedbackSubmission>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
@@ -77,6 +82,9 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");
         o.MapEnum<WebhookStatus>("webhook_status");
+        o.MapEnum<WalletCurrency>("wallet_currency");
+        o.MapEnum<LedgerSource>("wallet_ledger_source");
+        o.MapEnum<WalletHoldStatus>("wallet_hold_status");
         o.MapEnum<FeedbackStatus>("feedback_status");
     }
 

@@ -166,3 +166,59 @@ public static class WalletRules
     /// <summary>Rounds money half away from zero to the ledger's four decimals (usage prices are fractions of a fen).</summary>
     public static decimal RoundMoney(decimal amount) => decimal.Round(amount, BalanceScale, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>Rules of admins' manual adjustments and of the ledger chart.</summary>
+public static class WalletAdjustmentRules
+{
+    public const int ReasonMinLength = 2;
+
+    /// <summary>The largest manual change: a typo of a few zeros must not mint a fortune.</summary>
+    public const decimal MaxAdjustment = 1_000_000m;
+
+    /// <summary>The idempotency key of an admin adjustment.</summary>
+    public static string Key(Guid requestId) => $"admin-adjustment:{requestId}";
+
+    public static IReadOnlyList<FieldError> Validate(WalletAdjustment a)
+    {
+        var errors = new List<FieldError>();
+        if (a.Amount == 0 || Math.Abs(a.Amount) > MaxAdjustment
+            || (a.Currency == WalletCurrency.Points && decimal.Truncate(a.Amount) != a.Amount)
+            || decimal.Round(a.Amount, WalletRules.BalanceScale) != a.Amount)
+        {
+            errors.Add(new FieldError(nameof(a.Amount), a.Currency == WalletCurrency.Points ? "Wallet.Adjust.Amount.Points" : "Wallet.Adjust.Amount.Balance", MaxAdjustment));
+        }
+
+        var reason = a.Reason?.Trim() ?? "";
+        if (reason.Length < ReasonMinLength || reason.Length > WalletRules.MemoMaxLength)
+        {
+            errors.Add(new FieldError(nameof(a.Reason), "Wallet.Adjust.Reason.Length", ReasonMinLength, WalletRules.MemoMaxLength));
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// One entry per day from <paramref name="first"/> to <paramref name="last"/>: days without bookings close where the
+    /// previous day closed (<paramref name="opening"/> before the first booking of the window).
+    /// </summary>
+    public static IReadOnlyList<DailyBalance> FillDays(DateOnly first, DateOnly last, decimal opening, IReadOnlyList<DailyBalance> booked)
+    {
+        var byDay = booked.ToDictionary(d => d.Day);
+        var days = new List<DailyBalance>();
+        var closing = opening;
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            if (byDay.TryGetValue(day, out var d))
+            {
+                closing = d.Closing;
+                days.Add(d);
+            }
+            else
+            {
+                days.Add(new DailyBalance(day, closing, 0, 0));
+            }
+        }
+
+        return days;
+    }
+}

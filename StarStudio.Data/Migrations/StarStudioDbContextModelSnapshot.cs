@@ -8,6 +8,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using NpgsqlTypes;
 using Pgvector;
 using StarStudio.Core.Arena;
+using StarStudio.Core.Billing;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Growth;
 using StarStudio.Core.Identity;
@@ -43,6 +44,9 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_method", new[] { "dpo", "qlora", "sft" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "trial_status", new[] { "draft", "finished", "ongoing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "user_role", new[] { "admin", "skill_maker", "star_owner" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_currency", new[] { "balance", "points" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_hold_status", new[] { "held", "released", "settled" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_ledger_source", new[] { "admin_adjustment", "daily_task", "model_usage", "recharge", "redeem_code", "referral", "refund", "registration", "skill_usage", "trial_reward" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "webhook_status", new[] { "active", "disabled", "paused" });
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "citext");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
@@ -1479,6 +1483,217 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Data.Billing.UserBalanceRow", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<decimal>("Balance")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("balance");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("CNY")
+                        .HasColumnName("currency");
+
+                    b.Property<decimal>("FrozenBalance")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasDefaultValue(0m)
+                        .HasColumnName("frozen_balance");
+
+                    b.Property<long>("Points")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("points");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_user_balance");
+
+                    b.ToTable("user_balance", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_user_balance_balance", "balance >= 0");
+
+                            t.HasCheckConstraint("ck_user_balance_frozen", "frozen_balance >= 0 AND frozen_balance <= balance");
+
+                            t.HasCheckConstraint("ck_user_balance_points", "points >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Billing.WalletHoldRow", b =>
+                {
+                    b.Property<string>("HoldId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("hold_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("LedgerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("ledger_id");
+
+                    b.Property<string>("ReferenceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference_id");
+
+                    b.Property<string>("ReferenceType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("reference_type");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<decimal?>("SettledAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("settled_amount");
+
+                    b.Property<WalletHoldStatus>("Status")
+                        .HasColumnType("wallet_hold_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("HoldId")
+                        .HasName("pk_wallet_holds");
+
+                    b.HasIndex("UserId", "Status")
+                        .HasDatabaseName("ix_wallet_holds_user_id_status");
+
+                    b.ToTable("wallet_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_wallet_holds_amount", "amount > 0");
+
+                            t.HasCheckConstraint("ck_wallet_holds_settled", "settled_amount IS NULL OR (settled_amount >= 0 AND settled_amount <= amount)");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Billing.WalletLedgerRow", b =>
+                {
+                    b.Property<string>("WalletLedgerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("wallet_ledger_id");
+
+                    b.Property<decimal>("AmountDelta")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount_delta");
+
+                    b.Property<decimal>("BalanceAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("balance_after");
+
+                    b.Property<decimal>("BalanceBefore")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("balance_before");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<WalletCurrency>("Currency")
+                        .HasColumnType("wallet_currency")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("memo");
+
+                    b.Property<string>("ReferenceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference_id");
+
+                    b.Property<string>("ReferenceType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("reference_type");
+
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Seq"));
+
+                    b.Property<LedgerSource>("SourceType")
+                        .HasColumnType("wallet_ledger_source")
+                        .HasColumnName("source_type");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("WalletLedgerId")
+                        .HasName("pk_profile_wallet_ledger");
+
+                    b.HasAlternateKey("Seq")
+                        .HasName("ak_profile_wallet_ledger_seq");
+
+                    b.HasIndex("UserId", "Currency", "Seq")
+                        .IsDescending(false, false, true)
+                        .HasDatabaseName("ix_profile_wallet_ledger_user_id_currency_seq");
+
+                    b.ToTable("profile_wallet_ledger", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_wallet_ledger_amount", "amount_delta <> 0");
+
+                            t.HasCheckConstraint("ck_profile_wallet_ledger_chain", "balance_after = balance_before + amount_delta");
+
+                            t.HasCheckConstraint("ck_profile_wallet_ledger_not_negative", "balance_after >= 0");
+
+                            t.HasCheckConstraint("ck_profile_wallet_ledger_whole_points", "currency <> 'points' OR amount_delta = trunc(amount_delta)");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Data.Identity.StarRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2117,6 +2332,36 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhooks_users_owner_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Billing.UserBalanceRow", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Data.Billing.UserBalanceRow", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_balance_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Billing.WalletHoldRow", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_holds_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Billing.WalletLedgerRow", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_wallet_ledger_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Data.Knowledge.KnowledgeWebhookReceipt", b =>
