@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Admin;
+using StarStudio.Data.Account;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
@@ -56,6 +57,7 @@ public static class DependencyInjection
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
         services.AddStarStudioWallet();
+        services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
         return services;
     }

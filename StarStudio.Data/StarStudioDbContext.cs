@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql.NameTranslation;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using StarStudio.Core.Account;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Chat;
@@ -55,6 +56,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<UserBalanceRow> UserBalances => Set<UserBalanceRow>();
     public DbSet<WalletLedgerRow> WalletLedger => Set<WalletLedgerRow>();
     public DbSet<WalletHoldRow> WalletHolds => Set<WalletHoldRow>();
+    public DbSet<FeedbackSubmission> FeedbackSubmissions => Set<FeedbackSubmission>();
     public DbSet<TaskConfig> TaskConfigs => Set<TaskConfig>();
     public DbSet<TaskProgress> TaskProgress => Set<TaskProgress>();
     public DbSet<TaskRewardClaim> TaskRewardClaims => Set<TaskRewardClaim>();
@@ -90,6 +92,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<WalletCurrency>("wallet_currency");
         o.MapEnum<LedgerSource>("wallet_ledger_source");
         o.MapEnum<WalletHoldStatus>("wallet_hold_status");
+        o.MapEnum<FeedbackStatus>("feedback_status");
         o.MapEnum<TaskCycle>("profile_task_cycle");
         o.MapEnum<TaskProgressStatus>("profile_task_status");
         o.MapEnum<RedeemCodeMode>("profile_redeem_code_mode");

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using NpgsqlTypes;
 using Pgvector;
+using StarStudio.Core.Account;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Chat;
@@ -34,6 +35,7 @@ namespace StarStudio.Data.Migrations
 
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_channel", new[] { "api", "mobile", "trial", "web" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_status", new[] { "active", "closed" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "feedback_status", new[] { "in_progress", "open", "resolved" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_source_type", new[] { "note", "upload", "webhook" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_task_status", new[] { "completed", "failed", "pending", "processing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "magnitude_level", new[] { "L1", "L2", "L3", "L4", "L5" });
@@ -183,6 +185,80 @@ namespace StarStudio.Data.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Account.FeedbackSubmission", b =>
+                {
+                    b.Property<Guid>("FeedbackId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("feedback_id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AdminReply")
+                        .HasColumnType("text")
+                        .HasColumnName("admin_reply");
+
+                    b.Property<string>("ContactPhone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("contact_phone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence_json")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<DateTimeOffset?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replied_at");
+
+                    b.Property<FeedbackStatus>("Status")
+                        .HasColumnType("feedback_status")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("FeedbackId")
+                        .HasName("pk_profile_feedback_submission");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_profile_feedback_submission_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_profile_feedback_submission_user_id_created_at");
+
+                    b.ToTable("profile_feedback_submission", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_feedback_submission_description", "char_length(description) BETWEEN 1 AND 2000");
+
+                            t.HasCheckConstraint("ck_profile_feedback_submission_evidence", "jsonb_typeof(evidence_json) = 'array' AND jsonb_array_length(evidence_json) <= 3");
+
+                            t.HasCheckConstraint("ck_profile_feedback_submission_reply", "char_length(admin_reply) <= 2000");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Arena.StarTrial", b =>
@@ -2527,6 +2603,16 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Account.FeedbackSubmission", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_feedback_submission_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Arena.StarTrial", b =>

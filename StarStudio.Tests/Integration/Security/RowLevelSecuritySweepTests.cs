@@ -80,6 +80,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["profile_wallet_ledger"] = new(Scope.Owner, FunctionsWrite: true,
             Values: new() { ["currency"] = "points", ["amount_delta"] = "1", ["balance_before"] = "0", ["balance_after"] = "1" }),
         ["wallet_holds"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["amount"] = "1", ["settled_amount"] = "0" }),
+        ["profile_feedback_submission"] = new(Scope.Owner, Values: new() { ["status"] = "open" }),
         ["profile_task_config"] = new(Scope.Global),
         ["profile_task_progress"] = new(Scope.Owner),
         ["profile_task_reward_claim"] = new(Scope.Owner),
