@@ -2,12 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Admin;
+using StarStudio.Data.Account;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
 using StarStudio.Data.Billing;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Knowledge.Embeddings;
+using StarStudio.Data.Growth;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge;
@@ -55,6 +57,8 @@ public static class DependencyInjection
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
         services.AddStarStudioWallet();
+        services.AddStarStudioAccount();
+        services.AddStarStudioGrowth();
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }

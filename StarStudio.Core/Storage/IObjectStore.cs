@@ -30,7 +30,7 @@ public sealed record StoredObject(Stream Content, string ContentType, long Lengt
     public ValueTask DisposeAsync() => Content.DisposeAsync();
 }
 
-/// <summary>The buckets of seed 000 §4, plus <c>avatars</c>.</summary>
+/// <summary>The buckets of seed 000 §4, plus <c>avatars</c> and <c>feedback-evidence</c> (help-and-feedback images).</summary>
 public static class Buckets
 {
     public const string KnowledgeRaw = "knowledge-raw";
@@ -38,8 +38,9 @@ public static class Buckets
     public const string TrialResponses = "trial-responses";
     public const string Exports = "exports";
     public const string Avatars = "avatars";
+    public const string FeedbackEvidence = "feedback-evidence";
 
-    public static readonly IReadOnlyList<string> All = [KnowledgeRaw, ModelArtifacts, TrialResponses, Exports, Avatars];
+    public static readonly IReadOnlyList<string> All = [KnowledgeRaw, ModelArtifacts, TrialResponses, Exports, Avatars, FeedbackEvidence];
 }
 
 /// <summary>Rules every adapter applies to object keys, so a key can never escape its bucket.</summary>

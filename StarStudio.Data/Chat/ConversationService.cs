@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Common;
+using StarStudio.Core.Growth;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Stars;
 using StarStudio.Core.Storage;
@@ -20,7 +21,8 @@ internal sealed class ConversationService(
     ChatRateLimiter limiter,
     ITokenCounter tokens,
     TimeProvider clock,
-    ILogger<ConversationService> log) : IConversationService
+    ILogger<ConversationService> log,
+    IGrowthEvents? growth = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -211,7 +213,7 @@ internal sealed class ConversationService(
             return Result<ConversationFeedback>.Invalid(errors);
         }
 
-        return await db.RunAsync(async (ctx, user) =>
+        var result = await db.RunAsync(async (ctx, user) =>
         {
             var c = await ctx.Conversations.FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
             if (c is null || c.UserId != user.UserId)
@@ -235,6 +237,12 @@ internal sealed class ConversationService(
             await ctx.SaveChangesAsync(ct);
             return Result<ConversationFeedback>.Ok(feedback);
         }, ct);
+        if (result.Succeeded && growth is not null)
+        {
+            await growth.RecordAsync(GrowthEventKeys.RateAnswer, CancellationToken.None);
+        }
+
+        return result;
     }
 
     public Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default) =>
@@ -348,6 +356,12 @@ internal sealed class ConversationService(
         if (outcome is not null)
         {
             await RecordAsync(context, answer, outcome);
+        }
+
+        if (status == MessageStatuses.Completed && growth is not null)
+        {
+            // The chatting user's "chat with a star" task; stopped or failed answers do not count.
+            await growth.RecordAsync(GrowthEventKeys.ChatMessage, CancellationToken.None);
         }
 
         yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? ChatRules.AnswerError(outcome?.ErrorPhase, outcome?.Error, context.IsAdmin) : null);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StarStudio.Core.Common;
+using StarStudio.Core.Growth;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Knowledge.Parsing;
 using StarStudio.Core.Knowledge.Retrieval;
@@ -19,7 +20,8 @@ internal sealed class KnowledgeService(
     IKnowledgeChunkStore chunks,
     IKnowledgeRetriever retriever,
     IKnowledgeJobQueue jobs,
-    TimeProvider clock) : IKnowledgeService
+    TimeProvider clock,
+    IGrowthEvents? growth = null) : IKnowledgeService
 {
     public const int NoteTitleMax = 120;
     public const int NoteMaxChars = 200_000;
@@ -333,6 +335,12 @@ internal sealed class KnowledgeService(
             // A process killed here leaves a pending task without a job: KnowledgeTaskRedrive queues it again.
             CrashPoints.Hit(CrashPoints.KnowledgeTaskSaved);
             jobs.Enqueue(task.Id, actingUser);
+            if (growth is not null)
+            {
+                // Counted for whoever added it: the owner, also when a webhook delivered it (it acts as the owner).
+                await growth.RecordAsync(GrowthEventKeys.AddKnowledge, CancellationToken.None);
+            }
+
             return Result<KnowledgeTask>.Ok(task);
         }
         finally

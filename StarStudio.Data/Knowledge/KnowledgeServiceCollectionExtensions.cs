@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Parsing;
 using StarStudio.Core.Knowledge.Retrieval;
 using StarStudio.Core.Storage;
+using StarStudio.Data.Growth;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Data.Knowledge.Pipeline;
@@ -68,6 +70,7 @@ internal sealed class KnowledgeServiceFactory(IServiceProvider services, IObject
         var chunks = scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>() is PostgresKnowledgeChunkStore
             ? new PostgresKnowledgeChunkStore(db)
             : scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>();
-        return new KnowledgeService(db, objects, chunks, new KnowledgeRetriever(db, models), jobs, clock);
+        return new KnowledgeService(db, objects, chunks, new KnowledgeRetriever(db, models), jobs, clock,
+            new GrowthEvents(db, clock, scope.ServiceProvider.GetService<ILogger<GrowthEvents>>()));
     }
 }

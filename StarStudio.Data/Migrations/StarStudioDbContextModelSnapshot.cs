@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using NpgsqlTypes;
 using Pgvector;
+using StarStudio.Core.Account;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Billing.Membership;
@@ -37,6 +38,7 @@ namespace StarStudio.Data.Migrations
 
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_channel", new[] { "api", "mobile", "trial", "web" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_status", new[] { "active", "closed" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "feedback_status", new[] { "in_progress", "open", "resolved" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_source_type", new[] { "note", "upload", "webhook" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_task_status", new[] { "completed", "failed", "pending", "processing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "magnitude_level", new[] { "L1", "L2", "L3", "L4", "L5" });
@@ -46,6 +48,9 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "order_status", new[] { "cancelled", "paid", "pending", "refunded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment_event_status", new[] { "declined", "paid" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "product_kind", new[] { "membership", "recharge" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_redeem_code_mode", new[] { "private", "public", "unique" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_cycle", new[] { "daily", "once", "weekly" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_status", new[] { "claimed", "completed", "in_progress" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_pricing_type", new[] { "free", "subscription", "usage" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_status", new[] { "draft", "pending_review", "published", "suspended" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
@@ -189,6 +194,80 @@ namespace StarStudio.Data.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Account.FeedbackSubmission", b =>
+                {
+                    b.Property<Guid>("FeedbackId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("feedback_id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AdminReply")
+                        .HasColumnType("text")
+                        .HasColumnName("admin_reply");
+
+                    b.Property<string>("ContactPhone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("contact_phone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence_json")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<DateTimeOffset?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replied_at");
+
+                    b.Property<FeedbackStatus>("Status")
+                        .HasColumnType("feedback_status")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("FeedbackId")
+                        .HasName("pk_profile_feedback_submission");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_profile_feedback_submission_status_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_profile_feedback_submission_user_id_created_at");
+
+                    b.ToTable("profile_feedback_submission", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_feedback_submission_description", "char_length(description) BETWEEN 1 AND 2000");
+
+                            t.HasCheckConstraint("ck_profile_feedback_submission_evidence", "jsonb_typeof(evidence_json) = 'array' AND jsonb_array_length(evidence_json) <= 3");
+
+                            t.HasCheckConstraint("ck_profile_feedback_submission_reply", "char_length(admin_reply) <= 2000");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Arena.StarTrial", b =>
@@ -1161,6 +1240,55 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("usage_records", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("invite_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("MetadataJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata_json")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_profile_invite_code");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_profile_invite_code_invite_code");
+
+                    b.ToTable("profile_invite_code", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Core.Growth.MagnitudeHistory", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1216,6 +1344,349 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_magnitude_history_star_id_evaluated_at");
 
                     b.ToTable("magnitude_history", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.RedeemCode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.PrimitiveCollection<Guid[]>("AllowedUserIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("allowed_user_ids")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<string>("BatchId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("GlobalUsedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("global_used_count");
+
+                    b.Property<int>("MaxUses")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses");
+
+                    b.Property<RedeemCodeMode>("Mode")
+                        .HasColumnType("profile_redeem_code_mode")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("RewardPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reward_points");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Code")
+                        .HasName("pk_profile_redeem_code");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_profile_redeem_code_batch_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_profile_redeem_code_created_at");
+
+                    b.ToTable("profile_redeem_code", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_redeem_code_reward", "reward_points >= 1");
+
+                            t.HasCheckConstraint("ck_profile_redeem_code_unique_once", "mode <> 'unique' OR max_uses = 1");
+
+                            t.HasCheckConstraint("ck_profile_redeem_code_uses", "global_used_count >= 0 AND global_used_count <= max_uses");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.RedeemCodeUsage", b =>
+                {
+                    b.Property<string>("UsageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("usage_id");
+
+                    b.Property<long>("AmountGranted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_granted");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("UsageId")
+                        .HasName("pk_profile_redeem_code_usage");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_profile_redeem_code_usage_user_id");
+
+                    b.HasIndex("Code", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_profile_redeem_code_usage_code_user_id");
+
+                    b.ToTable("profile_redeem_code_usage", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.ReferralRelation", b =>
+                {
+                    b.Property<Guid>("InviteeUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invitee_user_id");
+
+                    b.Property<DateTimeOffset>("BoundAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bound_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("InviteCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("invite_code");
+
+                    b.Property<bool>("InviteeRewardGranted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("invitee_reward_granted");
+
+                    b.Property<bool>("InviterRewardGranted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inviter_reward_granted");
+
+                    b.Property<Guid>("InviterUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("inviter_user_id");
+
+                    b.HasKey("InviteeUserId")
+                        .HasName("pk_profile_referral_relation");
+
+                    b.HasIndex("InviterUserId", "BoundAt")
+                        .HasDatabaseName("ix_profile_referral_relation_inviter_user_id_bound_at");
+
+                    b.ToTable("profile_referral_relation", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.TaskConfig", b =>
+                {
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("task_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<TaskCycle>("Cycle")
+                        .HasColumnType("profile_task_cycle")
+                        .HasColumnName("cycle");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_key");
+
+                    b.Property<long>("RewardPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reward_points");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.Property<string>("TitleEn")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("TitleZh")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("title_zh");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TaskId")
+                        .HasName("pk_profile_task_config");
+
+                    b.HasIndex("EventKey")
+                        .HasDatabaseName("ix_profile_task_config_event_key");
+
+                    b.ToTable("profile_task_config", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_task_config_reward", "reward_points >= 1");
+
+                            t.HasCheckConstraint("ck_profile_task_config_threshold", "threshold >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.TaskProgress", b =>
+                {
+                    b.Property<string>("ProgressId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("progress_id");
+
+                    b.Property<int>("DayKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("day_key");
+
+                    b.Property<int>("ProgressCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress_count");
+
+                    b.Property<TaskProgressStatus>("Status")
+                        .HasColumnType("profile_task_status")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("task_id");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ProgressId")
+                        .HasName("pk_profile_task_progress");
+
+                    b.HasIndex("TaskId")
+                        .HasDatabaseName("ix_profile_task_progress_task_id");
+
+                    b.HasIndex("UserId", "TaskId", "DayKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_profile_task_progress_user_id_task_id_day_key");
+
+                    b.ToTable("profile_task_progress", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.TaskRewardClaim", b =>
+                {
+                    b.Property<string>("ClaimId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claim_id");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<int>("DayKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("day_key");
+
+                    b.Property<long>("RewardPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reward_points");
+
+                    b.Property<string>("TaskId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("task_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("WalletLedgerId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("wallet_ledger_id");
+
+                    b.HasKey("ClaimId")
+                        .HasName("pk_profile_task_reward_claim");
+
+                    b.HasIndex("UserId", "TaskId", "DayKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_profile_task_reward_claim_user_id_task_id_day_key");
+
+                    b.ToTable("profile_task_reward_claim", (string)null);
                 });
 
             modelBuilder.Entity("StarStudio.Core.Knowledge.EmbeddingModel", b =>
@@ -2520,6 +2991,16 @@ namespace StarStudio.Data.Migrations
                         .HasConstraintName("fk_user_tokens_users_user_id");
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Account.FeedbackSubmission", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_feedback_submission_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("StarStudio.Core.Arena.StarTrial", b =>
                 {
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
@@ -2668,6 +3149,16 @@ namespace StarStudio.Data.Migrations
                         .HasConstraintName("fk_usage_records_stars_star_id");
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Growth.InviteCode", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_invite_code_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("StarStudio.Core.Growth.MagnitudeHistory", b =>
                 {
                     b.HasOne("StarStudio.Core.Stars.Star", null)
@@ -2676,6 +3167,67 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_magnitude_history_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.RedeemCodeUsage", b =>
+                {
+                    b.HasOne("StarStudio.Core.Growth.RedeemCode", null)
+                        .WithMany()
+                        .HasForeignKey("Code")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_redeem_code_usage_profile_redeem_code_code");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_redeem_code_usage_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.ReferralRelation", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Growth.ReferralRelation", "InviteeUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_referral_relation_asp_net_users_invitee_user_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("InviterUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_referral_relation_asp_net_users_inviter_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.TaskProgress", b =>
+                {
+                    b.HasOne("StarStudio.Core.Growth.TaskConfig", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_task_progress_profile_task_config_task_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_task_progress_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Growth.TaskRewardClaim", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_profile_task_reward_claim_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Knowledge.KnowledgeTask", b =>

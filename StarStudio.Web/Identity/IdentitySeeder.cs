@@ -176,6 +176,9 @@ internal sealed class IdentitySeeder(
 
         acting.User = null;
 
+        // Seeded accounts get the registration reward like any other (idempotent by its key).
+        await new Data.Growth.GrowthEvents(new StarStudioDb(contexts, new FixedCurrentUser(UserContext.For(user.Id))), TimeProvider.System)
+            .RewardRegistrationAsync();
         return user;
     }
 }

@@ -22,6 +22,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         Owner,
         /// <summary>Settings and registries: everyone reads, only admins write.</summary>
         Global,
+        /// <summary>Secrets only admins read or write (redeem codes).</summary>
+        Admin,
     }
 
     /// <param name="PublicRead">Anyone reads it while its star is public and active.</param>
@@ -31,6 +33,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
     /// <param name="References">Columns that point at another table without a foreign key.</param>
     /// <param name="Values">Literals for columns whose checks a generic value would fail.</param>
     /// <param name="FunctionsWrite">Nobody writes it directly, not even its user: SECURITY DEFINER functions do (the wallet).</param>
+    /// <param name="PartyInsert">Its user inserts it only by naming a row it sees only when the transaction names it (a
+    /// referral the inviter's invite code, a usage the typed redeem code), which a generated row cannot; the attacks still run.</param>
     private sealed record Fixture(
         Scope Scope,
         bool PublicRead = false,
@@ -39,7 +43,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         string[]? UserColumns = null,
         Dictionary<string, string>? References = null,
         Dictionary<string, string>? Values = null,
-        bool FunctionsWrite = false);
+        bool FunctionsWrite = false,
+        bool PartyInsert = false);
 
     /// <summary>What each RLS table holds. Add a line here for a new table; the rows are generated from the catalog.</summary>
     private static readonly Dictionary<string, Fixture> Fixtures = new()
@@ -75,6 +80,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["profile_wallet_ledger"] = new(Scope.Owner, FunctionsWrite: true,
             Values: new() { ["currency"] = "points", ["amount_delta"] = "1", ["balance_before"] = "0", ["balance_after"] = "1" }),
         ["wallet_holds"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["amount"] = "1", ["settled_amount"] = "0" }),
+        ["profile_feedback_submission"] = new(Scope.Owner, Values: new() { ["status"] = "open" }),
+        ["profile_task_config"] = new(Scope.Global),
+        ["profile_task_progress"] = new(Scope.Owner),
+        ["profile_task_reward_claim"] = new(Scope.Owner),
+        ["profile_redeem_code"] = new(Scope.Admin, UserColumns: ["created_by"], Values: new() { ["global_used_count"] = "0", ["max_uses"] = "10" }),
+        ["profile_redeem_code_usage"] = new(Scope.Owner, PartyInsert: true),
+        ["profile_invite_code"] = new(Scope.Owner),
+        ["profile_referral_relation"] = new(Scope.Owner, PartyInsert: true),
         // Billing: products are a registry; a user creates their own pending order at the product's terms (the generated
         // product is a listed recharge pack of 1 yuan); paying, membership, payment events and arrears are the functions'.
         ["products"] = new(Scope.Global, Values: new() { ["kind"] = "recharge", ["price"] = "1", ["credit_amount"] = "1", ["is_listed"] = "true" }),
@@ -95,6 +108,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         var a = (await pg.CreateUserAsync(null, RoleNames.StarOwner)).UserId!.Value;
         var b = (await pg.CreateUserAsync(null, RoleNames.StarOwner)).UserId!.Value;
         var p = (await pg.CreateUserAsync()).UserId!.Value;
+        var admin = (await pg.CreateAdminAsync()).UserId!.Value;
         var rows = new RowMaker(catalog, pg.MaintConnectionString);
         var aPrivate = new Context("A's private star", await rows.StarAsync(a, isPublic: false), a);
         var aPublic = new Context("A's public star", await rows.StarAsync(a, isPublic: true), a);
@@ -109,8 +123,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
             var victim = await rows.RowAsync(table, fixture, aPrivate);
 
             // The rows are real: A reaches its own, so a refusal below is the policy's, not a broken fixture's.
-            Assert.True(await sweep.CanReadAsync(a, table, victim), $"{table}: A cannot read its own generated row.");
-            if (fixture.Scope != Scope.Global && table != "star_trials" && !fixture.FunctionsWrite)
+            Assert.True(await sweep.CanReadAsync(fixture.Scope == Scope.Admin ? admin : a, table, victim), $"{table}: A cannot read its own generated row.");
+            if (fixture.Scope is not (Scope.Global or Scope.Admin) && table != "star_trials" && !fixture.FunctionsWrite && !fixture.PartyInsert)
             {
                 var own = rows.Insert(table, fixture, aPrivate, writer: a);
                 Assert.True(await sweep.WriteAsync(a, table, own) == 1, $"{table}: A cannot insert into its own data: {sweep.LastError}");
@@ -132,7 +146,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
 
                 // The attacker's own row (B's on B's star; P's chat on A's public star), pointed at A's private data.
                 var ownContext = attacker == b ? bPrivate : fixture.Chat ? playerOnAPublic : null;
-                if (fixture.Scope == Scope.Global || ownContext is null)
+                if (fixture.Scope is Scope.Global or Scope.Admin || ownContext is null)
                 {
                     continue;
                 }
@@ -340,7 +354,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
 
         /// <summary>
         /// The columns that tie a row to a star, a user or a parent row: what an attacker would re-point. A reference to a
-        /// global registry (an order's product) ties it to nobody: everyone may point at the same row.
+        /// global table (a task config) is not one: everyone reads those rows, so naming one reaches nobody's data.
         /// </summary>
         public IEnumerable<string> Anchors(string table, Fixture fixture) =>
             catalog.Columns[table].Where(c => (!catalog.IsKey(table, c.Name) || c.References is not null)

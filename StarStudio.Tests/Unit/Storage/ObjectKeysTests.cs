@@ -27,6 +27,6 @@ public class ObjectKeysTests
         Assert.Throws<ArgumentException>(() => ObjectKeys.Validate("secrets", "a"));
 
     [Fact]
-    public void Buckets_All_AreTheSeedBucketsPlusAvatars() =>
-        Assert.Equal(["knowledge-raw", "model-artifacts", "trial-responses", "exports", "avatars"], Buckets.All);
+    public void Buckets_All_AreTheSeedBucketsPlusAvatarsAndFeedbackEvidence() =>
+        Assert.Equal(["knowledge-raw", "model-artifacts", "trial-responses", "exports", "avatars", "feedback-evidence"], Buckets.All);
 }

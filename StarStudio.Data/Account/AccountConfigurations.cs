@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using StarStudio.Core.Account;
+using StarStudio.Data.Identity;
+
+namespace StarStudio.Data.Account;
+
+internal sealed class FeedbackSubmissionConfiguration : IEntityTypeConfiguration<FeedbackSubmission>
+{
+    /// <summary>Long enough for a stored phone: 11 China digits, or + and 15 E.164 digits.</summary>
+    internal const int ContactPhoneMax = 16;
+
+    public void Configure(EntityTypeBuilder<FeedbackSubmission> b)
+    {
+        b.ToTable("profile_feedback_submission", t =>
+        {
+            t.HasCheckConstraint("ck_profile_feedback_submission_description", $"char_length(description) BETWEEN 1 AND {FeedbackRules.DescriptionMax}");
+            t.HasCheckConstraint("ck_profile_feedback_submission_evidence",
+                $"jsonb_typeof(evidence_json) = 'array' AND jsonb_array_length(evidence_json) <= {FeedbackRules.MaxImages}");
+            t.HasCheckConstraint("ck_profile_feedback_submission_reply", $"char_length(admin_reply) <= {FeedbackRules.ReplyMax}");
+        });
+        b.HasKey(f => f.FeedbackId);
+        b.Property(f => f.FeedbackId).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(f => f.Description).IsRequired();
+        b.Property(f => f.ContactPhone).HasMaxLength(ContactPhoneMax);
+        b.Property(f => f.EvidenceJson).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
+        b.Property(f => f.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(f => f.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<StarUser>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
+        // The seed's indexes: a user's own list, newest first; and the admin inbox by status.
+        b.HasIndex(f => new { f.UserId, f.CreatedAt }).IsDescending(false, true);
+        b.HasIndex(f => new { f.Status, f.CreatedAt }).IsDescending(false, true);
+    }
+}

@@ -1,0 +1,227 @@
+// Wallet benchmark (issue 9): concurrent bookings with duplicate keys, and ledger paging of a 100,000-row user.
+// Every operation goes the way the app books: a transaction as the app role (RLS on), app.user_id set, one wallet function.
+//
+//   eval "$(scripts/postgres.sh env)"
+//   dotnet run -c Release --project bench/StarStudio.Bench.Wallet [-- --ops 10000 --workers 32 --users 1000 --rows 100000 --pages 2000]
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using StarStudio.Core.Billing;
+using StarStudio.Core.Common;
+using StarStudio.Data;
+using StarStudio.Data.Billing;
+using StarStudio.Data.Infrastructure;
+using StarStudio.TestSupport;
+
+var ops = Arg("--ops", 10_000);
+var workers = Arg("--workers", 32);
+var userCount = Arg("--users", 1_000);
+var ledgerRows = Arg("--rows", 100_000);
+var pageReads = Arg("--pages", 2_000);
+var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG")
+    ?? throw new InvalidOperationException("Run `eval \"$(scripts/postgres.sh env)\"` first (STARSTUDIO_TEST_PG is not set).");
+var appUser = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_USER") ?? "starstudio_app";
+var appPassword = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app";
+var name = "starstudio_wallet_" + Guid.NewGuid().ToString("N")[..10];
+var owner = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+var app = new NpgsqlConnectionStringBuilder(server) { Database = name, Username = appUser, Password = appPassword, MaxPoolSize = workers + 8 }.ConnectionString;
+
+Console.WriteLine($"StarStudio wallet benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+await using (var conn = new NpgsqlConnection(server))
+{
+    await conn.OpenAsync();
+    await new NpgsqlCommand($"CREATE DATABASE {name}", conn).ExecuteNonQueryAsync();
+}
+
+try
+{
+    await DatabaseMigrator.MigrateAsync(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString, app, null);
+    var users = new List<Guid>();
+    await using (var db = StarStudioContextFactory.Create(owner))
+    {
+        for (var i = 0; i < userCount + 1; i++)
+        {
+            users.Add(await TestUsers.AddAsync(db, $"wallet-{i}@example.test", []));
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    var factory = new StarStudioContextFactory(app);
+    var pager = users[^1];
+    users.RemoveAt(users.Count - 1);
+
+    await ConcurrencyAsync("one user", [users[0]]);
+    await ConcurrencyAsync($"{userCount:N0} users", users);
+    await PagingAsync();
+
+    async Task ConcurrencyAsync(string label, IReadOnlyList<Guid> targets)
+    {
+        // Operation i books key i, except every fifth, which repeats an earlier operation (20% duplicate keys).
+        // Kinds in turn: a grant of points, a task claim, a redeem, a recharge, a spend of balance.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        LedgerPosting Posting(int i)
+        {
+            var op = i % 5 == 4 ? Random.Shared.Next(0, i) : i;
+            var user = targets[op % targets.Count];
+            return (op % 5) switch
+            {
+                0 => new($"{run}:grant:{op}", user, WalletCurrency.Points, 5, LedgerSource.TrialReward),
+                1 => new($"{run}:{user}:task:{op}", user, WalletCurrency.Points, 3, LedgerSource.DailyTask),
+                2 => new($"{run}:redeem:{op}", user, WalletCurrency.Points, 8, LedgerSource.RedeemCode),
+                3 => new($"{run}:recharge:{op}", user, WalletCurrency.Balance, 10m, LedgerSource.Recharge),
+                _ => new($"{run}:spend:{op}", user, WalletCurrency.Balance, -2.5m, LedgerSource.ModelUsage),
+            };
+        }
+
+        var outcomes = new ConcurrentDictionary<string, ConcurrentBag<LedgerOutcome>>();
+        var next = -1;
+        var failures = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < ops)
+            {
+                var posting = Posting(i);
+                try
+                {
+                    var gateway = new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(posting.UserId)));
+                    var result = await gateway.RunAsync((db, _) => WalletPostings.PostAsync(db, posting));
+                    outcomes.GetOrAdd(posting.Key, _ => []).Add(result.Outcome);
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref failures);
+                    Console.Error.WriteLine($"{posting.Key}: {ex.Message}");
+                }
+            }
+        })));
+        clock.Stop();
+
+        var all = outcomes.Values.SelectMany(v => v).ToList();
+        var doubleBooked = outcomes.Count(kv => kv.Value.Count(o => o == LedgerOutcome.Posted) > 1);
+        await using var check = StarStudioContextFactory.Create(owner);
+        var run8 = run + ":%";
+        var rows = await check.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM profile_wallet_ledger WHERE wallet_ledger_id LIKE {run8}").SingleAsync();
+        var mismatches = await check.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM wallet_audit()").SingleAsync();
+        var negative = await check.UserBalances.CountAsync(w => w.Points < 0 || w.Balance < 0 || w.FrozenBalance > w.Balance);
+        Console.WriteLine($"""
+
+            Concurrency, {label}: {ops:N0} operations from {workers} workers in {clock.Elapsed.TotalSeconds:N1} s = {ops / clock.Elapsed.TotalSeconds:N0} ops/s
+              outcomes: posted {all.Count(o => o == LedgerOutcome.Posted):N0}, replayed {all.Count(o => o == LedgerOutcome.Replayed):N0}, insufficient {all.Count(o => o == LedgerOutcome.Insufficient):N0}, key conflicts {all.Count(o => o == LedgerOutcome.KeyConflict):N0}, errors {failures}
+              distinct keys {outcomes.Count:N0}; ledger rows {rows:N0}; keys booked twice {doubleBooked}; wallets off their ledger {mismatches}; negative or over-frozen wallets {negative}
+            """);
+        if (doubleBooked > 0 || mismatches > 0 || negative > 0 || failures > 0 || rows != all.Count(o => o == LedgerOutcome.Posted))
+        {
+            throw new InvalidOperationException("The ledger broke an invariant (see above).");
+        }
+    }
+
+    async Task PagingAsync()
+    {
+        // The rows are booked the real way (wallet_post), in one server-side loop so seeding takes seconds, not minutes.
+        var seed = Stopwatch.StartNew();
+        await using (var conn = new NpgsqlConnection(owner))
+        {
+            await conn.OpenAsync();
+            await new NpgsqlCommand($"""
+                DO $$
+                BEGIN
+                    FOR i IN 1..{ledgerRows} LOOP
+                        PERFORM wallet_post('page:' || i, '{pager}', CASE WHEN i % 10 = 0 THEN 'balance' ELSE 'points' END,
+                            CASE WHEN i % 10 = 0 THEN 1.25 ELSE 3 END, 'daily_task', 'task', 'daily_chat', NULL);
+                    END LOOP;
+                END
+                $$;
+                ANALYZE profile_wallet_ledger;
+                """, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
+        }
+
+        seed.Stop();
+        var service = new WalletService(new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(pager))), TimeProvider.System);
+        var first = (await service.GetLedgerAsync(WalletCurrency.Points, null, 20)).Value!;
+        var top = first.Items[0].Seq;
+        for (var i = 0; i < 50; i++)
+        {
+            await service.GetLedgerAsync(WalletCurrency.Points, null, 20); // warm the pool and the plan cache
+        }
+
+        var firstPage = new List<double>();
+        var deepPage = new List<double>();
+        var walk = new List<double>();
+        for (var i = 0; i < pageReads; i++)
+        {
+            var t = Stopwatch.StartNew();
+            await service.GetLedgerAsync(WalletCurrency.Points, null, 20);
+            firstPage.Add(t.Elapsed.TotalMilliseconds);
+
+            t.Restart();
+            var page = (await service.GetLedgerAsync(WalletCurrency.Points, Random.Shared.NextInt64(1, top + 1), 20)).Value!;
+            deepPage.Add(t.Elapsed.TotalMilliseconds);
+            if (page.Items.Count == 0 && page.NextBefore is not null)
+            {
+                throw new InvalidOperationException("An empty page with a next cursor.");
+            }
+        }
+
+        // One user's whole points ledger, page after page: no row twice, none missing.
+        long? cursor = null;
+        var seen = 0;
+        var last = long.MaxValue;
+        var whole = Stopwatch.StartNew();
+        do
+        {
+            var t = Stopwatch.StartNew();
+            var page = (await service.GetLedgerAsync(WalletCurrency.Points, cursor, 200)).Value!;
+            walk.Add(t.Elapsed.TotalMilliseconds);
+            foreach (var row in page.Items)
+            {
+                if (row.Seq >= last)
+                {
+                    throw new InvalidOperationException("Keyset paging went backwards.");
+                }
+
+                last = row.Seq;
+                seen++;
+            }
+
+            cursor = page.NextBefore;
+        }
+        while (cursor is not null);
+        whole.Stop();
+
+        var expected = ledgerRows - ledgerRows / 10;
+        Console.WriteLine($"""
+
+            Ledger paging, one user with {ledgerRows:N0} rows ({expected:N0} points, {ledgerRows / 10:N0} balance; seeded in {seed.Elapsed.TotalSeconds:N1} s through wallet_post)
+              first page of 20, {pageReads:N0} reads: p50 {P(firstPage, 50):N2} ms, p95 {P(firstPage, 95):N2} ms, p99 {P(firstPage, 99):N2} ms
+              page of 20 at a random depth, {pageReads:N0} reads: p50 {P(deepPage, 50):N2} ms, p95 {P(deepPage, 95):N2} ms, p99 {P(deepPage, 99):N2} ms
+              whole points ledger in pages of 200: {walk.Count:N0} pages, {seen:N0} rows in {whole.Elapsed.TotalSeconds:N2} s, p95 {P(walk, 95):N2} ms per page
+            """);
+        if (seen != expected)
+        {
+            throw new InvalidOperationException($"Paging saw {seen} rows, expected {expected}.");
+        }
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await using var conn = new NpgsqlConnection(server);
+    await conn.OpenAsync();
+    await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn).ExecuteNonQueryAsync();
+}
+
+static double P(List<double> samples, int percentile)
+{
+    var sorted = samples.Order().ToList();
+    return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+int Arg(string flag, int fallback)
+{
+    var i = Array.IndexOf(args, flag);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
