@@ -29,7 +29,7 @@ public sealed class SandboxGatewayPageTests : ComponentTest
         cut.Find("[data-testid=gateway-approve]").Click();
 
         Assert.Equal([("SS1", 50m, true)], gateway.Calls);
-        Assert.EndsWith("/me?order=SS1", Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.EndsWith("/me?tab=orders&order=SS1", Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
