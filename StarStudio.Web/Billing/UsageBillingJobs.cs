@@ -43,6 +43,22 @@ internal sealed class UsageBillingSchedule(IRecurringJobManager jobs, Microsoft.
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>Says at start, outside Development, that the sandbox gateway is on: it approves payments without money.</summary>
+internal sealed class SandboxWarning(IEnumerable<Core.Billing.Payments.IPaymentProvider> providers, IHostEnvironment environment, ILogger<SandboxWarning> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!environment.IsDevelopment() && providers.Any(p => p.Name == Core.Billing.Payments.PaymentProviderNames.Sandbox))
+        {
+            log.LogWarning("The sandbox payment gateway is on: anyone can pay orders without money. Set StarStudio__Payments__Sandbox__Enabled=false where real money is at stake.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>The web side of billing: the payment webhook, the usage billing job.</summary>
 public static class BillingWebSetup
 {
@@ -54,6 +70,7 @@ public static class BillingWebSetup
             .ValidateOnStart();
         services.AddScoped<UsageBillingJobRunner>();
         services.AddHostedService<UsageBillingSchedule>();
+        services.AddHostedService<SandboxWarning>();
         return services;
     }
 

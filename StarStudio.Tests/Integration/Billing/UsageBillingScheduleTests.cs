@@ -23,6 +23,7 @@ public sealed class UsageBillingScheduleTests(PostgresDatabase pg) : IClassFixtu
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = Environments.Development });
         services.AddStarStudioJobs(configuration);
         services.AddStarStudioBillingWeb();
         await using var provider = services.BuildServiceProvider();
