@@ -44,18 +44,54 @@ public sealed class MoneyAndPointsJourneyTests(AppServer app)
         await Expect(task.GetByTestId("task-claimed")).ToBeVisibleAsync();
         await page.ShotAsync("41-me-task-claimed");
 
-        // Redeem the admin's code.
-        await page.GetByRole(AriaRole.Tab, new() { Name = "兑换码" }).ClickAsync();
+        // Redeem the admin's code under the wallet, which follows at once.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "积分与余额" }).ClickAsync();
         await page.FillAsync("#redeem-code", code.ToLowerInvariant());
         await page.ClickAsync("[data-testid=redeem-submit]");
         await Expect(page.GetByTestId("redeem-result")).ToContainTextAsync("25");
-
-        await page.GetByRole(AriaRole.Tab, new() { Name = "积分与余额" }).ClickAsync();
         await Expect(page.GetByTestId("wallet-points")).ToHaveTextAsync((10 + reward + 25).ToString("N0"));
         await Expect(page.GetByTestId("ledger-row")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("ledger-chart").Locator("svg")).ToBeVisibleAsync();
         await page.ShotAsync("42-me-points-ledger");
 
-        // BILLING-STEPS
+        // Recharge ¥50 (¥52 credited) through the sandbox gateway; it calls the app's signed webhook and sends the user back.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "充值与订单" }).ClickAsync();
+        await page.Locator("[data-testid=recharge-product][data-product='充值 ¥50']").GetByTestId("recharge-buy").ClickAsync();
+        await page.WaitForURLAsync("**/pay/sandbox/**");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.GetByTestId("gateway-amount")).ToContainTextAsync("50");
+        await page.ShotAsync("43-sandbox-gateway");
+        await page.ClickAsync("[data-testid=gateway-approve]");
+        await page.WaitForURLAsync("**/me?tab=orders**");
+        var order = page.GetByTestId("order-row").First;
+        var orderNo = await order.GetAttributeAsync("data-order-no");
+        await Expect(order.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "paid");
+        await page.ShotAsync("44-me-order-paid");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "积分与余额" }).ClickAsync();
+        await Expect(page.GetByTestId("wallet-balance")).ToContainTextAsync("52.00");
+        await page.ClickAsync("[data-testid=wallet-show-balance]");
+        await Expect(page.GetByTestId("ledger-row").First).ToContainTextAsync("充值");
+        await Expect(page.GetByTestId("ledger-chart").Locator("svg")).ToBeVisibleAsync();
+
+        // The admin refunds the order with a reason.
+        await admin.OpenInteractiveAsync("/admin/orders");
+        await admin.FillAsync("[data-testid=orders-search] input, input[data-testid=orders-search]", orderNo!);
+        var row = admin.Locator($"[data-testid=admin-order-row][data-order-no='{orderNo}']");
+        await row.GetByTestId("order-refund").ClickAsync();
+        await admin.FillAsync("#refund-reason", "用户申请退款");
+        await admin.ClickAsync("[data-testid=refund-confirm]");
+        await Expect(admin.GetByTestId("refund-done")).ToBeVisibleAsync();
+        await Expect(row.GetByTestId("admin-order-status")).ToContainTextAsync("已退款");
+        await admin.ShotAsync("45-admin-order-refunded");
+
+        // The user's ledger shows the reversing row and the balance is back to zero.
+        await page.OpenInteractiveAsync("/me?tab=wallet");
+        await page.ClickAsync("[data-testid=wallet-show-balance]");
+        var refund = page.GetByTestId("ledger-row").First;
+        await Expect(refund).ToHaveAttributeAsync("data-source", "Refund");
+        await Expect(refund.GetByTestId("ledger-amount")).ToHaveTextAsync("-52.00");
+        await Expect(page.GetByTestId("wallet-balance")).ToContainTextAsync("0.00");
+        await page.ShotAsync("46-me-refund-row");
     }
 }

@@ -8,13 +8,11 @@ namespace StarStudio.Web.Components.Billing;
 /// <summary>How billing panels write money, times and enums (resource keys under <c>Billing.*</c>).</summary>
 public static class BillingFormat
 {
-    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
-
     /// <summary>Yuan with two to four decimals: <c>¥10.00</c>, <c>¥0.0012</c>.</summary>
     public static string Money(decimal amount) => "¥" + amount.ToString("0.00##", CultureInfo.InvariantCulture);
 
     /// <summary>Beijing time, to the minute.</summary>
-    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToOffset(StarStudio.Core.Common.BeijingTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
 
     public static string StatusKey(OrderStatus s) => "Billing.Order.Status." + s;
 
