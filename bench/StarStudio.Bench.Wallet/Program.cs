@@ -9,8 +9,11 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Common;
+using StarStudio.Core.Growth;
+using StarStudio.Core.Identity;
 using StarStudio.Data;
 using StarStudio.Data.Billing;
+using StarStudio.Data.Growth;
 using StarStudio.Data.Infrastructure;
 using StarStudio.TestSupport;
 
@@ -51,6 +54,29 @@ try
     var factory = new StarStudioContextFactory(app);
     var pager = users[^1];
     users.RemoveAt(users.Count - 1);
+    StarStudioDb As(Guid user, params string[] roles) => new(factory, new FixedCurrentUser(UserContext.For(user, roles)));
+
+    // Redeems use real public codes (one per redeem operation) made by an admin; claims the daily sign-in task, whose
+    // progress each user's sign-in event completes first.
+    Guid adminId;
+    await using (var db = StarStudioContextFactory.Create(owner))
+    {
+        adminId = await TestUsers.AddAsync(db, "wallet-admin@example.test", [RoleNames.Admin]);
+        await db.SaveChangesAsync();
+    }
+
+    var codes = new List<string>();
+    var codeAdmin = new RedeemCodeAdminService(As(adminId, RoleNames.Admin), TimeProvider.System);
+    while (codes.Count < ops / 5 + 1)
+    {
+        var batch = await codeAdmin.GenerateAsync(new RedeemCodeDraft { Mode = RedeemCodeMode.Public, RewardPoints = 8, MaxUses = 1_000_000 }, RedeemCodeRules.MaxBatchSize);
+        codes.AddRange(batch.Value?.Codes ?? throw new InvalidOperationException(string.Join(", ", batch.Errors.Select(e => e.Code))));
+    }
+
+    var setup = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = workers }, async (u, _) =>
+        await new GrowthEvents(As(u), TimeProvider.System).RecordAsync(GrowthEventKeys.SignIn));
+    Console.WriteLine($"Setup: {users.Count:N0} users, {codes.Count:N0} public codes, {users.Count:N0} sign-in events in {setup.Elapsed.TotalSeconds:N1} s");
 
     await ConcurrencyAsync("one user", [users[0]]);
     await ConcurrencyAsync($"{userCount:N0} users", users);
@@ -58,24 +84,17 @@ try
 
     async Task ConcurrencyAsync(string label, IReadOnlyList<Guid> targets)
     {
-        // Operation i books key i, except every fifth, which repeats an earlier operation (20% duplicate keys).
-        // Kinds in turn: a grant of points, a task claim, a redeem, a recharge, a spend of balance.
+        // Operation i acts once, except every fifth, which repeats an earlier operation (20% duplicates: the same key,
+        // the same claim, the same code by the same user). Kinds in turn: a points grant (the arena's path), a daily task
+        // claim (TaskService), a redeem (RedeemService), a recharge and a spend of balance (the billing path).
         var run = Guid.NewGuid().ToString("N")[..8];
-        LedgerPosting Posting(int i)
+        var outcomes = new ConcurrentDictionary<string, ConcurrentBag<string>>();
+        long before;
+        await using (var check = StarStudioContextFactory.Create(owner))
         {
-            var op = i % 5 == 4 ? Random.Shared.Next(0, i) : i;
-            var user = targets[op % targets.Count];
-            return (op % 5) switch
-            {
-                0 => new($"{run}:grant:{op}", user, WalletCurrency.Points, 5, LedgerSource.TrialReward),
-                1 => new($"{run}:{user}:task:{op}", user, WalletCurrency.Points, 3, LedgerSource.DailyTask),
-                2 => new($"{run}:redeem:{op}", user, WalletCurrency.Points, 8, LedgerSource.RedeemCode),
-                3 => new($"{run}:recharge:{op}", user, WalletCurrency.Balance, 10m, LedgerSource.Recharge),
-                _ => new($"{run}:spend:{op}", user, WalletCurrency.Balance, -2.5m, LedgerSource.ModelUsage),
-            };
+            before = await check.WalletLedger.MaxAsync(l => (long?)l.Seq) ?? 0;
         }
 
-        var outcomes = new ConcurrentDictionary<string, ConcurrentBag<LedgerOutcome>>();
         var next = -1;
         var failures = 0;
         var clock = Stopwatch.StartNew();
@@ -84,36 +103,65 @@ try
             int i;
             while ((i = Interlocked.Increment(ref next)) < ops)
             {
-                var posting = Posting(i);
+                var op = i % 5 == 4 ? Random.Shared.Next(0, i) : i;
+                var user = targets[op % targets.Count];
+                var gateway = As(user);
+                var key = $"{op % 5}:{op}";
                 try
                 {
-                    var gateway = new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(posting.UserId)));
-                    var result = await gateway.RunAsync((db, _) => WalletPostings.PostAsync(db, posting));
-                    outcomes.GetOrAdd(posting.Key, _ => []).Add(result.Outcome);
+                    string outcome;
+                    switch (op % 5)
+                    {
+                        case 1:
+                            var claim = await new TaskService(gateway, TimeProvider.System).ClaimAsync("daily_login");
+                            key = $"claim:{user}";
+                            outcome = claim.Succeeded ? "booked" : "refused";
+                            break;
+                        case 2:
+                            var redeem = await new RedeemService(gateway, TimeProvider.System).RedeemAsync(codes[op / 5]);
+                            key = $"redeem:{codes[op / 5]}:{user}";
+                            outcome = redeem.Succeeded ? "booked" : "refused";
+                            break;
+                        default:
+                            var posting = (op % 5) switch
+                            {
+                                0 => new LedgerPosting($"{run}:grant:{op}", user, WalletCurrency.Points, 5, LedgerSource.TrialReward),
+                                3 => new LedgerPosting($"{run}:recharge:{op}", user, WalletCurrency.Balance, 10m, LedgerSource.Recharge),
+                                _ => new LedgerPosting($"{run}:spend:{op}", user, WalletCurrency.Balance, -2.5m, LedgerSource.ModelUsage),
+                            };
+                            var result = await gateway.RunAsync((db, _) => WalletPostings.PostAsync(db, posting));
+                            outcome = result.Outcome == LedgerOutcome.Posted ? "booked" : result.Outcome.ToString().ToLowerInvariant();
+                            break;
+                    }
+
+                    outcomes.GetOrAdd(key, _ => []).Add(outcome);
                 }
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref failures);
-                    Console.Error.WriteLine($"{posting.Key}: {ex.Message}");
+                    Console.Error.WriteLine($"{key}: {ex.Message}");
                 }
             }
         })));
         clock.Stop();
 
         var all = outcomes.Values.SelectMany(v => v).ToList();
-        var doubleBooked = outcomes.Count(kv => kv.Value.Count(o => o == LedgerOutcome.Posted) > 1);
-        await using var check = StarStudioContextFactory.Create(owner);
-        var run8 = run + ":%";
-        var rows = await check.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM profile_wallet_ledger WHERE wallet_ledger_id LIKE {run8}").SingleAsync();
-        var mismatches = await check.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM wallet_audit()").SingleAsync();
-        var negative = await check.UserBalances.CountAsync(w => w.Points < 0 || w.Balance < 0 || w.FrozenBalance > w.Balance);
+        var booked = all.Count(o => o == "booked");
+        var doubleBooked = outcomes.Count(kv => kv.Value.Count(o => o == "booked") > 1);
+        await using var db = StarStudioContextFactory.Create(owner);
+        var rows = await db.WalletLedger.CountAsync(l => l.Seq > before);
+        var mismatches = await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM wallet_audit()").SingleAsync();
+        var negative = await db.UserBalances.CountAsync(w => w.Points < 0 || w.Balance < 0 || w.FrozenBalance > w.Balance);
+        var twiceClaimed = await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM (SELECT user_id, task_id, day_key FROM profile_task_reward_claim GROUP BY 1, 2, 3 HAVING count(*) > 1) d").SingleAsync();
+        var twiceRedeemed = await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM (SELECT code, user_id FROM profile_redeem_code_usage GROUP BY 1, 2 HAVING count(*) > 1) d").SingleAsync();
         Console.WriteLine($"""
 
             Concurrency, {label}: {ops:N0} operations from {workers} workers in {clock.Elapsed.TotalSeconds:N1} s = {ops / clock.Elapsed.TotalSeconds:N0} ops/s
-              outcomes: posted {all.Count(o => o == LedgerOutcome.Posted):N0}, replayed {all.Count(o => o == LedgerOutcome.Replayed):N0}, insufficient {all.Count(o => o == LedgerOutcome.Insufficient):N0}, key conflicts {all.Count(o => o == LedgerOutcome.KeyConflict):N0}, errors {failures}
-              distinct keys {outcomes.Count:N0}; ledger rows {rows:N0}; keys booked twice {doubleBooked}; wallets off their ledger {mismatches}; negative or over-frozen wallets {negative}
+              outcomes: booked {booked:N0}, {string.Join(", ", all.Where(o => o != "booked").GroupBy(o => o).Select(g => $"{g.Key} {g.Count():N0}"))}, errors {failures}
+              distinct operations {outcomes.Count:N0}; new ledger rows {rows:N0}; operations booked twice {doubleBooked}; claims twice {twiceClaimed}; codes used twice by one user {twiceRedeemed}
+              wallets off their ledger {mismatches}; negative or over-frozen wallets {negative}
             """);
-        if (doubleBooked > 0 || mismatches > 0 || negative > 0 || failures > 0 || rows != all.Count(o => o == LedgerOutcome.Posted))
+        if (doubleBooked > 0 || twiceClaimed > 0 || twiceRedeemed > 0 || mismatches > 0 || negative > 0 || failures > 0 || rows != booked)
         {
             throw new InvalidOperationException("The ledger broke an invariant (see above).");
         }
