@@ -115,12 +115,13 @@ try
                         case 1:
                             var claim = await new TaskService(gateway, TimeProvider.System).ClaimAsync("daily_login");
                             key = $"claim:{user}";
-                            outcome = claim.Succeeded ? "booked" : "refused";
+                            // A repeated claim answers with the claimed task (idempotent), so success is not a new booking.
+                            outcome = claim.Succeeded ? "claimed" : "refused";
                             break;
                         case 2:
                             var redeem = await new RedeemService(gateway, TimeProvider.System).RedeemAsync(codes[op / 5]);
                             key = $"redeem:{codes[op / 5]}:{user}";
-                            outcome = redeem.Succeeded ? "booked" : "refused";
+                            outcome = redeem.Succeeded ? "redeemed" : "refused";
                             break;
                         default:
                             var posting = (op % 5) switch
@@ -147,9 +148,15 @@ try
 
         var all = outcomes.Values.SelectMany(v => v).ToList();
         var booked = all.Count(o => o == "booked");
-        var doubleBooked = outcomes.Count(kv => kv.Value.Count(o => o == "booked") > 1);
+        var redeemed = all.Count(o => o == "redeemed");
+        var claimers = outcomes.Count(kv => kv.Value.Contains("claimed"));
+        var doubleBooked = outcomes.Count(kv => kv.Value.Count(o => o is "booked" or "redeemed") > 1);
         await using var db = StarStudioContextFactory.Create(owner);
-        var rows = await db.WalletLedger.CountAsync(l => l.Seq > before);
+        var fresh = db.WalletLedger.Where(l => l.Seq > before);
+        var rows = await fresh.CountAsync();
+        var postingRows = await fresh.CountAsync(l => l.SourceType != LedgerSource.DailyTask && l.SourceType != LedgerSource.RedeemCode);
+        var redeemRows = await fresh.CountAsync(l => l.SourceType == LedgerSource.RedeemCode);
+        var claimRows = await fresh.CountAsync(l => l.SourceType == LedgerSource.DailyTask);
         var mismatches = await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM wallet_audit()").SingleAsync();
         var negative = await db.UserBalances.CountAsync(w => w.Points < 0 || w.Balance < 0 || w.FrozenBalance > w.Balance);
         var twiceClaimed = await db.Database.SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM (SELECT user_id, task_id, day_key FROM profile_task_reward_claim GROUP BY 1, 2, 3 HAVING count(*) > 1) d").SingleAsync();
@@ -157,11 +164,13 @@ try
         Console.WriteLine($"""
 
             Concurrency, {label}: {ops:N0} operations from {workers} workers in {clock.Elapsed.TotalSeconds:N1} s = {ops / clock.Elapsed.TotalSeconds:N0} ops/s
-              outcomes: booked {booked:N0}, {string.Join(", ", all.Where(o => o != "booked").GroupBy(o => o).Select(g => $"{g.Key} {g.Count():N0}"))}, errors {failures}
-              distinct operations {outcomes.Count:N0}; new ledger rows {rows:N0}; operations booked twice {doubleBooked}; claims twice {twiceClaimed}; codes used twice by one user {twiceRedeemed}
+              outcomes: {string.Join(", ", all.GroupBy(o => o).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count():N0}"))}, errors {failures}
+              distinct operations {outcomes.Count:N0}; new ledger rows {rows:N0} (postings {postingRows:N0}, redeems {redeemRows:N0}, claims {claimRows:N0} by {claimers:N0} claiming users)
+              operations booked twice {doubleBooked}; claims twice {twiceClaimed}; codes used twice by one user {twiceRedeemed}
               wallets off their ledger {mismatches}; negative or over-frozen wallets {negative}
             """);
-        if (doubleBooked > 0 || twiceClaimed > 0 || twiceRedeemed > 0 || mismatches > 0 || negative > 0 || failures > 0 || rows != booked)
+        if (doubleBooked > 0 || twiceClaimed > 0 || twiceRedeemed > 0 || mismatches > 0 || negative > 0 || failures > 0
+            || postingRows != booked || redeemRows != redeemed || claimRows > claimers)
         {
             throw new InvalidOperationException("The ledger broke an invariant (see above).");
         }
@@ -169,22 +178,29 @@ try
 
     async Task PagingAsync()
     {
-        // The rows are booked the real way (wallet_post), in one server-side loop so seeding takes seconds, not minutes.
+        // The rows are booked the real way (wallet_post), a thousand per transaction in a server-side loop so seeding takes
+        // seconds. (One transaction for all of them would be quadratic: every booking updates the user's wallet row, and
+        // inside one transaction none of the 100,000 old versions of that row can be pruned.)
         var seed = Stopwatch.StartNew();
         await using (var conn = new NpgsqlConnection(owner))
         {
             await conn.OpenAsync();
-            await new NpgsqlCommand($"""
-                DO $$
-                BEGIN
-                    FOR i IN 1..{ledgerRows} LOOP
-                        PERFORM wallet_post('page:' || i, '{pager}', CASE WHEN i % 10 = 0 THEN 'balance' ELSE 'points' END,
-                            CASE WHEN i % 10 = 0 THEN 1.25 ELSE 3 END, 'daily_task', 'task', 'daily_chat', NULL);
-                    END LOOP;
-                END
-                $$;
-                ANALYZE profile_wallet_ledger;
-                """, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
+            for (var from = 1; from <= ledgerRows; from += 1000)
+            {
+                var to = Math.Min(ledgerRows, from + 999);
+                await new NpgsqlCommand($"""
+                    DO $$
+                    BEGIN
+                        FOR i IN {from}..{to} LOOP
+                            PERFORM wallet_post('page:' || i, '{pager}', CASE WHEN i % 10 = 0 THEN 'balance' ELSE 'points' END,
+                                CASE WHEN i % 10 = 0 THEN 1.25 ELSE 3 END, 'daily_task', 'task', 'daily_chat', NULL);
+                        END LOOP;
+                    END
+                    $$;
+                    """, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
+            }
+
+            await new NpgsqlCommand("ANALYZE profile_wallet_ledger", conn).ExecuteNonQueryAsync();
         }
 
         seed.Stop();
