@@ -20,8 +20,8 @@ public sealed class SandboxPaymentOptions
     public string? WebhookSecret { get; set; }
 
     /// <summary>
-    /// Where the gateway page posts its webhook (<c>StarStudio__Payments__Sandbox__CallbackBaseUrl</c>); empty: the address the
-    /// user's browser used to reach the page.
+    /// Where the gateway page posts its webhook (<c>StarStudio__Payments__Sandbox__CallbackBaseUrl</c>); empty: an address the
+    /// server listens on (the Web project's <c>SelfAddress</c>), never the Host header of the browser's request.
     /// </summary>
     public string? CallbackBaseUrl { get; set; }
 }
