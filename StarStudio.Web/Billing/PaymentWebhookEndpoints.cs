@@ -38,8 +38,20 @@ public static partial class PaymentWebhookEndpoints
                 size.MaxRequestBodySize = MaxBodyBytes;
             }
 
+            // The server's limit may be read-only here (the body already started), so the copy stops past the cap too.
             using var buffer = new MemoryStream();
-            await http.Request.Body.CopyToAsync(buffer, ct);
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    throw new BadHttpRequestException("payment event too large", StatusCodes.Status413PayloadTooLarge);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
             var hooks = http.RequestServices.GetRequiredService<IPaymentWebhookService>();
             result = await hooks.ReceiveAsync(provider, http.Request.Headers[PaymentSignature.Header].ToString(), buffer.ToArray(), ct);
         }
