@@ -17,6 +17,14 @@ public static class BeijingTime
     /// <summary>Seed 003's integer day key of a day, <c>yyyyMMdd</c>.</summary>
     public static int DayKey(DateOnly day) => day.Year * 10000 + day.Month * 100 + day.Day;
 
+    /// <summary>An instant as the UI shows it everywhere: Beijing date and time to the minute, <c>yyyy-MM-dd HH:mm</c>.</summary>
+    public static string Format(DateTimeOffset instant) =>
+        instant.ToOffset(Offset).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The Beijing date of an instant, <c>yyyy-MM-dd</c>.</summary>
+    public static string FormatDate(DateTimeOffset instant) =>
+        instant.ToOffset(Offset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The instant a Beijing day starts.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
 }

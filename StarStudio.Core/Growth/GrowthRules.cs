@@ -147,6 +147,16 @@ public static class RedeemCodeRules
     public static bool IsWellFormed(string code) =>
         code.Length is >= CodeMinLength and <= CodeMaxLength && code.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_');
 
+    /// <summary>
+    /// Reads a typed redeem or invite code: its normalized form, or the resource key of why it cannot be one
+    /// (<paramref name="emptyCode"/> when nothing was typed, <paramref name="unknownCode"/> when no code has that shape).
+    /// </summary>
+    public static string? Read(string? typed, string emptyCode, string unknownCode, out string normalized)
+    {
+        normalized = Normalize(typed);
+        return normalized.Length == 0 ? emptyCode : IsWellFormed(normalized) ? null : unknownCode;
+    }
+
     /// <summary>The ledger key (and usage id) of a user's redemption of a code: one per user and code.</summary>
     public static string UsageKey(string code, Guid userId) => $"redeem:{code}:{userId}";
 

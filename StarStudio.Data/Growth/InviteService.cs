@@ -43,15 +43,9 @@ internal sealed class InviteService(StarStudioDb db, TimeProvider clock) : IInvi
 
     public async Task<Result<ReferralView>> BindAsync(string code, CancellationToken ct = default)
     {
-        var normalized = RedeemCodeRules.Normalize(code);
-        if (normalized.Length == 0)
+        if (RedeemCodeRules.Read(code, InviteRules.Empty, InviteRules.Unknown, out var normalized) is { } refused)
         {
-            return Result<ReferralView>.Invalid("Code", InviteRules.Empty);
-        }
-
-        if (!RedeemCodeRules.IsWellFormed(normalized))
-        {
-            return Result<ReferralView>.Invalid("Code", InviteRules.Unknown);
+            return Result<ReferralView>.Invalid("Code", refused);
         }
 
         return await db.RunAsync(async (ctx, user) =>

@@ -16,15 +16,9 @@ internal sealed class RedeemService(StarStudioDb db, TimeProvider clock) : IRede
 {
     public async Task<Result<RedeemResult>> RedeemAsync(string code, CancellationToken ct = default)
     {
-        var normalized = RedeemCodeRules.Normalize(code);
-        if (normalized.Length == 0)
+        if (RedeemCodeRules.Read(code, RedeemErrors.Empty, RedeemErrors.Unknown, out var normalized) is { } refused)
         {
-            return Result<RedeemResult>.Invalid("Code", RedeemErrors.Empty);
-        }
-
-        if (!RedeemCodeRules.IsWellFormed(normalized))
-        {
-            return Result<RedeemResult>.Invalid("Code", RedeemErrors.Unknown);
+            return Result<RedeemResult>.Invalid("Code", refused);
         }
 
         return await db.RunAsync(async (ctx, user) =>

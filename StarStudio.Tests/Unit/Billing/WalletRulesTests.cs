@@ -71,4 +71,22 @@ public sealed class WalletRulesTests
         Assert.Equal(20261206, BeijingTime.DayKey(new DateTimeOffset(2026, 12, 5, 16, 0, 0, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2026, 12, 5, 16, 0, 0, TimeSpan.Zero), BeijingTime.StartOf(new DateOnly(2026, 12, 6)));
     }
+
+    [Fact]
+    public void BeijingFormat_ShowsTheBeijingClock()
+    {
+        var at = new DateTimeOffset(2026, 12, 5, 16, 30, 0, TimeSpan.Zero);
+        Assert.Equal("2026-12-06 00:30", BeijingTime.Format(at));
+        Assert.Equal("2026-12-06", BeijingTime.FormatDate(at));
+    }
+
+    [Theory]
+    [InlineData(" ab-cd 1234 ", null, "ABCD1234")]
+    [InlineData("   ", "empty", "")]
+    [InlineData("坏码!!", "unknown", "坏码!!")]
+    public void ReadingATypedCode_NormalizesOrSaysWhyNot(string typed, string? refusal, string normalized)
+    {
+        Assert.Equal(refusal, StarStudio.Core.Growth.RedeemCodeRules.Read(typed, "empty", "unknown", out var n));
+        Assert.Equal(normalized, n);
+    }
 }

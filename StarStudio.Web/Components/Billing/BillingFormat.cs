@@ -12,7 +12,7 @@ public static class BillingFormat
     public static string Money(decimal amount) => "¥" + amount.ToString("0.00##", CultureInfo.InvariantCulture);
 
     /// <summary>Beijing time, to the minute.</summary>
-    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToOffset(StarStudio.Core.Common.BeijingTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+    public static string Time(DateTimeOffset? at) => at is { } t ? StarStudio.Core.Common.BeijingTime.Format(t) : "—";
 
     public static string StatusKey(OrderStatus s) => "Billing.Order.Status." + s;
 
