@@ -251,4 +251,21 @@ public sealed class WalletLedgerTests(PostgresDatabase pg) : IClassFixture<Postg
         Assert.Equal((0L, 7.5m, 0m, 2), await StateAsync(id));
         await AssertLedgerSumsToWalletAsync();
     }
+
+    [Fact]
+    public async Task TheCommitTimeCheck_RunsAsTheOwner_SoItSeesEveryWalletABookingTouches()
+    {
+        // Deferred triggers fire at COMMIT as the session's role; as the app role, RLS would hide another user's wallet
+        // (a referral's inviter, a star owner billed for a player's chat) and the check would pass without looking.
+        await using var db = pg.OwnerContext();
+        var definer = await db.Database.SqlQueryRaw<bool>(
+            "SELECT prosecdef AS \"Value\" FROM pg_proc WHERE proname = 'wallet_balance_matches_ledger'").SingleAsync();
+        Assert.True(definer);
+
+        var actor = await pg.CreateUserAsync();
+        var other = await pg.CreateUserAsync();
+        var booked = await PostAsync(actor, Points(other.UserId!.Value, $"for-other:{other.UserId}", 20, LedgerSource.Referral));
+        Assert.Equal(LedgerOutcome.Posted, booked.Outcome);
+        Assert.Equal((20L, 0m, 0m, 1), await StateAsync(other.UserId!.Value));
+    }
 }
