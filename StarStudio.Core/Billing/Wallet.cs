@@ -148,9 +148,7 @@ public static class WalletRules
             errors.Add(new FieldError(nameof(p.Key), InvalidKeyCode, KeyMaxLength));
         }
 
-        if (p.Amount == 0 || Math.Abs(p.Amount) > MaxAmount
-            || (p.Currency == WalletCurrency.Points && decimal.Truncate(p.Amount) != p.Amount)
-            || decimal.Round(p.Amount, BalanceScale) != p.Amount)
+        if (!IsAmount(p.Currency, p.Amount, MaxAmount))
         {
             errors.Add(new FieldError(nameof(p.Amount), InvalidAmountCode, MaxAmount));
         }
@@ -162,6 +160,15 @@ public static class WalletRules
 
         return errors;
     }
+
+    /// <summary>
+    /// Whether <paramref name="amount"/> may be booked in <paramref name="currency"/>: not zero, at most
+    /// <paramref name="max"/> either way, whole for points, at most four decimals for money.
+    /// </summary>
+    public static bool IsAmount(WalletCurrency currency, decimal amount, decimal max) =>
+        amount != 0 && Math.Abs(amount) <= max
+        && (currency != WalletCurrency.Points || decimal.Truncate(amount) == amount)
+        && decimal.Round(amount, BalanceScale) == amount;
 
     /// <summary>Rounds money half away from zero to the ledger's four decimals (usage prices are fractions of a fen).</summary>
     public static decimal RoundMoney(decimal amount) => decimal.Round(amount, BalanceScale, MidpointRounding.AwayFromZero);
@@ -181,9 +188,7 @@ public static class WalletAdjustmentRules
     public static IReadOnlyList<FieldError> Validate(WalletAdjustment a)
     {
         var errors = new List<FieldError>();
-        if (a.Amount == 0 || Math.Abs(a.Amount) > MaxAdjustment
-            || (a.Currency == WalletCurrency.Points && decimal.Truncate(a.Amount) != a.Amount)
-            || decimal.Round(a.Amount, WalletRules.BalanceScale) != a.Amount)
+        if (!WalletRules.IsAmount(a.Currency, a.Amount, MaxAdjustment))
         {
             errors.Add(new FieldError(nameof(a.Amount), a.Currency == WalletCurrency.Points ? "Wallet.Adjust.Amount.Points" : "Wallet.Adjust.Amount.Balance", MaxAdjustment));
         }

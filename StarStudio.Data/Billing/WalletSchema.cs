@@ -19,8 +19,6 @@ public static class WalletSchema
     /// Wallet tables without FORCE ROW LEVEL SECURITY: the wallet functions run as the owner and must write them for any
     /// user (a referral credits the inviter while the invitee acts). The app role reads them through RLS and cannot write.
     /// </summary>
+    /// <remarks>The same tables are read-only for the app role: the migrator revokes its writes after the blanket grant.</remarks>
     public static readonly string[] NotForced = ["profile_wallet_ledger", "user_balance", "wallet_holds"];
-
-    /// <summary>Tables the app role may only read (the migrator revokes its writes after the blanket grant).</summary>
-    public static readonly string[] ReadOnlyForApp = NotForced;
 }

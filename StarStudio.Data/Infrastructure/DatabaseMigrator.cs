@@ -52,7 +52,7 @@ public static class DatabaseMigrator
                 -- app_is_admin() trusts these: roles are granted through app_grant_role / app_revoke_role only.
                 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE user_roles, roles, role_claims FROM {role};
                 -- Money moves only through the wallet functions (Billing.WalletSchema).
-                REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE {string.Join(", ", Billing.WalletSchema.ReadOnlyForApp)} FROM {role};
+                REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE {string.Join(", ", Billing.WalletSchema.NotForced)} FROM {role};
                 REVOKE ALL ON SCHEMA public FROM PUBLIC;
                 REVOKE ALL ON DATABASE {database} FROM PUBLIC;
                 GRANT CONNECT ON DATABASE {database} TO {role};
