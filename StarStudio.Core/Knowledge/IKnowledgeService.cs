@@ -40,8 +40,8 @@ public interface IKnowledgeService
     /// <summary>Sets (or with null clears) the star's chunk size and overlap; applies to tasks processed from now on.</summary>
     Task<Result<KnowledgeSettingsView>> UpdateSettingsAsync(Guid starId, int? chunkSize, int? chunkOverlap, CancellationToken ct = default);
 
-    /// <summary>"Ask the knowledge": the ranked passages retrieval would give chat.</summary>
-    Task<Result<IReadOnlyList<RetrievedPassage>>> AskAsync(RetrievalQuery query, CancellationToken ct = default);
+    /// <summary>"Ask the knowledge": the ranked passages retrieval would give chat, and how the question was read (its terms and expansions).</summary>
+    Task<Result<RetrievalResult>> AskAsync(RetrievalQuery query, CancellationToken ct = default);
 }
 
 /// <summary>A star's chunking settings next to the platform defaults they override.</summary>

@@ -202,21 +202,21 @@ internal sealed class KnowledgeService(
         return new KnowledgeSettingsView(star.RagChunkSize, star.RagChunkOverlap, size, overlap);
     }
 
-    public async Task<Result<IReadOnlyList<RetrievedPassage>>> AskAsync(RetrievalQuery query, CancellationToken ct = default)
+    public async Task<Result<RetrievalResult>> AskAsync(RetrievalQuery query, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(query.Question))
         {
-            return Result<IReadOnlyList<RetrievedPassage>>.Invalid("Question", "Knowledge.Ask.Empty");
+            return Result<RetrievalResult>.Invalid("Question", "Knowledge.Ask.Empty");
         }
 
         var owns = await db.RunAsync((ctx, user) => OwnsStarAsync(ctx, user, query.StarId, ct), ct);
         if (!owns)
         {
-            return Result<IReadOnlyList<RetrievedPassage>>.NotFound();
+            return Result<RetrievalResult>.NotFound();
         }
 
         var top = Math.Clamp(query.TopK, 1, 50);
-        return Result<IReadOnlyList<RetrievedPassage>>.Ok(await retriever.SearchAsync(query with { TopK = top }, ct));
+        return Result<RetrievalResult>.Ok(await retriever.RetrieveAsync(query with { TopK = top }, ct));
     }
 
     private async Task<Result<KnowledgeTask>> IngestAsync(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Knowledge;
@@ -35,6 +36,8 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);
         services.AddSingleton<EmbeddingModelResolver>();
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();
+        services.TryAddSingleton<IQueryAnalyzer, BasicQueryAnalyzer>();
+        services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
         services.AddScoped<KnowledgeIngestionJob>();

@@ -12,21 +12,30 @@ using StarStudio.Data.Knowledge.Embeddings;
 namespace StarStudio.Data.Knowledge.Retrieval;
 
 /// <summary>
-/// Hybrid retrieval over one star's knowledge: the question is embedded with the default embedding model,
-/// then one transaction (as the acting user, so row-level security applies) runs an HNSW vector search
-/// restricted to that model and a full-text search over the CJK-aware <c>search_text</c>; the two rankings
-/// are fused by reciprocal rank. The full-text half goes through the GIN index by way of the <c>knowledge_text_search</c>
-/// function, which checks access to the star as the row-level security policy does and ranks at most
-/// <see cref="RetrievalOptions.FullTextRankLimit"/> matches, the question's rare words first. When the index scan comes
-/// back short (a very selective filter that the iterative scan gave up on), the vector half is answered exactly instead
-/// (<see cref="KnowledgeSearchSql.NearestAsync"/>).
+/// Hybrid retrieval over one star's knowledge. The question is read by the <see cref="IQueryAnalyzer"/> (its own terms,
+/// and expansions: translations, synonyms, inflections) and embedded with the default embedding model (and, for English
+/// semantic text, by the <see cref="ISemanticKnowledge"/> model) before any connection is taken; then one transaction
+/// (as the acting user, so row-level security applies) runs up to four ranked lists — HNSW vector search restricted to
+/// the default model, full text of the question's terms, full text of the expansions, semantic vector search — and
+/// fuses them by <see cref="RetrievalOptions.Fusion"/> with per-list weights (docs/knowledge.md says how they were
+/// chosen). The full-text lists go through the GIN index by way of the <c>knowledge_text_search</c> function, which checks
+/// access to the star as the row-level security policy does and ranks at most <see cref="RetrievalOptions.FullTextRankLimit"/>
+/// matches, the rare words first. When the index scan comes back short (a very selective filter that the iterative
+/// scan gave up on), the vector list is answered exactly instead (<see cref="KnowledgeSearchSql.NearestAsync"/>).
 /// </summary>
-public sealed class KnowledgeRetriever(StarStudioDb db, EmbeddingModelResolver models, IOptions<RetrievalOptions>? options = null)
+public sealed class KnowledgeRetriever(
+    StarStudioDb db,
+    EmbeddingModelResolver models,
+    IOptions<RetrievalOptions>? options = null,
+    IQueryAnalyzer? analyzer = null,
+    ISemanticKnowledge? semantic = null)
     : IKnowledgeRetriever
 {
     private readonly RetrievalOptions settings = options?.Value ?? new RetrievalOptions();
+    private readonly IQueryAnalyzer analyzer = analyzer ?? new BasicQueryAnalyzer();
+    private readonly ISemanticKnowledge semantic = semantic ?? new NoSemanticKnowledge();
 
-    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(RetrievalQuery query, CancellationToken ct = default)
+    public async Task<RetrievalResult> RetrieveAsync(RetrievalQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.TopK < 1)
@@ -36,19 +45,33 @@ public sealed class KnowledgeRetriever(StarStudioDb db, EmbeddingModelResolver m
 
         if (string.IsNullOrWhiteSpace(query.Question))
         {
-            return [];
+            return new RetrievalResult([], QueryAnalysis.Empty);
         }
 
         settings.Validate();
         var topK = Math.Min(query.TopK, settings.MaxTopK);
         var candidates = settings.CandidatesFor(topK);
+        var lists = query.Lists;
+        var analysis = analyzer.Analyze(query.Question, expand: lists.HasFlag(RetrievalLists.Expansion));
+        var original = analysis.Original.Select(t => t.Text).Distinct(StringComparer.Ordinal).ToArray();
+        var expansions = lists.HasFlag(RetrievalLists.Expansion)
+            ? analysis.Expansions.Select(t => t.Text).Where(t => !original.Contains(t, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToArray()
+            : [];
 
-        // Embedding may be a remote call: done before the transaction, so no connection waits on it.
+        // Embedding may be a remote call, and the semantic model is slow: both done before the transaction, so no connection waits on them.
         var model = await models.GetDefaultAsync(db, ct);
-        var generator = models.Create(model);
-        var question = (await generator.GenerateVectorAsync(query.Question, cancellationToken: ct)).ToArray();
-        var hasVector = question.Any(x => x != 0f);
-        var terms = SearchText.QueryTerms(query.Question);
+        float[]? question = null;
+        if (lists.HasFlag(RetrievalLists.Vector))
+        {
+            var vector = (await models.Create(model).GenerateVectorAsync(query.Question, cancellationToken: ct)).ToArray();
+            question = vector.Any(x => x != 0f) ? vector : null;
+        }
+
+        float[]? semanticQuestion = null;
+        if (lists.HasFlag(RetrievalLists.Semantic) && semantic.IsEnabled && !string.IsNullOrWhiteSpace(analysis.SemanticText))
+        {
+            semanticQuestion = await semantic.EmbedQuestionAsync(analysis.SemanticText, ct);
+        }
 
         var scope = new KnowledgeSearchScope(query.StarId, model.Name, model.Dimension)
         {
@@ -57,82 +80,72 @@ public sealed class KnowledgeRetriever(StarStudioDb db, EmbeddingModelResolver m
             Tag = query.Tag,
         };
 
-        return await db.RunAsync(async (ctx, _) =>
+        var passages = await db.RunAsync(async (ctx, _) =>
         {
             var connection = (NpgsqlConnection)ctx.Database.GetDbConnection();
             var transaction = (NpgsqlTransaction?)ctx.Database.CurrentTransaction?.GetDbTransaction();
 
-            var vectorHits = new List<VectorHit>();
-            if (hasVector)
+            var ranked = new List<RankedList>(4);
+            if (question is not null)
             {
-                vectorHits = (await KnowledgeSearchSql.NearestAsync(connection, transaction, scope, question, candidates, settings, ct)).Hits;
+                var hits = (await KnowledgeSearchSql.NearestAsync(connection, transaction, scope, question, candidates, settings, ct)).Hits;
+                ranked.Add(new RankedList(RetrievalLists.Vector, Similarities(hits), settings.VectorWeight));
             }
 
-            var textHits = await KnowledgeSearchSql.TextAsync(
-                connection, transaction, scope, terms, candidates, ct, rankLimit: settings.FullTextRankLimit);
-            var fused = Fuse(vectorHits, textHits, settings.RrfK, topK);
+            if (lists.HasFlag(RetrievalLists.Text) && original.Length > 0)
+            {
+                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, original, candidates, ct, rankLimit: settings.FullTextRankLimit);
+                ranked.Add(new RankedList(RetrievalLists.Text, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.TextWeight));
+            }
+
+            if (expansions.Length > 0)
+            {
+                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, expansions, candidates, ct, rankLimit: settings.FullTextRankLimit);
+                ranked.Add(new RankedList(RetrievalLists.Expansion, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.ExpansionWeight));
+            }
+
+            if (semanticQuestion is not null)
+            {
+                var hits = await semantic.SearchAsync(connection, transaction, scope, semanticQuestion, candidates, settings, ct);
+                ranked.Add(new RankedList(RetrievalLists.Semantic, Similarities(hits), settings.SemanticWeight));
+            }
+
+            var fused = ScoreFusion.Fuse(ranked, topK, settings.Fusion, settings.RrfK);
             if (fused.Count == 0)
             {
                 return (IReadOnlyList<RetrievedPassage>)[];
             }
 
+            var distances = ranked.Count > 0 && ranked[0].Kind == RetrievalLists.Vector
+                ? ranked[0].Hits.ToDictionary(h => h.Id, h => 1.0 - h.Score)
+                : [];
             var rows = await LoadAsync(connection, transaction, fused.Select(f => f.Id).ToArray(), ct);
-            var passages = new List<RetrievedPassage>(fused.Count);
+            var result = new List<RetrievedPassage>(fused.Count);
             foreach (var f in fused)
             {
                 if (rows.TryGetValue(f.Id, out var row))
                 {
-                    passages.Add(new RetrievedPassage(row.Content, f.Score, f.Distance, f.VectorRank, f.TextRank, row.Citation));
+                    result.Add(new RetrievedPassage(
+                        row.Content, f.Score, distances.TryGetValue(f.Id, out var d) ? d : null, f.VectorRank, f.TextRank, row.Citation)
+                    {
+                        ExpansionRank = f.ExpansionRank,
+                        SemanticRank = f.SemanticRank,
+                    });
                 }
             }
 
-            return passages;
+            return result;
         }, ct);
+
+        return new RetrievalResult(passages, analysis);
     }
 
-    /// <summary>A candidate after fusion: its score <c>Σ 1/(k + rank)</c> and the 1-based rank in each half.</summary>
-    internal readonly record struct Fused(Guid Id, double Score, double? Distance, int? VectorRank, int? TextRank);
+    /// <summary>The passages of <see cref="RetrieveAsync"/>.</summary>
+    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(RetrievalQuery query, CancellationToken ct = default) =>
+        (await RetrieveAsync(query, ct)).Passages;
 
-    /// <summary>
-    /// Reciprocal rank fusion of the two rankings (each already in order, best first), best <paramref name="topK"/>
-    /// first; ties go to the vector-nearer, then to the smaller id, so the order is stable.
-    /// </summary>
-    internal static List<Fused> Fuse(IReadOnlyList<VectorHit> vector, IReadOnlyList<TextHit> text, int k, int topK)
-    {
-        var byId = new Dictionary<Guid, Fused>();
-        for (var i = 0; i < vector.Count; i++)
-        {
-            var hit = vector[i];
-            if (!byId.ContainsKey(hit.Id))
-            {
-                byId[hit.Id] = new Fused(hit.Id, 1.0 / (k + i + 1), hit.Distance, i + 1, null);
-            }
-        }
-
-        for (var i = 0; i < text.Count; i++)
-        {
-            var hit = text[i];
-            var score = 1.0 / (k + i + 1);
-            if (byId.TryGetValue(hit.Id, out var f))
-            {
-                if (f.TextRank is null)
-                {
-                    byId[hit.Id] = f with { Score = f.Score + score, TextRank = i + 1 };
-                }
-            }
-            else
-            {
-                byId[hit.Id] = new Fused(hit.Id, score, null, null, i + 1);
-            }
-        }
-
-        return byId.Values
-            .OrderByDescending(f => f.Score)
-            .ThenBy(f => f.Distance ?? double.MaxValue)
-            .ThenBy(f => f.Id)
-            .Take(topK)
-            .ToList();
-    }
+    /// <summary>Cosine distances (0 = same direction, 2 = opposite) as similarities <c>1 − distance</c>, best first.</summary>
+    internal static RankedHit[] Similarities(IReadOnlyList<VectorHit> hits) => [.. hits.Select(h => new RankedHit(h.Id, 1.0 - h.Distance))];
 
     private sealed record Row(string Content, Citation Citation);
 

@@ -1,3 +1,5 @@
+using StarStudio.Core.Knowledge.Retrieval;
+
 namespace StarStudio.Data.Knowledge.Retrieval;
 
 /// <summary>
@@ -32,6 +34,21 @@ public sealed class RetrievalOptions
 
     /// <summary>The <c>k</c> of reciprocal rank fusion, <c>1 / (k + rank)</c>; 60 as in Cormack et al.</summary>
     public int RrfK { get; set; } = 60;
+
+    /// <summary>How the ranked lists are combined (docs/knowledge.md: the evaluation that chose it).</summary>
+    public FusionMethod Fusion { get; set; } = FusionMethod.RelativeScore;
+
+    /// <summary>Weight of the default model's vector list.</summary>
+    public double VectorWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the full-text list of the question's own words.</summary>
+    public double TextWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the full-text list of the expansions (below the question's own words).</summary>
+    public double ExpansionWeight { get; set; } = 0.5;
+
+    /// <summary>Weight of the semantic model's list.</summary>
+    public double SemanticWeight { get; set; } = 1.0;
 
     /// <summary>
     /// The most full-text matches ranked per search. <c>ts_rank_cd</c> reads each match's tsvector (stored out of line),
@@ -69,6 +86,12 @@ public sealed class RetrievalOptions
         if (MaxScanTuples < 1)
         {
             throw new InvalidOperationException($"{Section}:MaxScanTuples must be positive, not {MaxScanTuples}.");
+        }
+
+        if (VectorWeight < 0 || TextWeight < 0 || ExpansionWeight < 0 || SemanticWeight < 0
+            || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight))
+        {
+            throw new InvalidOperationException($"{Section}: the list weights must be finite and not negative.");
         }
 
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)

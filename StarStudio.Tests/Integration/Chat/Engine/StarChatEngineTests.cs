@@ -54,10 +54,10 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
     {
         public List<RetrievalQuery> Queries { get; } = [];
 
-        public Task<IReadOnlyList<RetrievedPassage>> SearchAsync(RetrievalQuery query, CancellationToken ct = default)
+        public Task<RetrievalResult> RetrieveAsync(RetrievalQuery query, CancellationToken ct = default)
         {
             Queries.Add(query);
-            return Task.FromResult(answer(query));
+            return Task.FromResult(new RetrievalResult(answer(query), QueryAnalysis.Empty));
         }
     }
 

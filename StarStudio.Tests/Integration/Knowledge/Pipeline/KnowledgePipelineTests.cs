@@ -174,7 +174,7 @@ public sealed class KnowledgePipelineTests(PostgresDatabase pg) : IClassFixture<
 
         Assert.True(note.Succeeded);
         Assert.Equal("修复笔记.md", note.Value!.SourceName);
-        var top = answer.Value![0];
+        var top = answer.Value!.Passages[0];
         Assert.Contains("小麦淀粉糨糊", top.Text, StringComparison.Ordinal);
         Assert.Equal("修复笔记.md", top.Citation.SourceName);
         Assert.Equal(["糨糊"], top.Citation.HeadingPath);

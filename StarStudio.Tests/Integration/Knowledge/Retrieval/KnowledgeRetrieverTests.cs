@@ -79,7 +79,10 @@ public sealed class KnowledgeRetrieverTests(PostgresDatabase pg) : IClassFixture
         Assert.Equal(1, top.TextRank);
         Assert.NotNull(top.VectorDistance);
         Assert.InRange(top.VectorDistance!.Value, 0, 1);
-        Assert.Equal(2.0 / 61, top.Score, 9);
+        // First in both lists: each list gives its full weight (relative score fusion scales a list's best to 1).
+        var defaults = new RetrievalOptions();
+        Assert.Equal(FusionMethod.RelativeScore, defaults.Fusion);
+        Assert.Equal(defaults.VectorWeight + defaults.TextWeight, top.Score, 9);
         Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Score >= p.Second.Score), "scores descend");
     }
 

@@ -59,7 +59,7 @@ public sealed class RecordingKnowledgeFactory : IKnowledgeServiceFactory
         public Task<Result<KnowledgeTask>> ReindexAsync(Guid taskId, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<Result<bool>> DeleteAsync(Guid taskId, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<Page<KnowledgeChunkView>> ListChunksAsync(Guid starId, Guid? taskId, int page, int pageSize, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<Result<IReadOnlyList<RetrievedPassage>>> AskAsync(RetrievalQuery query, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<Result<RetrievalResult>> AskAsync(RetrievalQuery query, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<Result<KnowledgeSettingsView>> GetSettingsAsync(Guid starId, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<Result<KnowledgeSettingsView>> UpdateSettingsAsync(Guid starId, int? chunkSize, int? chunkOverlap, CancellationToken ct = default) => throw new NotSupportedException();
     }
