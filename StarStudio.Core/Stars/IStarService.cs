@@ -27,6 +27,12 @@ public interface IStarService
     /// <summary>A star the current user may chat with: an active public star, or one of their own.</summary>
     Task<PublicStar?> GetPublicAsync(Guid id, CancellationToken ct = default);
 
+    /// <summary>
+    /// Active public stars, most recently updated first, at most <paramref name="take"/> (1–50): the home page's short
+    /// list for a signed-in player until the discovery gallery exists. Empty for an anonymous caller.
+    /// </summary>
+    Task<IReadOnlyList<PublicStar>> ListPublicAsync(int take, CancellationToken ct = default);
+
     /// <summary>Opens a star's avatar if the current user may see the star.</summary>
     Task<Storage.StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default);
 }

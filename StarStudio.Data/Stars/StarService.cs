@@ -242,6 +242,26 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
             return new PublicStar(star.Id, star.Name, star.Domain, star.Tone, star.AvatarKey != null, star.UpdatedAt, star.OwnerId == me);
         }, ct);
 
+    public async Task<IReadOnlyList<PublicStar>> ListPublicAsync(int take, CancellationToken ct = default)
+    {
+        take = Math.Clamp(take, 1, 50);
+        return await db.RunAsync(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me)
+            {
+                return (IReadOnlyList<PublicStar>)[];
+            }
+
+            // Only public active stars, whoever asks (an admin's or owner's private stars are not "public").
+            return await ctx.Stars.AsNoTracking()
+                .Where(s => s.IsPublic && s.Status == StarStatus.Active)
+                .OrderByDescending(s => s.UpdatedAt).ThenBy(s => s.Id)
+                .Take(take)
+                .Select(s => new PublicStar(s.Id, s.Name, s.Domain, s.Tone, s.AvatarKey != null, s.UpdatedAt, s.OwnerId == me))
+                .ToListAsync(ct);
+        }, ct);
+    }
+
     public async Task<StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default)
     {
         // A public star's avatar is as visible as the star; a private one only to its owner.

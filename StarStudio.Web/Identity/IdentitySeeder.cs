@@ -7,6 +7,7 @@ using StarStudio.Core.Stars;
 using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Data.Knowledge.Webhooks;
 
 namespace StarStudio.Web.Identity;
 
@@ -100,12 +101,33 @@ internal sealed class IdentitySeeder(
 
         if (owner is not null)
         {
-            // The demo stars go through the same service a star owner uses, as that owner.
+            // The demo stars and their knowledge go through the same services a star owner uses, as that owner; the notes
+            // are indexed by the knowledge jobs like any other (the task rows are their outbox, so a start that stops
+            // before the jobs run indexes them at the next start).
             var db = new StarStudioDb(contexts, new FixedCurrentUser(UserContext.For(owner.Id, RoleNames.StarOwner)));
             var stars = ActivatorUtilities.CreateInstance<Data.Stars.StarServiceFactory>(services).Create(db);
-            foreach (var draft in DemoStars)
+            var knowledge = services.GetRequiredService<IKnowledgeServiceFactory>().For(db);
+            foreach (var demoStar in DemoContent.Stars)
             {
-                await stars.CreateAsync(draft, ct);
+                var star = await stars.CreateAsync(demoStar.Draft, ct);
+                if (!star.Succeeded)
+                {
+                    throw new InvalidOperationException($"Cannot create the demo star {demoStar.Draft.Name}: {string.Join("; ", star.Errors.Select(e => e.Code))}");
+                }
+
+                foreach (var (title, markdown) in demoStar.Notes)
+                {
+                    var note = await knowledge.AddNoteAsync(star.Value!.Id, title, markdown, ct);
+                    if (!note.Succeeded)
+                    {
+                        log.LogWarning("Demo note {Title} was refused: {Errors}", title, string.Join("; ", note.Errors.Select(e => e.Code)));
+                    }
+                }
+
+                if (demoStar.IsPublic)
+                {
+                    await stars.SetPublicAsync(star.Value!.Id, true, ct);
+                }
             }
         }
 
@@ -117,26 +139,6 @@ internal sealed class IdentitySeeder(
 
             """);
     }
-
-    private static readonly StarDraft[] DemoStars =
-    [
-        new()
-        {
-            Name = "墨痕·古籍修复师",
-            Domain = "古籍修复",
-            Persona = "你是一位在图书馆古籍部工作了三十年的修复师，熟悉宋元刻本、明清抄本的纸张与装帧。你耐心、严谨，讲解时常引用修复实例，并提醒读者保护原件的原则：最小干预、可逆、修旧如旧。",
-            Tone = "温和严谨",
-            Tags = ["古籍", "修复", "文献"],
-        },
-        new()
-        {
-            Name = "星图·天文向导",
-            Domain = "业余天文观测",
-            Persona = "你是一位带领新手夜观星空的天文向导，擅长用通俗的比喻解释星座、行星和深空天体，并根据季节和城市光污染给出观测建议。",
-            Tone = "热情易懂",
-            Tags = ["天文", "观星"],
-        },
-    ];
 
     private async Task<Guid?> FindAdminAsync()
     {

@@ -79,6 +79,31 @@ public sealed class StarServiceTests(PostgresDatabase pg) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task ListPublic_ShowsActivePublicStarsToSignedInUsersOnly()
+    {
+        var owner = await pg.CreateUserAsync();
+        var player = await pg.CreateUserAsync();
+        var stars = ServiceFor(owner);
+        var shown = (await stars.CreateAsync(Draft("公开的星"))).Value!;
+        var paused = (await stars.CreateAsync(Draft("暂停的星"))).Value!;
+        var hidden = (await stars.CreateAsync(Draft("私密的星"))).Value!;
+        await stars.SetPublicAsync(shown.Id, true);
+        await stars.SetPublicAsync(paused.Id, true);
+        await stars.ChangeStatusAsync(paused.Id, StarStatus.Paused);
+
+        var seen = await ServiceFor(player).ListPublicAsync(50);
+        var ownView = await stars.ListPublicAsync(50);
+        var anonymous = await ServiceFor(UserContext.Anonymous).ListPublicAsync(50);
+
+        var mine = seen.Where(s => s.Id == shown.Id || s.Id == paused.Id || s.Id == hidden.Id).ToList();
+        Assert.Equal([shown.Id], mine.Select(s => s.Id));
+        Assert.False(mine[0].IsOwner);
+        Assert.True(ownView.Single(s => s.Id == shown.Id).IsOwner);
+        Assert.DoesNotContain(ownView, s => s.Id == hidden.Id);
+        Assert.Empty(anonymous);
+    }
+
+    [Fact]
     public async Task Update_ByOwner_ChangesFieldsAndUpdatedAt()
     {
         var owner = await pg.CreateUserAsync();
