@@ -38,6 +38,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();
         services.TryAddSingleton<IQueryAnalyzer, BasicQueryAnalyzer>();
         services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
+        services.AddSingleton<RetrievalGate>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
         services.AddScoped<KnowledgeIngestionJob>();

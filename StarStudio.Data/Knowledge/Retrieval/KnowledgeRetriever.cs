@@ -21,14 +21,16 @@ namespace StarStudio.Data.Knowledge.Retrieval;
 /// chosen). The full-text lists go through the GIN index by way of the <c>knowledge_text_search</c> function, which checks
 /// access to the star as the row-level security policy does and ranks at most <see cref="RetrievalOptions.FullTextRankLimit"/>
 /// matches, the rare words first. When the index scan comes back short (a very selective filter that the iterative
-/// scan gave up on), the vector list is answered exactly instead (<see cref="KnowledgeSearchSql.NearestAsync"/>).
+/// scan gave up on), the vector list is answered exactly instead (<see cref="KnowledgeSearchSql.NearestAsync"/>). The
+/// transaction waits for a slot of the <see cref="RetrievalGate"/>, so a burst of questions does not swamp the database.
 /// </summary>
 public sealed class KnowledgeRetriever(
     StarStudioDb db,
     EmbeddingModelResolver models,
     IOptions<RetrievalOptions>? options = null,
     IQueryAnalyzer? analyzer = null,
-    ISemanticKnowledge? semantic = null)
+    ISemanticKnowledge? semantic = null,
+    RetrievalGate? gate = null)
     : IKnowledgeRetriever
 {
     private readonly RetrievalOptions settings = options?.Value ?? new RetrievalOptions();
@@ -80,7 +82,10 @@ public sealed class KnowledgeRetriever(
             Tag = query.Tag,
         };
 
-        var passages = await db.RunAsync(async (ctx, _) =>
+        var passages = gate is null ? await SearchInTransactionAsync() : await gate.RunAsync(SearchInTransactionAsync, ct);
+        return new RetrievalResult(passages, analysis);
+
+        Task<IReadOnlyList<RetrievedPassage>> SearchInTransactionAsync() => db.RunAsync(async (ctx, _) =>
         {
             var connection = (NpgsqlConnection)ctx.Database.GetDbConnection();
             var transaction = (NpgsqlTransaction?)ctx.Database.CurrentTransaction?.GetDbTransaction();
@@ -134,10 +139,8 @@ public sealed class KnowledgeRetriever(
                 }
             }
 
-            return result;
+            return (IReadOnlyList<RetrievedPassage>)result;
         }, ct);
-
-        return new RetrievalResult(passages, analysis);
     }
 
     /// <summary>The passages of <see cref="RetrieveAsync"/>.</summary>

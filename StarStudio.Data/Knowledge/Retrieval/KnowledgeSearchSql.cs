@@ -137,24 +137,74 @@ public static class KnowledgeSearchSql
     }
 
     /// <summary>
+    /// The HNSW query and, in the same statement, the exact query guarded by "the index scan came back short": the
+    /// exact branch has a one-time filter on the count of the approximate rows, so PostgreSQL runs it only then. One
+    /// round trip either way (a small star always comes back short, and used to pay a second one).
+    /// </summary>
+    public static string NearestQuery(KnowledgeSearchScope scope)
+    {
+        var d = CheckedDimension(scope);
+        var conditions = Conditions(scope);
+        return $"""
+            WITH candidates AS MATERIALIZED (
+                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
+                FROM star_embeddings e
+                WHERE {conditions}
+                ORDER BY distance
+                LIMIT @limit
+            )
+            SELECT id, distance, false AS exact FROM candidates
+            UNION ALL
+            (SELECT id, distance, true AS exact FROM (
+                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
+                FROM star_embeddings e
+                WHERE {conditions} AND (SELECT count(*) FROM candidates) < @limit
+                OFFSET 0
+             ) c
+             ORDER BY distance, id
+             LIMIT @limit)
+            """;
+    }
+
+    /// <summary>
     /// The vector half of the hybrid search: the HNSW query, and when it comes back with fewer than
-    /// <paramref name="limit"/> rows the exact query instead. Short means either that the scope really has fewer
-    /// rows (then the exact query is cheap: the star_id btree finds them) or that the iterative scan stopped at
-    /// <c>hnsw.max_scan_tuples</c> before enough rows passed a very selective filter (then only the exact query
-    /// is right).
+    /// <paramref name="limit"/> rows the exact query instead (<see cref="NearestQuery"/>, one statement). Short means either
+    /// that the scope really has fewer rows (then the exact query is cheap: the star_id btree finds them) or that the
+    /// iterative scan stopped at <c>hnsw.max_scan_tuples</c> before enough rows passed a very selective filter (then
+    /// only the exact query is right).
     /// </summary>
     /// <returns>The hits, nearest first, and whether they came from the exact query.</returns>
     public static async Task<(List<VectorHit> Hits, bool Exact)> NearestAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
         RetrievalOptions options, CancellationToken ct = default)
     {
-        var hits = await VectorAsync(connection, transaction, scope, question, limit, options, ct);
-        if (hits.Count >= limit)
+        await using var cmd = new NpgsqlCommand(ScanSettings(options) + "\n" + NearestQuery(scope), connection, transaction);
+        AddVectorParameters(cmd, scope, question, limit);
+        var approximate = new List<VectorHit>();
+        var exact = new List<VectorHit>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        do
         {
-            return (hits, false);
+            if (reader.FieldCount != 3)
+            {
+                continue; // the SET LOCAL statements
+            }
+
+            while (await reader.ReadAsync(ct))
+            {
+                (reader.GetBoolean(2) ? exact : approximate).Add(new VectorHit(reader.GetGuid(0), reader.GetDouble(1)));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+
+        if (approximate.Count >= limit)
+        {
+            // relaxed_order may return rows slightly out of order (pgvector's docs): sort again.
+            approximate.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Id.CompareTo(b.Id));
+            return (approximate, false);
         }
 
-        return (await ExactVectorAsync(connection, transaction, scope, question, limit, ct), true);
+        return (exact, true);
     }
 
     /// <summary>Runs <see cref="ScanSettings"/> and <see cref="VectorQuery"/> in one round trip.</summary>

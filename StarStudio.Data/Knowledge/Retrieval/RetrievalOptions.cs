@@ -62,6 +62,15 @@ public sealed class RetrievalOptions
     /// <summary>The largest <see cref="FullTextRankLimit"/> (the search function caps it there too).</summary>
     public const int MaxFullTextRankLimit = 10_000;
 
+    /// <summary>
+    /// How many searches may hold a database transaction at once (<see cref="RetrievalGate"/>); 0 means twice the
+    /// processor count, at least 4.
+    /// </summary>
+    public int MaxConcurrentSearches { get; set; }
+
+    /// <summary><see cref="MaxConcurrentSearches"/> with 0 resolved.</summary>
+    public int EffectiveMaxConcurrentSearches => MaxConcurrentSearches > 0 ? MaxConcurrentSearches : Math.Max(4, 2 * Environment.ProcessorCount);
+
     /// <summary>Largest TopK a query may ask for.</summary>
     public int MaxTopK { get; set; } = 100;
 
@@ -97,6 +106,11 @@ public sealed class RetrievalOptions
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)
         {
             throw new InvalidOperationException($"{Section}: CandidateFactor, MinCandidates, RrfK and MaxTopK must be positive.");
+        }
+
+        if (MaxConcurrentSearches < 0)
+        {
+            throw new InvalidOperationException($"{Section}:MaxConcurrentSearches must be 0 (automatic) or positive, not {MaxConcurrentSearches}.");
         }
 
         if (FullTextRankLimit is < 1 or > MaxFullTextRankLimit)

@@ -197,6 +197,45 @@ public sealed class KnowledgeRetrieverTests(PostgresDatabase pg) : IClassFixture
         Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Distance <= p.Second.Distance));
     }
 
+    [Fact]
+    public async Task NearestAsync_WhenTheIndexScanSuffices_NeverRunsTheExactBranch()
+    {
+        var owner = await pg.CreateUserAsync();
+        var star = await RetrievalCorpus.CreateStarAsync(pg, owner);
+        await RetrievalCorpus.IndexAsync(pg, star);
+        var question = new LocalHashingEmbedder().Embed("black hole event horizon");
+        var scope = new KnowledgeSearchScope(star, RetrievalCorpus.Model, 384);
+
+        var (hits, exact, plan) = await pg.Db(owner).RunAsync(async (db, _) =>
+        {
+            var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+            var tx = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            var (hits, exact) = await KnowledgeSearchSql.NearestAsync(conn, tx, scope, question, 10, new RetrievalOptions(), default);
+            await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + KnowledgeSearchSql.NearestQuery(scope), conn, tx);
+            explain.Parameters.AddWithValue("star", star);
+            explain.Parameters.AddWithValue("model", RetrievalCorpus.Model);
+            explain.Parameters.Add(new NpgsqlParameter("q", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Real) { Value = question });
+            explain.Parameters.AddWithValue("limit", 10);
+            var lines = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    lines.Add(reader.GetString(0));
+                }
+            }
+
+            return (hits, exact, string.Join("\n", lines));
+        });
+
+        // 10 approximate rows for 10 asked: the exact branch's one-time filter is false, so its scan never runs.
+        Assert.False(exact);
+        Assert.Equal(10, hits.Count);
+        Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Distance <= p.Second.Distance));
+        Assert.Contains("One-Time Filter", plan, StringComparison.Ordinal);
+        Assert.Contains("never executed", plan, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> ChunkIdAsync(Guid rowId)
     {
         await using var db = pg.OwnerContext();
