@@ -165,6 +165,17 @@ public sealed class EvalStar : IAsyncDisposable
         return new EvalRun(mode, outcomes, withPassages, expanded, expansionPassages, semanticPassages);
     }
 
+    /// <summary>The ranked passages of one question, with the document each came from (for looking into a miss).</summary>
+    public async Task<IReadOnlyList<EvalPassage>> AskAsync(string question, EvalMode mode, RetrievalOptions? options = null, int topK = 10, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var retriever = options is null
+            ? scope.ServiceProvider.GetRequiredService<IKnowledgeRetriever>()
+            : ActivatorUtilities.CreateInstance<KnowledgeRetriever>(scope.ServiceProvider, Options.Create(options));
+        var result = await retriever.RetrieveAsync(new RetrievalQuery(StarId, question, topK) { Lists = mode.Lists }, ct);
+        return [.. result.Passages.Select(p => new EvalPassage(documentsByTask.GetValueOrDefault(p.Citation.TaskId), p.Text))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();

@@ -6,7 +6,8 @@
 //   dotnet run -c Release --project bench/StarStudio.Bench.Eval [-- --fusion rrf|relative] [--weights v,t,e,s] [--grid] [--json out.json] [--top 10]
 // --fusion and --weights set the hybrid and text+expansion modes (default: RetrievalOptions' defaults);
 // --grid also runs the hybrid mode over fusion methods × list weights and prints, for each, recall@5 overall and per
-// kind × language and the smallest lead of the hybrid over its best single list on any kind × language.
+// kind × language and the smallest lead of the hybrid over its best single list on any kind × language;
+// --show q001,q109 prints the ranked passages of those questions in the text, vector and hybrid modes (HIT: a gold span).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -23,6 +24,7 @@ var options = new RetrievalOptions();
 string? jsonPath = null;
 var grid = false;
 var topK = 10;
+var show = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -38,6 +40,9 @@ for (var i = 0; i < args.Length; i++)
             }
 
             (options.VectorWeight, options.TextWeight, options.ExpansionWeight, options.SemanticWeight) = (w[0], w[1], w[2], w[3]);
+            break;
+        case "--show" when i + 1 < args.Length:
+            show.AddRange(args[++i].Split(','));
             break;
         case "--grid":
             grid = true;
@@ -115,6 +120,32 @@ try
     }
 
     Console.WriteLine();
+    foreach (var id in show)
+    {
+        var q = set.Questions.SingleOrDefault(x => x.Id == id);
+        if (q is null)
+        {
+            Console.WriteLine($"--show: no question {id}");
+            continue;
+        }
+
+        Console.WriteLine($"{q.Id} ({q.Kind}, {q.Lang}): {q.Question}");
+        Console.WriteLine(string.Concat(q.Gold.Select(g => $"  gold {g.Doc}: {g.Span}\n")).TrimEnd());
+        foreach (var mode in new[] { EvalMode.Text, EvalMode.Vector, EvalMode.Hybrid })
+        {
+            var passages = await star.AskAsync(q.Question, mode, options, topK);
+            for (var r = 0; r < passages.Count; r++)
+            {
+                var p = passages[r];
+                var hit = q.Gold.Any(g => EvalScoring.Hits(g, p)) ? "HIT" : "   ";
+                var preview = EvalScoring.Normalize(p.Text);
+                Console.WriteLine($"  {mode.Name,-7}{r + 1,3} {hit} {p.Doc,-28} {preview[..Math.Min(70, preview.Length)]}");
+            }
+        }
+
+        Console.WriteLine();
+    }
+
     var gridRows = new List<object>();
     if (grid)
     {
@@ -232,7 +263,7 @@ static FusionMethod? ParseFusion(string s) => s switch
 
 static T Usage<T>()
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative] [--weights v,t,e,s] [--grid] [--json out.json] [--top 10]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative] [--weights v,t,e,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
     Environment.Exit(2);
     return default!;
 }
