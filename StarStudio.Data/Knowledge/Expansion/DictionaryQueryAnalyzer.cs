@@ -256,6 +256,26 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
         }
 
+        // Chinese compounds jieba cut in two (事件 + 视界) that CC-CEDICT knows whole (事件视界, "event horizon"): their
+        // translations come first; the parts keep their own.
+        for (var i = 0; i < words.Count; i++)
+        {
+            for (var n = 3; n >= 2; n--)
+            {
+                if (i + n > words.Count || words.Skip(i).Take(n).Any(w => !w.Chinese || w.Stop))
+                {
+                    continue;
+                }
+
+                var compound = string.Concat(words.Skip(i).Take(n).Select(w => w.Text));
+                if (state.Dictionaries.ChineseToEnglish.ContainsKey(compound))
+                {
+                    perWord.Add(ChineseExpansions(state, compound));
+                    break;
+                }
+            }
+        }
+
         var done = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {

@@ -95,6 +95,16 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
     }
 
     [Fact]
+    public void A_chinese_compound_that_jieba_cuts_in_two_is_translated_whole()
+    {
+        var a = analyzer.Analyze("三次方程怎么解？");
+
+        Assert.Equal(["三次", "方程"], Own(a));
+        Assert.Contains(a.Expansions, t => t is { Text: "cubic equation", From: "三次方程", Origin: TermOrigin.Translation });
+        Assert.Contains(a.Expansions, t => t is { Text: "equation", From: "方程" });
+    }
+
+    [Fact]
     public void English_words_get_wordnet_synonyms_of_their_common_senses()
     {
         var a = analyzer.Analyze("Where can I park my car?");
