@@ -40,6 +40,7 @@ public static class KnowledgeServiceCollectionExtensions
         // Questions are segmented and expanded through bundled dictionaries (docs/query-expansion.md); one instance holds them.
         services.TryAddSingleton<DictionaryQueryAnalyzer>();
         services.TryAddSingleton<IQueryAnalyzer>(sp => sp.GetRequiredService<DictionaryQueryAnalyzer>());
+        services.AddHostedService<QueryExpansionWarmUp>();
         services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
