@@ -10,6 +10,7 @@ using StarStudio.Core.Storage;
 using StarStudio.Data.Growth;
 using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge.Embeddings;
+using StarStudio.Data.Knowledge.Expansion;
 using StarStudio.Data.Knowledge.Pipeline;
 using StarStudio.Data.Knowledge.Parsing;
 using StarStudio.Data.Knowledge.Retrieval;
@@ -36,7 +37,10 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);
         services.AddSingleton<EmbeddingModelResolver>();
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();
-        services.TryAddSingleton<IQueryAnalyzer, BasicQueryAnalyzer>();
+        // Questions are segmented and expanded through bundled dictionaries (docs/query-expansion.md); one instance holds them.
+        services.TryAddSingleton<DictionaryQueryAnalyzer>();
+        services.TryAddSingleton<IQueryAnalyzer>(sp => sp.GetRequiredService<DictionaryQueryAnalyzer>());
+        services.AddHostedService<QueryExpansionWarmUp>();
         services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
         services.AddSingleton<RetrievalGate>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();

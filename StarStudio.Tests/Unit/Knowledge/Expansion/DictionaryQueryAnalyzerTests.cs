@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Data.Knowledge.Expansion;
+using Xunit.Abstractions;
+
+namespace StarStudio.Tests.Unit.Knowledge.Expansion;
+
+/// <summary>One analyzer for the class: the dictionaries load once per process, as in the app.</summary>
+public sealed class AnalyzerFixture
+{
+    public DictionaryQueryAnalyzer Analyzer { get; } = new();
+
+    public AnalyzerFixture() => Assert.True(Analyzer.WarmUp(), "the dictionaries did not load");
+}
+
+public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestOutputHelper output) : IClassFixture<AnalyzerFixture>
+{
+    private readonly DictionaryQueryAnalyzer analyzer = fixture.Analyzer;
+
+    private static string[] Own(QueryAnalysis a) => [.. a.Original.Select(t => t.Text)];
+
+    [Theory]
+    [InlineData("银河系的直径是多少？", new[] { "银河 河系", "直径" })]
+    [InlineData("光合作用需要哪些条件", new[] { "光合 合作 作用", "条件" })]
+    [InlineData("电脑是谁发明的", new[] { "电脑", "发明" })]
+    [InlineData("长城有多长？", new[] { "长城" })]
+    public void A_chinese_question_is_searched_by_its_words_as_bigrams_without_question_words(string question, string[] expected)
+    {
+        var a = analyzer.Analyze(question);
+
+        Assert.Equal(TextLanguage.Chinese, a.Language);
+        Assert.Equal(expected, Own(a));
+        Assert.All(a.Original, t => Assert.Equal(1.0, t.Weight));
+    }
+
+    [Fact]
+    public void One_character_words_are_searched_as_the_bigram_they_form_with_a_one_character_neighbour()
+    {
+        // 猫 next to 喜欢 would give 猫喜, which no passage means; 吃 and 鱼 together are 吃鱼.
+        Assert.Equal(["喜欢", "吃鱼"], Own(analyzer.Analyze("猫喜欢吃鱼吗")));
+    }
+
+    [Fact]
+    public void English_words_stay_words_and_stop_words_go()
+    {
+        var a = analyzer.Analyze("How do pandas eat bamboo?");
+
+        Assert.Equal(TextLanguage.English, a.Language);
+        Assert.Equal(["pandas", "eat", "bamboo"], Own(a));
+    }
+
+    [Fact]
+    public void A_question_of_stop_words_only_keeps_them()
+    {
+        Assert.Equal(["the"], Own(analyzer.Analyze("the")));
+        Assert.Same(QueryAnalysis.Empty, analyzer.Analyze("  "));
+    }
+
+    [Fact]
+    public void A_chinese_word_is_translated_into_english()
+    {
+        var a = analyzer.Analyze("熊猫吃什么？");
+
+        var panda = Assert.Single(a.Expansions, t => t.Text == "panda");
+        Assert.Equal(TermOrigin.Translation, panda.Origin);
+        Assert.Equal(DictionaryQueryAnalyzer.TranslationWeight, panda.Weight);
+        Assert.Equal("熊猫", panda.From);
+        Assert.Contains(a.Expansions, t => t is { Text: "eat", From: "吃" });
+        // The plural of a translation, since English passages say "pandas" and the index does not stem.
+        Assert.Contains(a.Expansions, t => t is { Text: "pandas", Origin: TermOrigin.Translation } && t.Weight == DictionaryQueryAnalyzer.TranslationFormWeight);
+    }
+
+    [Fact]
+    public void An_english_word_is_translated_into_common_chinese_words_in_bigram_form()
+    {
+        var a = analyzer.Analyze("Who invented the computer?");
+
+        Assert.Contains(a.Expansions, t => t is { Text: "电脑", Origin: TermOrigin.Translation, From: "computer" });
+        Assert.Contains(a.Expansions, t => t is { Text: "计算 算机", Origin: TermOrigin.Translation });
+        // The lemma is looked up for an inflected word.
+        Assert.Contains(a.Expansions, t => t is { Text: "发明", From: "invented" });
+        // The exact gloss first: 直径 is "diameter", 口径 is "bore, caliber, diameter".
+        var diameter = analyzer.Analyze("diameter").Expansions.Where(t => t.Origin == TermOrigin.Translation).Select(t => t.Text).ToList();
+        Assert.Equal("直径", diameter[0]);
+    }
+
+    [Fact]
+    public void An_english_phrase_is_translated_as_a_whole()
+    {
+        var a = analyzer.Analyze("What is the diameter of the Milky Way?");
+
+        Assert.Contains(a.Expansions, t => t is { Text: "银河", From: "milky way" });
+        // Its words get only their other forms: "milky" alone is "whitish".
+        Assert.DoesNotContain(a.Expansions, t => t.From == "milky" && t.Origin != TermOrigin.Inflection);
+    }
+
+    [Fact]
+    public void A_chinese_compound_that_jieba_cuts_in_two_is_translated_whole()
+    {
+        var a = analyzer.Analyze("三次方程怎么解？");
+
+        Assert.Equal(["三次", "方程"], Own(a));
+        Assert.Contains(a.Expansions, t => t is { Text: "cubic equation", From: "三次方程", Origin: TermOrigin.Translation });
+        Assert.Contains(a.Expansions, t => t is { Text: "equation", From: "方程" });
+    }
+
+    [Fact]
+    public void English_words_get_wordnet_synonyms_of_their_common_senses()
+    {
+        var a = analyzer.Analyze("Where can I park my car?");
+
+        var syn = a.Expansions.Where(t => t.From == "car" && t.Origin == TermOrigin.Synonym).ToList();
+        Assert.NotEmpty(syn);
+        Assert.Contains(syn, t => t.Text is "auto" or "automobile");
+        Assert.True(syn.Count <= DictionaryQueryAnalyzer.MaxSynonymsPerWord);
+        Assert.All(syn, t => Assert.Equal(DictionaryQueryAnalyzer.SynonymWeight, t.Weight));
+    }
+
+    [Fact]
+    public void Chinese_words_get_a_synonym_through_a_shared_english_gloss()
+    {
+        var a = analyzer.Analyze("电脑是谁发明的");
+
+        Assert.Contains(a.Expansions, t => t is { Text: "计算 算机", Origin: TermOrigin.Synonym, From: "电脑" });
+    }
+
+    [Theory]
+    [InlineData("galaxies", "galaxy")]
+    [InlineData("running", "run")]
+    [InlineData("went", "go")]
+    [InlineData("mice", "mouse")]
+    [InlineData("stopped", "stop")]
+    [InlineData("run", "running")]
+    [InlineData("run", "ran")]
+    [InlineData("galaxy", "galaxies")]
+    [InlineData("study", "studied")]
+    public void English_words_get_their_other_forms(string word, string form)
+    {
+        var a = analyzer.Analyze($"tell me about {word}");
+
+        var t = Assert.Single(a.Expansions, t => t.Text == form);
+        Assert.Equal(TermOrigin.Inflection, t.Origin);
+        Assert.Equal(DictionaryQueryAnalyzer.InflectionWeight, t.Weight);
+        Assert.Equal(word, t.From);
+    }
+
+    [Fact]
+    public void The_inflection_rules_spell_regular_forms()
+    {
+        Assert.Equal("boxes", EnglishMorphology.Plural("box"));
+        Assert.Equal("cities", EnglishMorphology.Plural("city"));
+        Assert.Equal("days", EnglishMorphology.Plural("day"));
+        Assert.Equal("making", EnglishMorphology.Ing("make"));
+        Assert.Equal("lying", EnglishMorphology.Ing("lie"));
+        Assert.Equal("planning", EnglishMorphology.Ing("plan"));
+        Assert.Equal("visiting", EnglishMorphology.Ing("visit"));
+        Assert.Equal("carried", EnglishMorphology.Past("carry"));
+        Assert.Equal("stopped", EnglishMorphology.Past("stop"));
+        Assert.Equal("played", EnglishMorphology.Past("play"));
+    }
+
+    [Fact]
+    public void Acronyms_are_searched_as_written_without_expansions()
+    {
+        var a = analyzer.Analyze("什么是 RAG 模型");
+
+        Assert.Equal(["rag", "模型"], Own(a));
+        Assert.DoesNotContain(a.Expansions, t => t.From == "rag");
+        Assert.Contains(a.Expansions, t => t is { Text: "model", From: "模型" });
+    }
+
+    [Fact]
+    public void Expansions_are_capped_weighted_below_the_question_and_never_repeat_a_term()
+    {
+        var a = analyzer.Analyze("How did the stock market crash of 1929 change banking, farming, housing, employment and trade policy in cities?");
+
+        Assert.True(a.Expansions.Count <= DictionaryQueryAnalyzer.MaxExpansions, $"{a.Expansions.Count} expansions");
+        Assert.True(a.Expansions.Count >= DictionaryQueryAnalyzer.MaxExpansions - 4, "a long question should use most of the slots");
+        Assert.All(a.Expansions, t => Assert.InRange(t.Weight, 0.1, 0.99));
+        Assert.Equal(a.Terms.Count, a.Terms.Select(t => t.Text).Distinct().Count());
+        foreach (var group in a.Expansions.GroupBy(t => (t.From, t.Origin)))
+        {
+            var cap = group.Key.Origin switch
+            {
+                TermOrigin.Inflection => DictionaryQueryAnalyzer.MaxInflectionsPerWord,
+                TermOrigin.Synonym => DictionaryQueryAnalyzer.MaxSynonymsPerWord,
+                // A translation and its plural.
+                _ => 2 * DictionaryQueryAnalyzer.MaxTranslationsPerWord,
+            };
+            Assert.True(group.Count() <= cap, $"{group.Key}: {group.Count()}");
+        }
+
+        // Every word gets a turn before any gets a second one.
+        Assert.True(a.Expansions.Take(8).Select(t => t.From).Distinct().Count() >= 6);
+    }
+
+    [Fact]
+    public void Without_expand_there_are_only_the_questions_own_words()
+    {
+        var a = analyzer.Analyze("银河系的直径是多少？", expand: false);
+
+        Assert.Empty(a.Expansions);
+        Assert.Equal(["银河 河系", "直径"], Own(a));
+    }
+
+    [Fact]
+    public void Semantic_text_is_the_english_question_or_the_translations_of_a_chinese_one()
+    {
+        Assert.Equal("How do pandas eat bamboo?", analyzer.Analyze("How do pandas eat bamboo?").SemanticText);
+        Assert.Equal("milky way galaxy diameter", analyzer.Analyze("银河系的直径是多少？").SemanticText);
+        Assert.Equal("rag model", analyzer.Analyze("什么是 RAG 模型").SemanticText);
+        Assert.Null(analyzer.Analyze("什么是什么？").SemanticText);
+    }
+
+    [Fact]
+    public void Many_threads_read_the_same_analysis()
+    {
+        string[] questions = ["银河系的直径是多少？", "How do pandas eat bamboo?", "电脑是谁发明的", "Which galaxies are running away?"];
+        var expected = questions.Select(q => string.Join(";", analyzer.Analyze(q).Terms)).ToArray();
+
+        var results = new string[400];
+        Parallel.For(0, results.Length, i => results[i] = string.Join(";", analyzer.Analyze(questions[i % questions.Length]).Terms));
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(expected[i % questions.Length], results[i]);
+        }
+    }
+
+    [Fact]
+    public void Without_jiebas_files_questions_are_read_without_expansions()
+    {
+        var broken = new DictionaryQueryAnalyzer(jiebaDirectory: Path.Combine(Path.GetTempPath(), "no-jieba-" + Guid.NewGuid().ToString("N")));
+
+        Assert.False(broken.WarmUp());
+        var a = broken.Analyze("银河系的直径是多少？");
+        Assert.Empty(a.Expansions);
+        Assert.Equal(new BasicQueryAnalyzer().Analyze("银河系的直径是多少？").Terms, a.Terms);
+    }
+
+    /// <summary>
+    /// Analysis time per question (docs/query-expansion.md). The bound is loose, for a shared machine: what it guards
+    /// against is an analysis that scans a dictionary instead of looking words up.
+    /// </summary>
+    [Fact]
+    public void A_question_is_analysed_in_well_under_a_millisecond()
+    {
+        string[] questions =
+        [
+            "银河系的直径是多少？", "熊猫吃什么？", "光合作用需要哪些条件", "猫喜欢吃鱼吗", "什么是 RAG 模型", "电脑是谁发明的",
+            "长城有多长", "云岚茶厂压一饼标准白茶，净重是多少克？", "茶饼烘干的时候屋里太潮了该怎么办？",
+            "What is the diameter of the Milky Way?", "How do pandas eat bamboo?", "Who invented the computer?",
+            "Which galaxies are running away from us?", "how did the stock market crash happen",
+            "What temperature should the oven be before the bread goes in?", "Why do bridges need expansion joints?",
+        ];
+        foreach (var q in questions)
+        {
+            analyzer.Analyze(q);
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < 400; i++)
+        {
+            var q = questions[i % questions.Length];
+            var clock = Stopwatch.StartNew();
+            analyzer.Analyze(q);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        var p50 = times[times.Count / 2];
+        var p95 = times[(int)(times.Count * 0.95)];
+        output.WriteLine($"analysis: p50 {p50:F3} ms, p95 {p95:F3} ms over {times.Count}; load {analyzer.LoadStats}");
+        Assert.True(p50 < 2, $"p50 {p50:F3} ms");
+    }
+}
