@@ -78,7 +78,10 @@ internal sealed class KnowledgeServiceFactory(IServiceProvider services, IObject
         var chunks = scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>() is PostgresKnowledgeChunkStore
             ? new PostgresKnowledgeChunkStore(db)
             : scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>();
-        return new KnowledgeService(db, objects, chunks, new KnowledgeRetriever(db, models), jobs, clock,
+        // The same retriever the app's own requests use: analyzer, semantic list and gate are the registered singletons.
+        var retriever = new KnowledgeRetriever(db, models, services.GetService<IOptions<RetrievalOptions>>(), services.GetService<IQueryAnalyzer>(),
+            services.GetService<ISemanticKnowledge>(), services.GetService<RetrievalGate>());
+        return new KnowledgeService(db, objects, chunks, retriever, jobs, clock,
             new GrowthEvents(db, clock, scope.ServiceProvider.GetService<ILogger<GrowthEvents>>()));
     }
 }

@@ -22,7 +22,7 @@ public sealed record EvalMode(string Name, RetrievalLists Lists)
 {
     public static readonly EvalMode Text = new("text", RetrievalLists.Text);
     public static readonly EvalMode Vector = new("vector", RetrievalLists.Vector);
-    public static readonly EvalMode TextExpansion = new("text+expansion", RetrievalLists.Text | RetrievalLists.Expansion);
+    public static readonly EvalMode TextExpansion = new("text+expansion", RetrievalLists.Text | RetrievalLists.Expansion | RetrievalLists.Translation);
     public static readonly EvalMode Semantic = new("semantic", RetrievalLists.Semantic);
     public static readonly EvalMode Hybrid = new("hybrid", RetrievalLists.All);
 

@@ -3,7 +3,7 @@
 // docs/evaluation.md.
 // Usage (from the repository root, PostgreSQL running):
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Eval [-- --fusion rrf|relative] [--weights v,t,e,s] [--grid] [--json out.json] [--top 10]
+//   dotnet run -c Release --project bench/StarStudio.Bench.Eval [-- --fusion rrf|relative] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10]
 // --fusion and --weights set the hybrid and text+expansion modes (default: RetrievalOptions' defaults);
 // --grid also runs the hybrid mode over fusion methods × list weights and prints, for each, recall@5 overall and per
 // kind × language and the smallest lead of the hybrid over its best single list on any kind × language;
@@ -34,12 +34,12 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--weights" when i + 1 < args.Length:
             var w = args[++i].Split(',').Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : -1).ToArray();
-            if (w.Length != 4 || w.Any(d => d < 0))
+            if (w.Length != 5 || w.Any(d => d < 0))
             {
                 return Usage<int>();
             }
 
-            (options.VectorWeight, options.TextWeight, options.ExpansionWeight, options.SemanticWeight) = (w[0], w[1], w[2], w[3]);
+            (options.VectorWeight, options.TextWeight, options.ExpansionWeight, options.TranslationWeight, options.SemanticWeight) = (w[0], w[1], w[2], w[3], w[4]);
             break;
         case "--show" when i + 1 < args.Length:
             show.AddRange(args[++i].Split(','));
@@ -94,7 +94,7 @@ try
     var sw = Stopwatch.StartNew();
     await using var star = await EvalStar.CreateAsync(owner, app, set.Documents);
     Console.WriteLine($"Ingested through the knowledge service and ingestion job: {star.Chunks} chunks in {sw.Elapsed.TotalSeconds:0.0} s");
-    Console.WriteLine($"Options: fusion {Fusion(options.Fusion)}, weights vector {options.VectorWeight}, text {options.TextWeight}, expansion {options.ExpansionWeight}, semantic {options.SemanticWeight}; RRF k {options.RrfK}");
+    Console.WriteLine($"Options: fusion {Fusion(options.Fusion)}, weights vector {options.VectorWeight}, text {options.TextWeight}, expansion {options.ExpansionWeight}, translation {options.TranslationWeight}, semantic {options.SemanticWeight}; RRF k {options.RrfK}");
     Console.WriteLine("Recall@k: mean fraction of a question's gold spans among the first k passages; MRR: 1/rank of the first gold hit; found@5: questions with every gold span in the first 5.");
     Console.WriteLine();
 
@@ -152,35 +152,46 @@ try
         var singles = runs.Where(r => r.NotEnabled is null && (r.Mode == EvalMode.Text || r.Mode == EvalMode.Vector || r.Mode == EvalMode.Semantic)).ToList();
         var semanticOn = runs.Single(r => r.Mode == EvalMode.Semantic).NotEnabled is null;
         var expansionOn = runs.Single(r => r.Mode == EvalMode.TextExpansion).NotEnabled is null;
-        Console.WriteLine($"Grid: hybrid over fusion × weights (v,t,e,s); lead = min over kind × language of hybrid R@5 − best of [{string.Join(", ", singles.Select(s => s.Mode.Name))}]");
+        Console.WriteLine($"Grid: hybrid over fusion × weights (v,t,e,r,s); lead = min over kind × language of hybrid R@5 − best of [{string.Join(", ", singles.Select(s => s.Mode.Name))}]");
         Console.WriteLine($"{"fusion",-9}{"weights",-20}{"R@5",7}{"MRR",7}{string.Concat(cellGroups.Select(g => $"{Short(g.Kind, g.Lang),8}"))}{"lead",8}  where");
-        foreach (var fusion in new[] { FusionMethod.ReciprocalRank, FusionMethod.RelativeScore })
+        // Reciprocal rank fusion lost at every weight when the grid covered it fully (docs/knowledge.md): one row of it
+        // at the chosen weights stays for comparison; the rest of the grid is relative-score fusion.
+        var points = new List<(FusionMethod Fusion, double V, double E, double R, double S)>
         {
-            foreach (var v in new[] { 0.1, 0.25, 0.5, 0.75, 1.0, 1.5 })
+            (FusionMethod.ReciprocalRank, options.VectorWeight, options.ExpansionWeight, options.TranslationWeight, options.SemanticWeight),
+        };
+        foreach (var v in new[] { 0.1, 0.25, 0.5 })
+        {
+            foreach (var e in expansionOn ? new[] { 0.25, 0.5 } : [options.ExpansionWeight])
             {
-                foreach (var e in expansionOn ? new[] { 0.25, 0.5, 1.0 } : [options.ExpansionWeight])
+                foreach (var r in expansionOn ? new[] { 0.5, 0.75, 1.0 } : [options.TranslationWeight])
                 {
-                    foreach (var s in semanticOn ? new[] { 0.5, 1.0, 1.5 } : [options.SemanticWeight])
+                    foreach (var s in semanticOn ? new[] { 0.5, 1.0 } : [options.SemanticWeight])
                     {
-                        var o = new RetrievalOptions { Fusion = fusion, VectorWeight = v, TextWeight = 1.0, ExpansionWeight = e, SemanticWeight = s, RrfK = options.RrfK };
-                        var run = await star.RunAsync(set.Questions, EvalMode.Hybrid, o, topK);
-                        var all = EvalMetrics.Of(run.Outcomes);
-                        var cells = EvalGroups.Of(run.Outcomes).Where(g => g.Kind != EvalGroups.All && g.Lang != EvalGroups.All).ToList();
-                        var lead = singles.Count > 0 ? EvalGroups.MinLeadOverBestSingle(run.Outcomes, [.. singles.Select(x => x.Outcomes)]) : (double.NaN, "", "");
-                        Console.WriteLine($"{Fusion(fusion),-9}{$"{v},1,{e},{s}",-20}{all.RecallAt5,7:0.000}{all.Mrr,7:0.000}{string.Concat(cells.Select(c => $"{c.Metrics.RecallAt5,8:0.000}"))}{lead.Item1,8:+0.000;-0.000;0.000}  {Label(lead.Item2, lead.Item3)}");
-                        gridRows.Add(new
-                        {
-                            fusion = Fusion(fusion),
-                            weights = new { vector = v, text = 1.0, expansion = e, semantic = s },
-                            recallAt5 = all.RecallAt5,
-                            mrr = all.Mrr,
-                            byKindLanguage = cells.Select(c => new { kind = c.Kind, lang = c.Lang, recallAt5 = c.Metrics.RecallAt5 }),
-                            minLeadOverBestSingle = double.IsNaN(lead.Item1) ? (double?)null : lead.Item1,
-                            minLeadAt = Label(lead.Item2, lead.Item3),
-                        });
+                        points.Add((FusionMethod.RelativeScore, v, e, r, s));
                     }
                 }
             }
+        }
+
+        foreach (var (fusion, v, e, r, s) in points)
+        {
+            var o = new RetrievalOptions { Fusion = fusion, VectorWeight = v, TextWeight = 1.0, ExpansionWeight = e, TranslationWeight = r, SemanticWeight = s, RrfK = options.RrfK };
+            var run = await star.RunAsync(set.Questions, EvalMode.Hybrid, o, topK);
+            var all = EvalMetrics.Of(run.Outcomes);
+            var cells = EvalGroups.Of(run.Outcomes).Where(g => g.Kind != EvalGroups.All && g.Lang != EvalGroups.All).ToList();
+            var lead = singles.Count > 0 ? EvalGroups.MinLeadOverBestSingle(run.Outcomes, [.. singles.Select(x => x.Outcomes)]) : (double.NaN, "", "");
+            Console.WriteLine($"{Fusion(fusion),-9}{$"{v},1,{e},{r},{s}",-20}{all.RecallAt5,7:0.000}{all.Mrr,7:0.000}{string.Concat(cells.Select(c => $"{c.Metrics.RecallAt5,8:0.000}"))}{lead.Item1,8:+0.000;-0.000;0.000}  {Label(lead.Item2, lead.Item3)}");
+            gridRows.Add(new
+            {
+                fusion = Fusion(fusion),
+                weights = new { vector = v, text = 1.0, expansion = e, translation = r, semantic = s },
+                recallAt5 = all.RecallAt5,
+                mrr = all.Mrr,
+                byKindLanguage = cells.Select(c => new { kind = c.Kind, lang = c.Lang, recallAt5 = c.Metrics.RecallAt5 }),
+                minLeadOverBestSingle = double.IsNaN(lead.Item1) ? (double?)null : lead.Item1,
+                minLeadAt = Label(lead.Item2, lead.Item3),
+            });
         }
 
         Console.WriteLine();
@@ -193,7 +204,7 @@ try
             machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             date = DateTime.UtcNow,
             set = new { documents = set.Documents.Count, questions = set.Questions.Count, chunks = star.Chunks, topK },
-            options = new { fusion = Fusion(options.Fusion), options.VectorWeight, options.TextWeight, options.ExpansionWeight, options.SemanticWeight, options.RrfK },
+            options = new { fusion = Fusion(options.Fusion), options.VectorWeight, options.TextWeight, options.ExpansionWeight, options.TranslationWeight, options.SemanticWeight, options.RrfK },
             modes = runs.Select(r => new
             {
                 mode = r.Mode.Name,
@@ -263,7 +274,7 @@ static FusionMethod? ParseFusion(string s) => s switch
 
 static T Usage<T>()
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative] [--weights v,t,e,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
     Environment.Exit(2);
     return default!;
 }

@@ -6,11 +6,14 @@ public sealed record Citation(Guid TaskId, Guid ChunkId, string SourceName, int?
 /// <summary>
 /// A passage retrieved for a question, with its fused score and its 1-based rank in each list that found it
 /// (<see cref="VectorRank"/>: the default model's vectors; <see cref="TextRank"/>: full text of the question's own
-/// words; <see cref="ExpansionRank"/>: full text of the expansions; <see cref="SemanticRank"/>: the semantic model).
+/// words; <see cref="ExpansionRank"/>: full text of its synonyms and other forms; <see cref="TranslationRank"/>: full text of
+/// its translations into the other language; <see cref="SemanticRank"/>: the semantic model).
 /// </summary>
 public sealed record RetrievedPassage(string Text, double Score, double? VectorDistance, int? VectorRank, int? TextRank, Citation Citation)
 {
     public int? ExpansionRank { get; init; }
+
+    public int? TranslationRank { get; init; }
 
     public int? SemanticRank { get; init; }
 }
@@ -27,13 +30,19 @@ public enum RetrievalLists
     /// <summary>Full text of the question's own words.</summary>
     Text = 2,
 
-    /// <summary>Full text of the words the question was expanded with (translations, synonyms, inflections).</summary>
+    /// <summary>Full text of the words the question was expanded with in its own language (synonyms, other forms, numbers).</summary>
     Expansion = 4,
 
     /// <summary>Nearest neighbours by the local semantic model (English), where the star's chunks have such vectors.</summary>
     Semantic = 8,
 
-    All = Vector | Text | Expansion | Semantic,
+    /// <summary>
+    /// Full text of the question's words translated into the other language: a list of its own, so that a passage in the
+    /// other language can lead a list instead of trailing the question's own language in a shared one.
+    /// </summary>
+    Translation = 16,
+
+    All = Vector | Text | Expansion | Semantic | Translation,
 }
 
 /// <summary>What to search and how many passages to return.</summary>

@@ -9,12 +9,15 @@ public sealed record RankedList(RetrievalLists Kind, IReadOnlyList<RankedHit> Hi
 /// <summary>A fused row: its fused score and its 1-based rank in each list that has it.</summary>
 public sealed record FusedHit(Guid Id, double Score, int? VectorRank, int? TextRank, int? ExpansionRank, int? SemanticRank)
 {
+    public int? TranslationRank { get; init; }
+
     public int? RankIn(RetrievalLists kind) => kind switch
     {
         RetrievalLists.Vector => VectorRank,
         RetrievalLists.Text => TextRank,
         RetrievalLists.Expansion => ExpansionRank,
         RetrievalLists.Semantic => SemanticRank,
+        RetrievalLists.Translation => TranslationRank,
         _ => null,
     };
 }
@@ -88,7 +91,10 @@ public static class ScoreFusion
             .ThenBy(p => p.Value.BestRank)
             .ThenBy(p => p.Key)
             .Take(topK)
-            .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic))
+            .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic)
+            {
+                TranslationRank = p.Value.Translation,
+            })
             .ToList();
     }
 
@@ -96,7 +102,7 @@ public static class ScoreFusion
     {
         public double Score;
         public int BestRank = int.MaxValue;
-        public int? Vector, Text, Expansion, Semantic;
+        public int? Vector, Text, Expansion, Semantic, Translation;
 
         public int? RankIn(RetrievalLists kind) => kind switch
         {
@@ -104,6 +110,7 @@ public static class ScoreFusion
             RetrievalLists.Text => Text,
             RetrievalLists.Expansion => Expansion,
             RetrievalLists.Semantic => Semantic,
+            RetrievalLists.Translation => Translation,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A list is one kind."),
         };
 
@@ -115,6 +122,7 @@ public static class ScoreFusion
                 case RetrievalLists.Text: Text = rank; break;
                 case RetrievalLists.Expansion: Expansion = rank; break;
                 case RetrievalLists.Semantic: Semantic = rank; break;
+                case RetrievalLists.Translation: Translation = rank; break;
                 default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "A list is one kind.");
             }
         }

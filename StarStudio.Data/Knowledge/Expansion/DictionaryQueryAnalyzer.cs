@@ -102,7 +102,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
         var terms = OriginalTerms(words, question);
         if (expand)
         {
-            AddExpansions(state, words, terms);
+            AddExpansions(state, words, terms, NumberExpansions(question, language));
         }
 
         return new QueryAnalysis(language, terms, SemanticText(state, language, question, words));
@@ -218,10 +218,15 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
         return terms;
     }
 
-    private static void AddExpansions(Loaded state, List<Word> words, List<QueryTerm> terms)
+    private static void AddExpansions(Loaded state, List<Word> words, List<QueryTerm> terms, List<QueryTerm> numbers)
     {
         var taken = new HashSet<string>(terms.Select(t => t.Text), StringComparer.Ordinal);
         var perWord = new List<List<QueryTerm>>();
+        if (numbers.Count > 0)
+        {
+            perWord.Add(numbers);
+        }
+
         var phraseWords = new HashSet<int>();
 
         // English phrases either dictionary knows as one entry ("milky way"), longest first: translated and given synonyms
@@ -318,6 +323,42 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// The question's numbers in their other written form (<see cref="NumberForms"/>): 38 → 三十八 and 三十八 → 38, since
+    /// Chinese text writes quantities in numerals as often as in digits. Chinese numerals asked for in an English question
+    /// are translations (they can only match Chinese passages); the rest are other forms of the question's own words.
+    /// </summary>
+    internal static List<QueryTerm> NumberExpansions(string question, string language)
+    {
+        var result = new List<QueryTerm>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var toChinese = language == TextLanguage.English ? TermOrigin.Translation : TermOrigin.Inflection;
+        foreach (var number in NumberForms.ArabicNumbersIn(question).Take(MaxNumbers))
+        {
+            foreach (var form in NumberForms.ToChinese(number))
+            {
+                // One character (二, 十) is a unigram the bigram index only holds where it stands alone: no use.
+                if (form.Length > 1 && seen.Add(form))
+                {
+                    result.Add(new QueryTerm(SearchText.For(form), toChinese, InflectionWeight, number));
+                }
+            }
+        }
+
+        foreach (var number in NumberForms.ChineseNumbersIn(question).Take(MaxNumbers))
+        {
+            if (seen.Add(number))
+            {
+                result.Add(new QueryTerm(SearchText.For(number), TermOrigin.Inflection, InflectionWeight, number));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The most numbers of a question given their other form.</summary>
+    public const int MaxNumbers = 4;
 
     /// <summary>A Chinese word's expansions, best first: its English glosses, their plural, a Chinese synonym.</summary>
     internal static List<QueryTerm> ChineseExpansions(Loaded state, string word)

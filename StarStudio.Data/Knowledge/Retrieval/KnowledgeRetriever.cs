@@ -15,8 +15,9 @@ namespace StarStudio.Data.Knowledge.Retrieval;
 /// Hybrid retrieval over one star's knowledge. The question is read by the <see cref="IQueryAnalyzer"/> (its own terms,
 /// and expansions: translations, synonyms, inflections) and embedded with the default embedding model (and, for English
 /// semantic text, by the <see cref="ISemanticKnowledge"/> model) before any connection is taken; then one transaction
-/// (as the acting user, so row-level security applies) runs up to four ranked lists — HNSW vector search restricted to
-/// the default model, full text of the question's terms, full text of the expansions, semantic vector search — and
+/// (as the acting user, so row-level security applies) runs up to five ranked lists — HNSW vector search restricted to
+/// the default model, full text of the question's terms, full text of its synonyms and other forms, full text of its
+/// translations into the other language, semantic vector search — and
 /// fuses them by <see cref="RetrievalOptions.Fusion"/> with per-list weights (docs/knowledge.md says how they were
 /// chosen). The full-text lists go through the GIN index by way of the <c>knowledge_text_search</c> function, which checks
 /// access to the star as the row-level security policy does and ranks at most <see cref="RetrievalOptions.FullTextRankLimit"/>
@@ -54,11 +55,13 @@ public sealed class KnowledgeRetriever(
         var topK = Math.Min(query.TopK, settings.MaxTopK);
         var candidates = settings.CandidatesFor(topK);
         var lists = query.Lists;
-        var analysis = analyzer.Analyze(query.Question, expand: lists.HasFlag(RetrievalLists.Expansion));
+        var analysis = analyzer.Analyze(query.Question, expand: (lists & (RetrievalLists.Expansion | RetrievalLists.Translation)) != 0);
         var original = analysis.Original.Select(t => t.Text).Distinct(StringComparer.Ordinal).ToArray();
-        var expansions = lists.HasFlag(RetrievalLists.Expansion)
-            ? analysis.Expansions.Select(t => t.Text).Where(t => !original.Contains(t, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToArray()
+        string[] ExpansionTerms(RetrievalLists list, Func<QueryTerm, bool> which) => lists.HasFlag(list)
+            ? [.. analysis.Expansions.Where(which).Select(t => t.Text).Where(t => !original.Contains(t, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)]
             : [];
+        var expansions = ExpansionTerms(RetrievalLists.Expansion, t => t.Origin != TermOrigin.Translation);
+        var translations = ExpansionTerms(RetrievalLists.Translation, t => t.Origin == TermOrigin.Translation);
 
         // Embedding may be a remote call, and the semantic model is slow: both done before the transaction, so no connection waits on them.
         var model = await models.GetDefaultAsync(db, ct);
@@ -109,6 +112,12 @@ public sealed class KnowledgeRetriever(
                 ranked.Add(new RankedList(RetrievalLists.Expansion, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.ExpansionWeight));
             }
 
+            if (translations.Length > 0)
+            {
+                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, translations, candidates, ct, rankLimit: settings.FullTextRankLimit);
+                ranked.Add(new RankedList(RetrievalLists.Translation, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.TranslationWeight));
+            }
+
             if (semanticQuestion is not null)
             {
                 var hits = await semantic.SearchAsync(connection, transaction, scope, semanticQuestion, candidates, settings, ct);
@@ -134,6 +143,7 @@ public sealed class KnowledgeRetriever(
                         row.Content, f.Score, distances.TryGetValue(f.Id, out var d) ? d : null, f.VectorRank, f.TextRank, row.Citation)
                     {
                         ExpansionRank = f.ExpansionRank,
+                        TranslationRank = f.TranslationRank,
                         SemanticRank = f.SemanticRank,
                     });
                 }

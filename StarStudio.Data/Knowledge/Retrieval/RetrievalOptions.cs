@@ -51,6 +51,9 @@ public sealed class RetrievalOptions
     /// <summary>Weight of the full-text list of the expansions (below the question's own words).</summary>
     public double ExpansionWeight { get; set; } = 0.5;
 
+    /// <summary>Weight of the full-text list of the question's translations into the other language.</summary>
+    public double TranslationWeight { get; set; } = 0.5;
+
     /// <summary>Weight of the semantic model's list.</summary>
     public double SemanticWeight { get; set; } = 1.0;
 
@@ -101,8 +104,8 @@ public sealed class RetrievalOptions
             throw new InvalidOperationException($"{Section}:MaxScanTuples must be positive, not {MaxScanTuples}.");
         }
 
-        if (VectorWeight < 0 || TextWeight < 0 || ExpansionWeight < 0 || SemanticWeight < 0
-            || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight))
+        if (VectorWeight < 0 || TextWeight < 0 || ExpansionWeight < 0 || SemanticWeight < 0 || TranslationWeight < 0
+            || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight + TranslationWeight))
         {
             throw new InvalidOperationException($"{Section}: the list weights must be finite and not negative.");
         }

@@ -40,7 +40,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
     {
         var owner = await pg.CreateUserAsync();
         var corpus = await RetrievalCorpus.IndexAsync(pg, await RetrievalCorpus.CreateStarAsync(pg, owner));
-        var query = new RetrievalQuery(corpus.StarId, question, TopK: 3) { SourceName = source, Lists = RetrievalLists.Text | RetrievalLists.Expansion };
+        var query = new RetrievalQuery(corpus.StarId, question, TopK: 3) { SourceName = source, Lists = RetrievalLists.Text | RetrievalLists.Expansion | RetrievalLists.Translation };
 
         var basic = await Retriever(owner, new BasicQueryAnalyzer()).RetrieveAsync(query);
         var expanded = await Retriever(owner, Dictionary.Value).RetrieveAsync(query);
@@ -52,7 +52,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
         var top = expanded.Passages[0];
         Assert.Equal(expected, KeyOf(corpus, top));
         Assert.Null(top.TextRank);
-        Assert.Equal(1, top.ExpansionRank);
+        Assert.Equal(1, top.TranslationRank); // translations are a list of their own, which the other language's passage leads
         Assert.Contains(expanded.Analysis.Expansions, t => t.Origin == TermOrigin.Translation);
     }
 
@@ -71,6 +71,6 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
         // Where it ranks among the fused lists is the fusion's business (docs/knowledge.md); that it is there is the expansions'.
         Assert.DoesNotContain(basic.Passages, p => KeyOf(corpus, p) == "black-holes");
         var found = Assert.Single(expanded.Passages, p => KeyOf(corpus, p) == "black-holes");
-        Assert.NotNull(found.ExpansionRank);
+        Assert.NotNull(found.TranslationRank);
     }
 }

@@ -34,6 +34,21 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
     }
 
     [Fact]
+    public void Numbers_are_searched_in_their_other_written_form_too()
+    {
+        // An English question's digits can only match Chinese numerals in Chinese passages: a translation.
+        var english = analyzer.Analyze("At what temperature, 38 or 40 degrees, are the cakes dried?");
+        Assert.Contains(english.Expansions, t => t is { Text: "三十 十八", Origin: TermOrigin.Translation, From: "38" });
+        Assert.Contains(english.Expansions, t => t is { Text: "四十", Origin: TermOrigin.Translation, From: "40" });
+
+        // A Chinese question's numerals are searched as digits, and its digits as numerals: other forms of its own words.
+        var chinese = analyzer.Analyze("每饼净重三百五十七克，误差是不是2克以内？");
+        Assert.Contains(chinese.Expansions, t => t is { Text: "357", Origin: TermOrigin.Inflection });
+        Assert.DoesNotContain(chinese.Expansions, t => t.Text == "二"); // a lone digit is a word part, not a quantity worth searching
+        Assert.Contains(chinese.Expansions, t => t is { Text: "357", Weight: DictionaryQueryAnalyzer.InflectionWeight });
+    }
+
+    [Fact]
     public void One_character_words_are_searched_as_the_bigram_they_form_with_a_one_character_neighbour()
     {
         // 猫 next to 喜欢 would give 猫喜, which no passage means; 吃 and 鱼 together are 吃鱼.
