@@ -190,7 +190,7 @@ public static class AnswerSchemas
                 var schema = JsonSchema.Build(root.Clone(), new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = ArenaDialect, DialectRegistry = Dialects });
                 return Result<AcceptedSchema>.Ok(new AcceptedSchema(text, schema));
             }
-            catch (Exception e) when (e is JsonSchemaException or RefResolutionException or ArgumentException or JsonException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is JsonSchemaException or RefResolutionException or ArgumentException or JsonException or InvalidOperationException or FormatException or OverflowException)
             {
                 return Result<AcceptedSchema>.Invalid(Field, InvalidCode, e.Message);
             }
@@ -476,7 +476,7 @@ public static class AnswerSchemas
                 return KeywordEvaluation.Ignore;
             }
 
-            var limit = keyword.RawValue.GetDecimal();
+            var limit = Convert.ToInt64(keyword.Value, System.Globalization.CultureInfo.InvariantCulture);
             var length = CodePoints(context.Instance.GetString()!);
             return new KeywordEvaluation
             {
@@ -496,7 +496,7 @@ public static class AnswerSchemas
                 return KeywordEvaluation.Ignore;
             }
 
-            var limit = keyword.RawValue.GetDecimal();
+            var limit = Convert.ToInt64(keyword.Value, System.Globalization.CultureInfo.InvariantCulture);
             var length = CodePoints(context.Instance.GetString()!);
             return new KeywordEvaluation
             {

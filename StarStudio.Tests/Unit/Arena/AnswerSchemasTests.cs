@@ -203,6 +203,30 @@ public sealed class AnswerSchemasTests
         Assert.Equal(AnswerSchemas.MaxReportedErrors, AnswerSchemas.Validate(schema, answer).Value!.Count);
     }
 
+    [Theory]
+    [InlineData("""{"maxLength":1e30}""")]
+    [InlineData("""{"minLength":2.0}""")]
+    [InlineData("""{"maxLength":9223372036854775808}""")]
+    [InlineData("""{"minimum":1e400}""")]
+    [InlineData("""{"multipleOf":1e-400}""")]
+    [InlineData("""{"maxItems":-0}""")]
+    [InlineData("""{"enum":[]}""")]
+    public void HostileNumbers_AreRefusedOrJudged_NeverThrow(string schema)
+    {
+        var accepted = AnswerSchemas.Accept(schema);
+        if (accepted.Succeeded)
+        {
+            foreach (var answer in new[] { "\"abc\"", "12", "1e308", "[1,2]", "{}" })
+            {
+                Assert.True(AnswerSchemas.Validate(accepted.Value!, answer).Succeeded);
+            }
+        }
+        else
+        {
+            Assert.NotEmpty(accepted.Errors);
+        }
+    }
+
     [Fact]
     public void CodePoints_CountsRunes() =>
         Assert.Equal([1, 5, 2, 0], new[] { "😀", "👨‍👩‍👧", "ab", "" }.Select(AnswerSchemas.CodePoints));
