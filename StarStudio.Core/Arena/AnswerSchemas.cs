@@ -119,6 +119,13 @@ public static class AnswerSchemas
         FormatRegistry = StrictFormats(),
     };
 
+    private static readonly EvaluationOptions FlagEvaluation = new()
+    {
+        OutputFormat = OutputFormat.Flag,
+        RequireFormatValidation = true,
+        FormatRegistry = Evaluation.FormatRegistry,
+    };
+
     /// <summary>
     /// date-time and uuid as the library checks them, except that a trailing newline fails: its regexes end in .NET's
     /// <c>$</c>, which also matches before a final "\n" (the suite's only failing cases of these two formats).
@@ -234,6 +241,13 @@ public static class AnswerSchemas
     /// <summary>Schema violations of an already parsed answer (empty when valid).</summary>
     public static IReadOnlyList<AnswerError> Evaluate(AcceptedSchema schema, JsonElement answer)
     {
+        // Most submitted answers are valid: the flag output stops at the first failure and builds no result tree; only
+        // an invalid answer is evaluated again for the full list.
+        if (schema.Schema.Evaluate(answer, FlagEvaluation).IsValid)
+        {
+            return [];
+        }
+
         var results = schema.Schema.Evaluate(answer, Evaluation);
         if (results.IsValid)
         {
