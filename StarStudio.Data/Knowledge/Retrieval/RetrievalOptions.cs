@@ -52,7 +52,7 @@ public sealed class RetrievalOptions
     public double ExpansionWeight { get; set; } = 0.5;
 
     /// <summary>Weight of the full-text list of the question's translations into the other language.</summary>
-    public double TranslationWeight { get; set; } = 0.5;
+    public double TranslationWeight { get; set; } = 0.75;
 
     /// <summary>Weight of the semantic model's list.</summary>
     public double SemanticWeight { get; set; } = 1.0;

@@ -72,15 +72,15 @@ public sealed class EvalSliceFixture : IAsyncLifetime
         "en/tram-port-vellin.md", "en/library-lending.md", "en/green-tea-steaming.md", "en/expense-policy.md",
     ];
 
-    // Measured when set (48 questions, default options: relative-score fusion, weights 1/1/0.5/1, no expansions, no
-    // semantic list): text-only recall@5 0.656, hybrid 0.635, literal 1.000 in both. Retrieval here is deterministic
-    // (local hashing embedder, full text), so the floors guard against regressions, not noise.
-    public const double TextFloor = 0.58;
-    public const double HybridFloor = 0.56;
+    // Measured when set (48 questions, default options: relative-score fusion, weights vector 0.25, text 1, expansion 0.5,
+    // translation 0.75; the dictionary analyzer): text-only recall@5 0.677, hybrid 0.729, literal 1.000 and 0.923.
+    // Retrieval here is deterministic (local hashing embedder, full text), so the floors guard against regressions, not noise.
+    public const double TextFloor = 0.64;
+    public const double HybridFloor = 0.70;
     public const double LiteralFloor = 0.90;
 
-    /// <summary>How far hybrid recall@5 may trail text-only (today −0.021; issue 10 wants it ≥ 0 once fusion is chosen).</summary>
-    public const double HybridMargin = 0.05;
+    /// <summary>How far hybrid recall@5 may trail text-only: not at all (issue 10: the hybrid is never worse than its best half).</summary>
+    public const double HybridMargin = 0.0;
 
     private readonly PostgresDatabase pg = new();
 
