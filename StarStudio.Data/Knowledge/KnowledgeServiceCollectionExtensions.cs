@@ -13,6 +13,7 @@ using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Data.Knowledge.Pipeline;
 using StarStudio.Data.Knowledge.Parsing;
 using StarStudio.Data.Knowledge.Retrieval;
+using StarStudio.Data.Knowledge.Semantic;
 using StarStudio.Data.Knowledge.Tokenization;
 using StarStudio.Data.Knowledge.Webhooks;
 using StarStudio.Data.Storage;
@@ -37,7 +38,7 @@ public static class KnowledgeServiceCollectionExtensions
         services.AddSingleton<EmbeddingModelResolver>();
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();
         services.TryAddSingleton<IQueryAnalyzer, BasicQueryAnalyzer>();
-        services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
+        services.AddSemanticKnowledge();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
         services.AddScoped<KnowledgeIngestionJob>();
