@@ -28,6 +28,9 @@ public sealed class SemanticIndexer(
     // Rows read per round trip of one task; English ones are then embedded BatchSize at a time.
     private const int ReadSize = 256;
 
+    // How long after the last question the indexer waits before its next batch.
+    private static readonly TimeSpan QuestionsFirst = TimeSpan.FromMilliseconds(300);
+
     private readonly SemanticOptions settings = options.Value;
 
     /// <summary>Indexes what is pending in up to <see cref="TasksPerPass"/> tasks.</summary>
@@ -78,7 +81,7 @@ public sealed class SemanticIndexer(
 
             foreach (var batch in pending.Where(p => IsEnglish(p.Content)).Chunk(Math.Max(1, settings.BatchSize)))
             {
-                ct.ThrowIfCancellationRequested();
+                await model.WaitForQuietAsync(QuestionsFirst, ct);
                 var vectors = model.Embedder.Embed(batch.Select(b => b.Content).ToList(), ct);
                 var written = await WriteAsync(db, batch, vectors, ct);
                 if (written == 0)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StarStudio.Data.Knowledge.Embeddings;
 
@@ -10,24 +11,76 @@ namespace StarStudio.Data.Knowledge.Semantic;
 /// </summary>
 public sealed class SemanticModel(IOptions<SemanticOptions> options)
 {
+    private const int RecentLimit = 1024;
+
     private readonly SemanticOptions settings = options.Value;
     private readonly SemaphoreSlim questions = new(options.Value.QuestionConcurrency, options.Value.QuestionConcurrency);
 
+    // Recent questions' vectors, and the ones being computed: a burst of the same question (many players asking a public
+    // star the suggested question) embeds it once. Bounded crudely: cleared when full.
+    private readonly ConcurrentDictionary<string, Lazy<Task<float[]>>> recent = new(StringComparer.Ordinal);
+
+    private long lastQuestionAt = long.MinValue / 2;
+    private int activeQuestions;
+
     public bool IsEnabled => settings.Enabled;
+
+    /// <summary>
+    /// Waits until no question has been embedded for <paramref name="quiet"/>: the indexer calls it before each batch, so
+    /// questions get the cores first (measured: a busy indexer nearly doubled the wall time of a 200-question burst).
+    /// Under a steady stream of questions indexing waits; it is background work and resumes afterwards.
+    /// </summary>
+    public async Task WaitForQuietAsync(TimeSpan quiet, CancellationToken ct = default)
+    {
+        while (Volatile.Read(ref activeQuestions) > 0
+               || Environment.TickCount64 - Interlocked.Read(ref lastQuestionAt) < (long)quiet.TotalMilliseconds)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+    }
 
     public MiniLmEmbedder Embedder => MiniLmEmbedder.Shared;
 
-    /// <summary>The question's vector, computed when a slot of the question gate is free.</summary>
+    /// <summary>The question's vector (a recent identical question's, or computed when a slot of the question gate is free).</summary>
     public async Task<float[]> EmbedQuestionAsync(string text, CancellationToken ct = default)
     {
-        await questions.WaitAsync(ct);
+        if (recent.Count >= RecentLimit)
+        {
+            recent.Clear();
+        }
+
+        var entry = recent.GetOrAdd(text, t => new Lazy<Task<float[]>>(() => ComputeAsync(t)));
         try
         {
-            return Embedder.Embed(text, ct);
+            return (float[])(await entry.Value.WaitAsync(ct)).Clone();
+        }
+        catch (Exception) when (entry.Value.IsFaulted || entry.Value.IsCanceled)
+        {
+            recent.TryRemove(new KeyValuePair<string, Lazy<Task<float[]>>>(text, entry));
+            throw;
+        }
+    }
+
+    // Not cancelled by the first asker: others may be waiting on the same computation.
+    private async Task<float[]> ComputeAsync(string text)
+    {
+        Interlocked.Increment(ref activeQuestions);
+        try
+        {
+            await questions.WaitAsync();
+            try
+            {
+                return Embedder.Embed(text);
+            }
+            finally
+            {
+                questions.Release();
+            }
         }
         finally
         {
-            questions.Release();
+            Interlocked.Exchange(ref lastQuestionAt, Environment.TickCount64);
+            Interlocked.Decrement(ref activeQuestions);
         }
     }
 }
