@@ -52,6 +52,9 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
     /// </summary>
     public static MiniLmEmbedder Shared => SharedInstance.Value;
 
+    /// <summary>Whether <see cref="Shared"/> has been loaded.</summary>
+    public static bool SharedLoaded => SharedInstance.IsValueCreated;
+
     public EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>The embeddings of <paramref name="texts"/>, in order; one ONNX run for all of them.</summary>

@@ -163,7 +163,7 @@ public sealed class SemanticIndexer(
 }
 
 /// <summary>Runs <see cref="SemanticIndexer"/> in the background: right away while there is work, then every <see cref="SemanticOptions.IdleDelay"/>.</summary>
-public sealed class SemanticIndexerService(SemanticIndexer indexer, IOptions<SemanticOptions> options, ILogger<SemanticIndexerService> log) : BackgroundService
+public sealed class SemanticIndexerService(SemanticIndexer indexer, SemanticModel model, IOptions<SemanticOptions> options, ILogger<SemanticIndexerService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -172,8 +172,19 @@ public sealed class SemanticIndexerService(SemanticIndexer indexer, IOptions<Sem
             return;
         }
 
-        // Off the host's start path: the first pass may load the model.
+        // Off the host's start path. The model loads now, so the first question does not wait for it (it would not: the
+        // semantic list is skipped until the model is loaded).
         await Task.Yield();
+        try
+        {
+            await model.LoadAsync();
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The semantic model failed to load; semantic search and indexing stay off");
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var done = 0;

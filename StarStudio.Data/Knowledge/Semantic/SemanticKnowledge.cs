@@ -15,8 +15,25 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
 {
     public bool IsEnabled => model.IsEnabled;
 
-    public async Task<float[]?> EmbedQuestionAsync(string text, CancellationToken ct = default) =>
-        string.IsNullOrWhiteSpace(text) || !model.IsEnabled ? null : await model.EmbedQuestionAsync(text, ct);
+    /// <remarks>
+    /// Null while the model is still loading (seconds, at start): the question is answered without the semantic list
+    /// rather than waiting (the end-to-end ask timed out at 5 s on a loaded machine when the first question loaded it).
+    /// </remarks>
+    public async Task<float[]?> EmbedQuestionAsync(string text, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !model.IsEnabled)
+        {
+            return null;
+        }
+
+        if (!model.IsLoaded)
+        {
+            _ = model.LoadAsync();
+            return null;
+        }
+
+        return await model.EmbedQuestionAsync(text, ct);
+    }
 
     public async Task<List<VectorHit>> SearchAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,

@@ -20,6 +20,7 @@ public sealed class SemanticModel(IOptions<SemanticOptions> options)
     // star the suggested question) embeds it once. Bounded crudely: cleared when full.
     private readonly ConcurrentDictionary<string, Lazy<Task<float[]>>> recent = new(StringComparer.Ordinal);
 
+    private Task? loading;
     private long lastQuestionAt = long.MinValue / 2;
     private int activeQuestions;
 
@@ -40,6 +41,18 @@ public sealed class SemanticModel(IOptions<SemanticOptions> options)
     }
 
     public MiniLmEmbedder Embedder => MiniLmEmbedder.Shared;
+
+    /// <summary>Whether the model is loaded (loading takes seconds; a question should not wait for it).</summary>
+    public bool IsLoaded => MiniLmEmbedder.SharedLoaded;
+
+    /// <summary>Loads the model on a pool thread unless it is loaded or loading.</summary>
+    public Task LoadAsync()
+    {
+        lock (questions)
+        {
+            return loading ??= Task.Run(() => { _ = MiniLmEmbedder.Shared; });
+        }
+    }
 
     /// <summary>The question's vector (a recent identical question's, or computed when a slot of the question gate is free).</summary>
     public async Task<float[]> EmbedQuestionAsync(string text, CancellationToken ct = default)
