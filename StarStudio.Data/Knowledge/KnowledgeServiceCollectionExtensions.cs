@@ -14,6 +14,7 @@ using StarStudio.Data.Knowledge.Expansion;
 using StarStudio.Data.Knowledge.Pipeline;
 using StarStudio.Data.Knowledge.Parsing;
 using StarStudio.Data.Knowledge.Retrieval;
+using StarStudio.Data.Knowledge.Semantic;
 using StarStudio.Data.Knowledge.Tokenization;
 using StarStudio.Data.Knowledge.Webhooks;
 using StarStudio.Data.Storage;
@@ -41,7 +42,8 @@ public static class KnowledgeServiceCollectionExtensions
         services.TryAddSingleton<DictionaryQueryAnalyzer>();
         services.TryAddSingleton<IQueryAnalyzer>(sp => sp.GetRequiredService<DictionaryQueryAnalyzer>());
         services.AddHostedService<QueryExpansionWarmUp>();
-        services.TryAddSingleton<ISemanticKnowledge, NoSemanticKnowledge>();
+        // English chunks get a second, semantic vector (docs/semantic-embedder.md).
+        services.AddSemanticKnowledge();
         services.AddSingleton<RetrievalGate>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();

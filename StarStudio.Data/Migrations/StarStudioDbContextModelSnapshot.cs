@@ -2745,6 +2745,42 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("knowledge_webhook_receipts", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Data.Knowledge.Semantic.StarSemanticEmbedding", b =>
+                {
+                    b.Property<Guid>("EmbeddingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("embedding_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Vector>("Embedding")
+                        .HasColumnType("vector(384)")
+                        .HasColumnName("embedding");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_id");
+
+                    b.HasKey("EmbeddingId")
+                        .HasName("pk_star_semantic_embeddings");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_star_semantic_embeddings_star_id");
+
+                    b.HasIndex("TaskId")
+                        .HasDatabaseName("ix_star_semantic_embeddings_task_id");
+
+                    b.ToTable("star_semantic_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Data.Knowledge.StarEmbedding", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3357,6 +3393,30 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_knowledge_webhook_receipts_knowledge_webhook_sources_source");
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Knowledge.Semantic.StarSemanticEmbedding", b =>
+                {
+                    b.HasOne("StarStudio.Data.Knowledge.StarEmbedding", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Data.Knowledge.Semantic.StarSemanticEmbedding", "EmbeddingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_semantic_embeddings_star_embeddings_embedding_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_semantic_embeddings_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Knowledge.KnowledgeTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_semantic_embeddings_knowledge_tasks_task_id");
                 });
 
             modelBuilder.Entity("StarStudio.Data.Knowledge.StarEmbedding", b =>

@@ -13,6 +13,7 @@ using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge;
 using StarStudio.Data.Knowledge.Pipeline;
 using StarStudio.Data.Knowledge.Retrieval;
+using StarStudio.Data.Knowledge.Semantic;
 using StarStudio.Data.Storage;
 
 namespace StarStudio.TestSupport.Eval;
@@ -122,6 +123,16 @@ public sealed class EvalStar : IAsyncDisposable
             {
                 await using var scope = provider.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<KnowledgeIngestionJob>().RunAsync(job.TaskId, job.ActingUserId, ct);
+            }
+
+            // The semantic list's vectors are written by a background indexer in the app; here it runs to the end, and the
+            // model is loaded before the first question (the app loads it at start and skips the list until then).
+            if (provider.GetService<SemanticIndexer>() is { } indexer && provider.GetRequiredService<SemanticModel>().IsEnabled)
+            {
+                await provider.GetRequiredService<SemanticModel>().LoadAsync();
+                while (await indexer.RunOnceAsync(ct) > 0)
+                {
+                }
             }
 
             await using var check = StarStudioContextFactory.Create(ownerConnectionString);

@@ -27,6 +27,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
     private const double EmbedTargetPerSecond = 5_000;
 
     private readonly LocalHashingEmbedder embedder = new(ModelName, Dimension);
+    private SemanticVectorCache? semantic;
     private readonly Corpus corpus = new(topicCount: 400, seed: options.Seed);
     private readonly Stopwatch total = Stopwatch.StartNew();
 
@@ -42,6 +43,20 @@ internal sealed class BenchRun(BenchOptions options, string server)
         var appPassword = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app";
         await using var db = new BenchDatabase(server, appUser, appPassword, options.Database) { Keep = options.KeepDatabase || options.Database is not null };
         var stars = LayOutStars();
+        if (options.Semantic)
+        {
+            semantic = SemanticVectorCache.Open(options, Phase);
+            if (options.Database is null || options.SemanticGenerateOnly)
+            {
+                semantic.Fill(Items(WorkOrder(stars)).Select(i => Content(i.Star, i.Global).Content), ct);
+            }
+
+            if (options.SemanticGenerateOnly)
+            {
+                return true;
+            }
+        }
+
         if (options.Database is null)
         {
             Phase($"creating and migrating {db.Name}");
@@ -230,9 +245,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
 
         await db.ExecuteAsync($"DROP INDEX {HnswIndex}; DROP INDEX ix_star_embeddings_search_vector;", ct);
 
-        // Tasks in random order (uploads of many stars interleave over time); chunks of a task in sequence.
-        var random = new Random(options.Seed + 2);
-        var work = stars.SelectMany(s => s.Tasks.Select(t => (Star: s, Task: t))).OrderBy(_ => random.Next()).ToArray();
+        var work = WorkOrder(stars);
         var sw = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var progress = new Progress<int>(n =>
@@ -272,6 +285,35 @@ internal sealed class BenchRun(BenchOptions options, string server)
         Phase($"VACUUM ANALYZE done in {sw.Elapsed.TotalSeconds:0.0} s; {size}");
     }
 
+    // Tasks in random order (uploads of many stars interleave over time); chunks of a task in sequence.
+    private (BenchStar Star, BenchTask Task)[] WorkOrder(List<BenchStar> stars)
+    {
+        var random = new Random(options.Seed + 2);
+        return stars.SelectMany(s => s.Tasks.Select(t => (Star: s, Task: t))).OrderBy(_ => random.Next()).ToArray();
+    }
+
+    private static IEnumerable<(BenchStar Star, BenchTask Task, int Seq, int Global)> Items((BenchStar Star, BenchTask Task)[] work)
+    {
+        var global = 0;
+        foreach (var (star, task) in work)
+        {
+            for (var seq = 0; seq < task.Chunks; seq++)
+            {
+                yield return (star, task, seq, global++);
+            }
+        }
+    }
+
+    // The chunk at a global position; with --semantic every chunk is English, as only English chunks get semantic
+    // vectors in the product (the model reads Chinese as unknown tokens). The random draws stay the same either way.
+    private (string Content, int Topic, bool Chinese, Random Random) Content(BenchStar star, int global)
+    {
+        var random = new Random(HashCode.Combine(options.Seed, global));
+        var topic = star.Topics[random.Next(star.Topics.Length)];
+        var chinese = random.Next(2) == 0 && !options.Semantic;
+        return (corpus.Chunk(random, topic, chinese), topic, chinese, random);
+    }
+
     private async IAsyncEnumerable<BenchChunk[]> Batches((BenchStar Star, BenchTask Task)[] work, [EnumeratorCancellation] CancellationToken ct)
     {
         const int batchSize = 4096;
@@ -302,10 +344,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
         Parallel.For(0, items.Count, i =>
         {
             var (star, task, seq, global) = items[i];
-            var random = new Random(HashCode.Combine(options.Seed, global));
-            var topic = star.Topics[random.Next(star.Topics.Length)];
-            var chinese = random.Next(2) == 0;
-            var content = corpus.Chunk(random, topic, chinese);
+            var (content, topic, chinese, random) = Content(star, global);
             var charStart = seq * 400;
             var metadata = JsonSerializer.Serialize(new
             {
@@ -317,7 +356,8 @@ internal sealed class BenchRun(BenchOptions options, string server)
                 tokens = chinese ? content.Length : content.Length / 4,
                 tags = new[] { chinese ? "zh" : "en", $"topic-{topic}" },
             });
-            result[i] = new BenchChunk(star.Id, task.Id, seq, embedder.Embed(content), content, SearchText.For(content), metadata);
+            var vector = semantic is null ? embedder.Embed(content) : semantic[global];
+            result[i] = new BenchChunk(star.Id, task.Id, seq, vector, content, SearchText.For(content), metadata);
         });
         return result;
     }
@@ -332,7 +372,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
         var random = new Random(options.Seed + 100 + star.Index);
         var chinese = new bool[options.Queries];
         var questions = Enumerable.Range(0, options.Queries)
-            .Select(i => corpus.Question(random, star.Topics[random.Next(star.Topics.Length)], chinese[i] = random.Next(2) == 0))
+            .Select(i => corpus.Question(random, star.Topics[random.Next(star.Topics.Length)], chinese[i] = random.Next(2) == 0 && !options.Semantic))
             .ToArray();
         if (options.SentenceQuestions)
         {
@@ -345,7 +385,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
             }
         }
 
-        var vectors = questions.Select(embedder.Embed).ToArray();
+        var vectors = semantic is null ? questions.Select(embedder.Embed).ToArray() : semantic.EmbedQuestions(questions);
         var scope = new KnowledgeSearchScope(star.Id, ModelName, Dimension);
         var candidates = chosen.CandidatesFor(K);
         var gateway = db.As(star.OwnerId);

@@ -4,6 +4,8 @@
 //   dotnet run -c Release --project bench/StarStudio.Bench.Retrieval [-- --chunks N] [--stars N] [--queries N] [--keep-database]
 // Experiments (not what the migration builds): --hnsw-m M, --hnsw-ef-construction N, --embedding-storage main;
 // --sentence-questions asks with a sentence of one of the star's own chunks instead of a generated question;
+// --semantic uses all-MiniLM-L6-v2 vectors of English chunks (a real model's geometry) instead of the hashing embedder's,
+// from a cache under .data/bench-cache/ filled on first use (resumable; --semantic-generate-only fills it and stops);
 // --database NAME reuses a kept database (queries only; --hnsw-* then rebuild its index). BENCH_DEBUG=1 prints
 // the questions whose recall is below 0.5, with the exact and approximate distances.
 using System.Globalization;
@@ -15,7 +17,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--database starstudio_bench_retrieval_…]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--semantic] [--semantic-generate-only] [--database starstudio_bench_retrieval_…]");
     return 2;
 }
 
@@ -59,6 +61,12 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
     /// <summary>Experiment: ask with sentences of the star's own chunks instead of the generated questions.</summary>
     public bool SentenceQuestions { get; init; }
 
+    /// <summary>Vectors of the semantic model (all-MiniLM-L6-v2) of all-English chunks, from the on-disk cache.</summary>
+    public bool Semantic { get; init; }
+
+    /// <summary>Only fill the semantic vector cache (no database needed), then stop.</summary>
+    public bool SemanticGenerateOnly { get; init; }
+
     /// <summary>Reuse a database kept by an earlier run (same --chunks, --stars, --seed): queries only.</summary>
     public string? Database { get; init; }
 
@@ -80,6 +88,8 @@ internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed
                     "--seed" => result with { Seed = Next() },
                     "--keep-database" => result with { KeepDatabase = true },
                     "--sentence-questions" => result with { SentenceQuestions = true },
+                    "--semantic" => result with { Semantic = true },
+                    "--semantic-generate-only" => result with { Semantic = true, SemanticGenerateOnly = true },
                     "--hnsw-m" => result with { HnswM = Next() },
                     "--embedding-storage" => result with { EmbeddingStorage = i + 1 < args.Length && args[i + 1] is "main" or "plain" or "external" or "extended" ? args[++i] : throw new ArgumentException("--embedding-storage main|plain|external|extended") },
                     "--database" => result with { Database = i + 1 < args.Length && System.Text.RegularExpressions.Regex.IsMatch(args[i + 1], "^starstudio_bench_retrieval_[0-9a-f]{10}$") ? args[++i] : throw new ArgumentException("--database needs a bench database name") },

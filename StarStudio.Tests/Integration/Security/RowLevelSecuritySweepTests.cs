@@ -54,6 +54,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["knowledge_tasks"] = new(Scope.Star),
         ["knowledge_chunks"] = new(Scope.Star, PublicRead: true),
         ["star_embeddings"] = new(Scope.Star, PublicRead: true, Values: new() { ["embedding"] = "[1,0,0]", ["dimensions"] = "3" }),
+        ["star_semantic_embeddings"] = new(Scope.Star, PublicRead: true),
         ["knowledge_webhook_sources"] = new(Scope.Star),
         ["knowledge_webhook_receipts"] = new(Scope.Star),
         ["magnitude_history"] = new(Scope.Star),
@@ -192,7 +193,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
 
         var unforced = catalog.RlsTables.Where(t => !catalog.Forced.Contains(t)).Order().ToList();
 
-        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Order(), unforced);
+        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Concat(Data.Knowledge.Semantic.SemanticSchema.NotForced).Order(), unforced);
     }
 
     private sealed record Context(string Name, Guid Star, Guid User);

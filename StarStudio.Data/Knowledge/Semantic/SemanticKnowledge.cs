@@ -1,0 +1,131 @@
+using Npgsql;
+using NpgsqlTypes;
+using StarStudio.Data.Knowledge.Embeddings;
+using StarStudio.Data.Knowledge.Retrieval;
+
+namespace StarStudio.Data.Knowledge.Semantic;
+
+/// <summary>
+/// The semantic list: the question's MiniLM vector against <c>star_semantic_embeddings</c> of the star, through the
+/// partial HNSW index with the retriever's scan settings, and the exact query when the index returns too few rows (as
+/// <see cref="KnowledgeSearchSql.NearestAsync"/>). Only English chunks have semantic vectors, so a Chinese passage is
+/// never in this list and cannot be pushed down by it.
+/// </summary>
+public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
+{
+    public bool IsEnabled => model.IsEnabled;
+
+    /// <remarks>
+    /// Null while the model is still loading (seconds, at start): the question is answered without the semantic list
+    /// rather than waiting (the end-to-end ask timed out at 5 s on a loaded machine when the first question loaded it).
+    /// </remarks>
+    public async Task<float[]?> EmbedQuestionAsync(string text, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !model.IsEnabled)
+        {
+            return null;
+        }
+
+        if (!model.IsLoaded)
+        {
+            _ = model.LoadAsync();
+            return null;
+        }
+
+        return await model.EmbedQuestionAsync(text, ct);
+    }
+
+    public async Task<List<VectorHit>> SearchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        RetrievalOptions options, CancellationToken ct = default)
+    {
+        var hits = await ReadAsync(Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope, exact: false)), ct);
+        return hits.Count >= limit
+            ? hits
+            : await ReadAsync(Command(connection, transaction, scope, question, limit, Query(scope, exact: true)), ct);
+    }
+
+    /// <summary>
+    /// The semantic query. Approximate: ordered by distance so the partial HNSW index serves it, re-sorted outside the
+    /// materialized CTE (relaxed order). Exact: <c>OFFSET 0</c> fences the ordering off from the index.
+    /// </summary>
+    public static string Query(KnowledgeSearchScope scope, bool exact)
+    {
+        const int d = MiniLmEmbedder.Dimension;
+        var filters = "s.star_id = @star AND s.embedding IS NOT NULL";
+        if (scope.TaskId is not null)
+        {
+            filters += " AND s.task_id = @task";
+        }
+
+        if (scope.SourceName is not null || scope.Tag is not null)
+        {
+            filters += " AND EXISTS (SELECT 1 FROM star_embeddings e WHERE e.id = s.embedding_id"
+                + (scope.SourceName is not null ? " AND e.metadata->>'sourceName' = @source" : "")
+                + (scope.Tag is not null ? " AND e.metadata->'tags' ? @tag" : "") + ")";
+        }
+
+        return exact
+            ? $"""
+                SELECT id, distance FROM (
+                    SELECT s.embedding_id AS id, s.embedding <=> @q::vector({d}) AS distance
+                    FROM star_semantic_embeddings s
+                    WHERE {filters}
+                    OFFSET 0
+                ) c
+                ORDER BY distance, id
+                LIMIT @limit
+                """
+            : $"""
+                WITH candidates AS MATERIALIZED (
+                    SELECT s.embedding_id AS id, s.embedding <=> @q::vector({d}) AS distance
+                    FROM star_semantic_embeddings s
+                    WHERE {filters}
+                    ORDER BY distance
+                    LIMIT @limit
+                )
+                SELECT id, distance FROM candidates ORDER BY distance, id
+                """;
+    }
+
+    private static NpgsqlCommand Command(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit, string sql)
+    {
+        if (question.Length != MiniLmEmbedder.Dimension)
+        {
+            throw new ArgumentException($"A semantic question vector has {MiniLmEmbedder.Dimension} dimensions, not {question.Length}.", nameof(question));
+        }
+
+        var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
+        cmd.Parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = (object?)scope.TaskId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = (object?)scope.SourceName ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)scope.Tag ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
+        cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        return cmd;
+    }
+
+    private static async Task<List<VectorHit>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var cmd = command;
+        var hits = new List<VectorHit>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // The SET LOCAL statements come first and return no rows.
+        do
+        {
+            if (reader.FieldCount != 2)
+            {
+                continue;
+            }
+
+            while (await reader.ReadAsync(ct))
+            {
+                hits.Add(new VectorHit(reader.GetGuid(0), reader.GetDouble(1)));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+
+        return hits;
+    }
+}
