@@ -117,10 +117,18 @@ internal sealed class IdentitySeeder(
 
                 foreach (var (title, markdown) in demoStar.Notes)
                 {
-                    var note = await knowledge.AddNoteAsync(star.Value!.Id, title, markdown, ct);
-                    if (!note.Succeeded)
+                    try
                     {
-                        log.LogWarning("Demo note {Title} was refused: {Errors}", title, string.Join("; ", note.Errors.Select(e => e.Code)));
+                        var note = await knowledge.AddNoteAsync(star.Value!.Id, title, markdown, ct);
+                        if (!note.Succeeded)
+                        {
+                            log.LogWarning("Demo note {Title} was refused: {Errors}", title, string.Join("; ", note.Errors.Select(e => e.Code)));
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // The task row commits before its job is queued and is its own outbox: the re-driver queues it later.
+                        log.LogWarning(e, "Queueing the demo note {Title} failed; the knowledge re-driver will queue it", title);
                     }
                 }
 

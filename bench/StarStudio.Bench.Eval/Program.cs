@@ -94,7 +94,7 @@ try
     var sw = Stopwatch.StartNew();
     await using var star = await EvalStar.CreateAsync(owner, app, set.Documents);
     Console.WriteLine($"Ingested through the knowledge service and ingestion job: {star.Chunks} chunks in {sw.Elapsed.TotalSeconds:0.0} s");
-    Console.WriteLine($"Options: fusion {Fusion(options.Fusion)}, weights vector {options.VectorWeight}, text {options.TextWeight}, expansion {options.ExpansionWeight}, translation {options.TranslationWeight}, semantic {options.SemanticWeight}; RRF k {options.RrfK}");
+    Console.WriteLine($"Options: fusion {Fusion(options.Fusion)}, weights vector {options.VectorWeight}, text {options.TextWeight}, expansion {options.ExpansionWeight}, translation {options.TranslationWeight}, semantic {options.SemanticWeight} (other language {options.SemanticWeightOtherLanguage}{(options.SemanticAbsolute ? ", absolute" : "")}); RRF k {options.RrfK}");
     Console.WriteLine("Recall@k: mean fraction of a question's gold spans among the first k passages; MRR: 1/rank of the first gold hit; found@5: questions with every gold span in the first 5.");
     Console.WriteLine();
 
@@ -156,9 +156,11 @@ try
         Console.WriteLine($"{"fusion",-9}{"weights",-20}{"R@5",7}{"MRR",7}{string.Concat(cellGroups.Select(g => $"{Short(g.Kind, g.Lang),8}"))}{"lead",8}  where");
         // Reciprocal rank fusion lost at every weight when the grid covered it fully (docs/knowledge.md): one row of it
         // at the chosen weights stays for comparison; the rest of the grid is relative-score fusion.
-        var points = new List<(FusionMethod Fusion, double V, double E, double R, double S)>
+        // The semantic list's weight for questions in another language (sx) and whether its similarities count as they are
+        // (abs) or scaled to the list's best are varied too.
+        var points = new List<(FusionMethod Fusion, double V, double E, double R, double S, double Sx, bool Abs)>
         {
-            (FusionMethod.ReciprocalRank, options.VectorWeight, options.ExpansionWeight, options.TranslationWeight, options.SemanticWeight),
+            (FusionMethod.ReciprocalRank, options.VectorWeight, options.ExpansionWeight, options.TranslationWeight, options.SemanticWeight, options.SemanticWeightOtherLanguage, false),
         };
         foreach (var v in new[] { 0.1, 0.25, 0.5 })
         {
@@ -166,26 +168,32 @@ try
             {
                 foreach (var r in expansionOn ? new[] { 0.5, 0.75, 1.0 } : [options.TranslationWeight])
                 {
-                    foreach (var s in semanticOn ? new[] { 0.5, 1.0 } : [options.SemanticWeight])
+                    foreach (var (s, sx, abs) in semanticOn
+                        ? new[] { (0.5, 0.5, false), (1.0, 0.25, false), (1.0, 0.5, true), (1.0, 1.0, true), (1.5, 0.5, true), (1.5, 1.0, true) }
+                        : [(options.SemanticWeight, options.SemanticWeightOtherLanguage, options.SemanticAbsolute)])
                     {
-                        points.Add((FusionMethod.RelativeScore, v, e, r, s));
+                        points.Add((FusionMethod.RelativeScore, v, e, r, s, sx, abs));
                     }
                 }
             }
         }
 
-        foreach (var (fusion, v, e, r, s) in points)
+        foreach (var (fusion, v, e, r, s, sx, abs) in points)
         {
-            var o = new RetrievalOptions { Fusion = fusion, VectorWeight = v, TextWeight = 1.0, ExpansionWeight = e, TranslationWeight = r, SemanticWeight = s, RrfK = options.RrfK };
+            var o = new RetrievalOptions
+            {
+                Fusion = fusion, VectorWeight = v, TextWeight = 1.0, ExpansionWeight = e, TranslationWeight = r, SemanticWeight = s,
+                SemanticWeightOtherLanguage = sx, SemanticAbsolute = abs, RrfK = options.RrfK,
+            };
             var run = await star.RunAsync(set.Questions, EvalMode.Hybrid, o, topK);
             var all = EvalMetrics.Of(run.Outcomes);
             var cells = EvalGroups.Of(run.Outcomes).Where(g => g.Kind != EvalGroups.All && g.Lang != EvalGroups.All).ToList();
             var lead = singles.Count > 0 ? EvalGroups.MinLeadOverBestSingle(run.Outcomes, [.. singles.Select(x => x.Outcomes)]) : (double.NaN, "", "");
-            Console.WriteLine($"{Fusion(fusion),-9}{$"{v},1,{e},{r},{s}",-20}{all.RecallAt5,7:0.000}{all.Mrr,7:0.000}{string.Concat(cells.Select(c => $"{c.Metrics.RecallAt5,8:0.000}"))}{lead.Item1,8:+0.000;-0.000;0.000}  {Label(lead.Item2, lead.Item3)}");
+            Console.WriteLine($"{Fusion(fusion),-9}{$"{v},1,{e},{r},{s}/{sx}{(abs ? "a" : "")}",-20}{all.RecallAt5,7:0.000}{all.Mrr,7:0.000}{string.Concat(cells.Select(c => $"{c.Metrics.RecallAt5,8:0.000}"))}{lead.Item1,8:+0.000;-0.000;0.000}  {Label(lead.Item2, lead.Item3)}");
             gridRows.Add(new
             {
                 fusion = Fusion(fusion),
-                weights = new { vector = v, text = 1.0, expansion = e, translation = r, semantic = s },
+                weights = new { vector = v, text = 1.0, expansion = e, translation = r, semantic = s, semanticOtherLanguage = sx, semanticAbsolute = abs },
                 recallAt5 = all.RecallAt5,
                 mrr = all.Mrr,
                 byKindLanguage = cells.Select(c => new { kind = c.Kind, lang = c.Lang, recallAt5 = c.Metrics.RecallAt5 }),

@@ -3,8 +3,13 @@ namespace StarStudio.Core.Knowledge.Retrieval;
 /// <summary>A row of one ranked list and its score in that list (higher is better).</summary>
 public readonly record struct RankedHit(Guid Id, double Score);
 
-/// <summary>One ranked list of a search (best first) and its weight in the fusion.</summary>
-public sealed record RankedList(RetrievalLists Kind, IReadOnlyList<RankedHit> Hits, double Weight = 1.0);
+/// <summary>
+/// One ranked list of a search (best first) and its weight in the fusion. <see cref="Absolute"/>: its scores already
+/// mean the same thing from one question to the next (a sentence model's cosine similarity), so relative score fusion
+/// takes them as they are (clamped to [0, 1]) instead of scaling the list's best to 1 — a list with nothing close then
+/// contributes little.
+/// </summary>
+public sealed record RankedList(RetrievalLists Kind, IReadOnlyList<RankedHit> Hits, double Weight = 1.0, bool Absolute = false);
 
 /// <summary>A fused row: its fused score and its 1-based rank in each list that has it.</summary>
 public sealed record FusedHit(Guid Id, double Score, int? VectorRank, int? TextRank, int? ExpansionRank, int? SemanticRank)
@@ -81,6 +86,7 @@ public static class ScoreFusion
                 acc.Score += method switch
                 {
                     FusionMethod.ReciprocalRank => list.Weight / (rrfK + i + 1),
+                    _ when list.Absolute => list.Weight * Math.Clamp(hit.Score, 0, 1),
                     _ => list.Weight * (max > 0 ? Math.Max(hit.Score, 0) / max : 0),
                 };
             }

@@ -121,7 +121,8 @@ public sealed class KnowledgeRetriever(
             if (semanticQuestion is not null)
             {
                 var hits = await semantic.SearchAsync(connection, transaction, scope, semanticQuestion, candidates, settings, ct);
-                ranked.Add(new RankedList(RetrievalLists.Semantic, Similarities(hits), settings.SemanticWeight));
+                var weight = analysis.Language == TextLanguage.English ? settings.SemanticWeight : settings.SemanticWeightOtherLanguage;
+                ranked.Add(new RankedList(RetrievalLists.Semantic, Similarities(hits), weight, settings.SemanticAbsolute));
             }
 
             var fused = ScoreFusion.Fuse(ranked, topK, settings.Fusion, settings.RrfK);

@@ -52,10 +52,19 @@ public sealed class RetrievalOptions
     public double ExpansionWeight { get; set; } = 0.5;
 
     /// <summary>Weight of the full-text list of the question's translations into the other language.</summary>
-    public double TranslationWeight { get; set; } = 0.75;
+    public double TranslationWeight { get; set; } = 1.0;
 
-    /// <summary>Weight of the semantic model's list.</summary>
+    /// <summary>Weight of the semantic model's list for an English question.</summary>
     public double SemanticWeight { get; set; } = 1.0;
+
+    /// <summary>
+    /// Weight of the semantic model's list for a question in another language, whose semantic text is its translation: it
+    /// can only find English passages, and for a Chinese question about Chinese knowledge it must not crowd them out.
+    /// </summary>
+    public double SemanticWeightOtherLanguage { get; set; } = 1.0;
+
+    /// <summary>Relative score fusion takes the semantic list's cosine similarities as they are instead of scaling its best to 1.</summary>
+    public bool SemanticAbsolute { get; set; } = true;
 
     /// <summary>
     /// The most full-text matches ranked per search. <c>ts_rank_cd</c> reads each match's tsvector (stored out of line),
@@ -104,8 +113,8 @@ public sealed class RetrievalOptions
             throw new InvalidOperationException($"{Section}:MaxScanTuples must be positive, not {MaxScanTuples}.");
         }
 
-        if (VectorWeight < 0 || TextWeight < 0 || ExpansionWeight < 0 || SemanticWeight < 0 || TranslationWeight < 0
-            || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight + TranslationWeight))
+        if (VectorWeight < 0 || TextWeight < 0 || ExpansionWeight < 0 || SemanticWeight < 0 || TranslationWeight < 0 || SemanticWeightOtherLanguage < 0
+            || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight + TranslationWeight + SemanticWeightOtherLanguage))
         {
             throw new InvalidOperationException($"{Section}: the list weights must be finite and not negative.");
         }

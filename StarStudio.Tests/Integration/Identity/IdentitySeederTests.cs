@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Core.Knowledge;
+using StarStudio.Core.Stars;
 using StarStudio.Data;
 using StarStudio.Web;
 using StarStudio.Web.Identity;
@@ -48,9 +50,20 @@ public sealed class IdentitySeederTests : IAsyncLifetime
         services.AddLogging();
         services.AddStarStudioData(configuration);
         services.AddStarStudioWeb(configuration);
+        // No Hangfire storage here: the demo notes' jobs are recorded instead of queued.
+        services.AddSingleton<IKnowledgeJobQueue>(queued);
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
+    }
+
+    private readonly RecordingQueue queued = new();
+
+    private sealed class RecordingQueue : IKnowledgeJobQueue
+    {
+        public List<Guid> Tasks { get; } = [];
+
+        public void Enqueue(Guid taskId, Guid actingUserId) => Tasks.Add(taskId);
     }
 
     private async Task<List<string>> EmailsAsync()
@@ -65,6 +78,12 @@ public sealed class IdentitySeederTests : IAsyncLifetime
         await SeedAsync(demo: true, admin: false);
 
         Assert.Equal(DemoAccounts.All.Select(a => a.Email).Order(), await EmailsAsync());
+        // The demo stars are public, and their notes are knowledge tasks with their jobs queued.
+        await using var db = pg.OwnerContext();
+        Assert.Equal(DemoContent.Stars.Length, await db.Stars.CountAsync(s => s.IsPublic && s.Status == StarStatus.Active));
+        var tasks = await db.KnowledgeTasks.Select(t => t.Id).ToListAsync();
+        Assert.Equal(DemoContent.Stars.Sum(s => s.Notes.Count), tasks.Count);
+        Assert.Equal(tasks.Order(), queued.Tasks.Order());
     }
 
     [Fact]

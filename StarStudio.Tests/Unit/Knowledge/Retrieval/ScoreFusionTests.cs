@@ -24,6 +24,24 @@ public sealed class ScoreFusionTests
     }
 
     [Fact]
+    public void RelativeScore_AbsoluteList_KeepsItsSimilaritiesUnscaled()
+    {
+        // A sentence model's cosine similarity means the same from question to question: a list whose best is 0.3 found
+        // nothing close, and must not count as if it had.
+        var text = new RankedList(RetrievalLists.Text, [new(A, 2.0), new(B, 1.0)]);
+        var weak = new RankedList(RetrievalLists.Semantic, [new(C, 0.3)], Weight: 1.0, Absolute: true);
+        var strong = new RankedList(RetrievalLists.Semantic, [new(C, 0.9)], Weight: 1.0, Absolute: true);
+
+        var withWeak = ScoreFusion.Fuse([text, weak], topK: 3, FusionMethod.RelativeScore);
+        var withStrong = ScoreFusion.Fuse([text, strong], topK: 3, FusionMethod.RelativeScore);
+
+        Assert.Equal([A, B, C], withWeak.Select(f => f.Id));
+        Assert.Equal(0.3, withWeak[2].Score, 12);
+        Assert.Equal([A, C, B], withStrong.Select(f => f.Id));
+        Assert.Equal(1, withStrong[1].SemanticRank);
+    }
+
+    [Fact]
     public void ReciprocalRank_IsWeightOverKPlusRank()
     {
         var text = new RankedList(RetrievalLists.Text, [new(A, 5), new(B, 1)]);
