@@ -272,7 +272,8 @@ public static class KnowledgeSearchSql
         return hits;
     }
 
-    private static async Task<List<VectorHit>> ReadVectorHitsAsync(NpgsqlCommand command, CancellationToken ct)
+    /// <summary>Runs a vector command (scan settings first, then rows of id and distance) and reads its hits; disposes the command.</summary>
+    internal static async Task<List<VectorHit>> ReadVectorHitsAsync(NpgsqlCommand command, CancellationToken ct)
     {
         await using var cmd = command;
         var hits = new List<VectorHit>();

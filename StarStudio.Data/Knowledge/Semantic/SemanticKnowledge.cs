@@ -39,10 +39,10 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
         RetrievalOptions options, CancellationToken ct = default)
     {
-        var hits = await ReadAsync(Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope, exact: false)), ct);
+        var hits = await KnowledgeSearchSql.ReadVectorHitsAsync(Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope, exact: false)), ct);
         return hits.Count >= limit
             ? hits
-            : await ReadAsync(Command(connection, transaction, scope, question, limit, Query(scope, exact: true)), ct);
+            : await KnowledgeSearchSql.ReadVectorHitsAsync(Command(connection, transaction, scope, question, limit, Query(scope, exact: true)), ct);
     }
 
     /// <summary>
@@ -104,28 +104,5 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
         cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
         return cmd;
-    }
-
-    private static async Task<List<VectorHit>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
-    {
-        await using var cmd = command;
-        var hits = new List<VectorHit>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        // The SET LOCAL statements come first and return no rows.
-        do
-        {
-            if (reader.FieldCount != 2)
-            {
-                continue;
-            }
-
-            while (await reader.ReadAsync(ct))
-            {
-                hits.Add(new VectorHit(reader.GetGuid(0), reader.GetDouble(1)));
-            }
-        }
-        while (await reader.NextResultAsync(ct));
-
-        return hits;
     }
 }
