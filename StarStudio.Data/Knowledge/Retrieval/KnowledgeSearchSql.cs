@@ -144,42 +144,44 @@ public static class KnowledgeSearchSql
     public static string NearestQuery(KnowledgeSearchScope scope)
     {
         var d = CheckedDimension(scope);
-        var conditions = Conditions(scope);
-        return $"""
-            WITH candidates AS MATERIALIZED (
-                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
-                FROM star_embeddings e
-                WHERE {conditions}
-                ORDER BY distance
-                LIMIT @limit
-            )
-            SELECT id, distance, false AS exact FROM candidates
-            UNION ALL
-            (SELECT id, distance, true AS exact FROM (
-                SELECT e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance
-                FROM star_embeddings e
-                WHERE {conditions} AND (SELECT count(*) FROM candidates) < @limit
-                OFFSET 0
-             ) c
-             ORDER BY distance, id
-             LIMIT @limit)
-            """;
+        return WithExactFallback(
+            $"e.id, (e.embedding::vector({d})) <=> @q::vector({d}) AS distance", "star_embeddings e", Conditions(scope));
     }
 
     /// <summary>
-    /// The vector half of the hybrid search: the HNSW query, and when it comes back with fewer than
-    /// <paramref name="limit"/> rows the exact query instead (<see cref="NearestQuery"/>, one statement). Short means either
-    /// that the scope really has fewer rows (then the exact query is cheap: the star_id btree finds them) or that the
-    /// iterative scan stopped at <c>hnsw.max_scan_tuples</c> before enough rows passed a very selective filter (then
-    /// only the exact query is right).
+    /// Nearest rows of <paramref name="from"/> by the index, and in the same statement the exact answer, which runs only
+    /// when the index scan came back with fewer than <c>@limit</c> rows (a one-time filter on their count). Each row says
+    /// whether it is exact; <see cref="ReadNearestAsync"/> picks one side. Shared by the vector and the semantic list.
     /// </summary>
-    /// <returns>The hits, nearest first, and whether they came from the exact query.</returns>
-    public static async Task<(List<VectorHit> Hits, bool Exact)> NearestAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
-        RetrievalOptions options, CancellationToken ct = default)
+    /// <param name="select">The selected <c>id</c> and <c>distance</c>.</param>
+    internal static string WithExactFallback(string select, string from, string where) => $"""
+        WITH candidates AS MATERIALIZED (
+            SELECT {select}
+            FROM {from}
+            WHERE {where}
+            ORDER BY distance
+            LIMIT @limit
+        )
+        SELECT id, distance, false AS exact FROM candidates
+        UNION ALL
+        (SELECT id, distance, true AS exact FROM (
+            SELECT {select}
+            FROM {from}
+            WHERE {where} AND (SELECT count(*) FROM candidates) < @limit
+            OFFSET 0
+         ) c
+         ORDER BY distance, id
+         LIMIT @limit)
+        """;
+
+    /// <summary>
+    /// Reads a <see cref="WithExactFallback"/> command (after its scan settings): the approximate rows, re-sorted
+    /// (relaxed_order may return them slightly out of order), when there are <paramref name="limit"/> of them, else the
+    /// exact ones. Disposes the command.
+    /// </summary>
+    internal static async Task<(List<VectorHit> Hits, bool Exact)> ReadNearestAsync(NpgsqlCommand command, int limit, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(ScanSettings(options) + "\n" + NearestQuery(scope), connection, transaction);
-        AddVectorParameters(cmd, scope, question, limit);
+        await using var cmd = command;
         var approximate = new List<VectorHit>();
         var exact = new List<VectorHit>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -199,12 +201,28 @@ public static class KnowledgeSearchSql
 
         if (approximate.Count >= limit)
         {
-            // relaxed_order may return rows slightly out of order (pgvector's docs): sort again.
             approximate.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Id.CompareTo(b.Id));
             return (approximate, false);
         }
 
         return (exact, true);
+    }
+
+    /// <summary>
+    /// The vector half of the hybrid search: the HNSW query, and when it comes back with fewer than
+    /// <paramref name="limit"/> rows the exact query instead (<see cref="NearestQuery"/>, one statement). Short means either
+    /// that the scope really has fewer rows (then the exact query is cheap: the star_id btree finds them) or that the
+    /// iterative scan stopped at <c>hnsw.max_scan_tuples</c> before enough rows passed a very selective filter (then
+    /// only the exact query is right).
+    /// </summary>
+    /// <returns>The hits, nearest first, and whether they came from the exact query.</returns>
+    public static Task<(List<VectorHit> Hits, bool Exact)> NearestAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+        RetrievalOptions options, CancellationToken ct = default)
+    {
+        var cmd = new NpgsqlCommand(ScanSettings(options) + "\n" + NearestQuery(scope), connection, transaction);
+        AddVectorParameters(cmd, scope, question, limit);
+        return ReadNearestAsync(cmd, limit, ct);
     }
 
     /// <summary>Runs <see cref="ScanSettings"/> and <see cref="VectorQuery"/> in one round trip.</summary>

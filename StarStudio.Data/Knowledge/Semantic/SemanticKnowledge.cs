@@ -37,19 +37,15 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
 
     public async Task<List<VectorHit>> SearchAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
-        RetrievalOptions options, CancellationToken ct = default)
-    {
-        var hits = await KnowledgeSearchSql.ReadVectorHitsAsync(Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope, exact: false)), ct);
-        return hits.Count >= limit
-            ? hits
-            : await KnowledgeSearchSql.ReadVectorHitsAsync(Command(connection, transaction, scope, question, limit, Query(scope, exact: true)), ct);
-    }
+        RetrievalOptions options, CancellationToken ct = default) =>
+        (await KnowledgeSearchSql.ReadNearestAsync(
+            Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope)), limit, ct)).Hits;
 
     /// <summary>
-    /// The semantic query. Approximate: ordered by distance so the partial HNSW index serves it, re-sorted outside the
-    /// materialized CTE (relaxed order). Exact: <c>OFFSET 0</c> fences the ordering off from the index.
+    /// The semantic query: the partial HNSW index's nearest rows, and the exact answer in the same statement when the
+    /// index scan comes back short (<see cref="KnowledgeSearchSql.WithExactFallback"/>, as the vector list does).
     /// </summary>
-    public static string Query(KnowledgeSearchScope scope, bool exact)
+    public static string Query(KnowledgeSearchScope scope)
     {
         const int d = MiniLmEmbedder.Dimension;
         var filters = "s.star_id = @star AND s.embedding IS NOT NULL";
@@ -65,27 +61,8 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
                 + (scope.Tag is not null ? " AND e.metadata->'tags' ? @tag" : "") + ")";
         }
 
-        return exact
-            ? $"""
-                SELECT id, distance FROM (
-                    SELECT s.embedding_id AS id, s.embedding <=> @q::vector({d}) AS distance
-                    FROM star_semantic_embeddings s
-                    WHERE {filters}
-                    OFFSET 0
-                ) c
-                ORDER BY distance, id
-                LIMIT @limit
-                """
-            : $"""
-                WITH candidates AS MATERIALIZED (
-                    SELECT s.embedding_id AS id, s.embedding <=> @q::vector({d}) AS distance
-                    FROM star_semantic_embeddings s
-                    WHERE {filters}
-                    ORDER BY distance
-                    LIMIT @limit
-                )
-                SELECT id, distance FROM candidates ORDER BY distance, id
-                """;
+        return KnowledgeSearchSql.WithExactFallback(
+            $"s.embedding_id AS id, s.embedding <=> @q::vector({d}) AS distance", "star_semantic_embeddings s", filters);
     }
 
     private static NpgsqlCommand Command(
