@@ -38,6 +38,12 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<MagnitudeHistory> MagnitudeHistory => Set<MagnitudeHistory>();
     public DbSet<StarTrial> StarTrials => Set<StarTrial>();
     public DbSet<TrialEntry> TrialEntries => Set<TrialEntry>();
+    public DbSet<TrialSeason> TrialSeasons => Set<TrialSeason>();
+    public DbSet<TrialJudge> TrialJudges => Set<TrialJudge>();
+    public DbSet<TrialEntryDraft> TrialEntryDrafts => Set<TrialEntryDraft>();
+    public DbSet<TrialRubricScore> TrialRubricScores => Set<TrialRubricScore>();
+    public DbSet<TrialBattle> TrialBattles => Set<TrialBattle>();
+    public DbSet<TrialRatingSnapshot> TrialRatingHistory => Set<TrialRatingSnapshot>();
     public DbSet<Skill> Skills => Set<Skill>();
     public DbSet<SkillSubscription> SkillSubscriptions => Set<SkillSubscription>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
@@ -90,6 +96,8 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<ConversationStatus>("conversation_status");
         o.MapEnum<MagnitudeLevel>("magnitude_level", nameTranslator: LabelsAsWritten);
         o.MapEnum<TrialStatus>("trial_status");
+        o.MapEnum<BattleOutcome>("battle_outcome");
+        o.MapEnum<RatingScope>("rating_scope");
         o.MapEnum<SkillPricingType>("skill_pricing_type");
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");

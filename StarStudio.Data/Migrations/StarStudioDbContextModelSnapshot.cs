@@ -36,6 +36,7 @@ namespace StarStudio.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "battle_outcome", new[] { "a_wins", "b_wins", "both_bad", "tie" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_channel", new[] { "api", "mobile", "trial", "web" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_status", new[] { "active", "closed" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "feedback_status", new[] { "in_progress", "open", "resolved" });
@@ -51,6 +52,7 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_redeem_code_mode", new[] { "private", "public", "unique" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_cycle", new[] { "daily", "once", "weekly" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_status", new[] { "claimed", "completed", "in_progress" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "rating_scope", new[] { "all_time", "season", "trial" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_pricing_type", new[] { "free", "subscription", "usage" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_status", new[] { "draft", "pending_review", "published", "suspended" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
@@ -285,6 +287,10 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("answer_schema")
                         .HasDefaultValueSql("'{}'::jsonb");
 
+                    b.Property<bool>("AutoOpen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_open");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -295,10 +301,54 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("created_by");
 
+                    b.Property<int?>("DecisiveVotes")
+                        .HasColumnType("integer")
+                        .HasColumnName("decisive_votes");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int?>("LeftWins")
+                        .HasColumnType("integer")
+                        .HasColumnName("left_wins");
+
+                    b.Property<int>("MaxEntriesPerOwner")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("max_entries_per_owner");
+
+                    b.Property<int>("MaxRegenerations")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(3)
+                        .HasColumnName("max_regenerations");
+
+                    b.Property<DateTimeOffset>("OpensAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opens_at");
+
                     b.Property<string>("Prompt")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
                         .HasColumnName("prompt");
+
+                    b.Property<string>("Rubric")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("rubric")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<DateTimeOffset?>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
 
                     b.Property<Guid?>("SeasonId")
                         .HasColumnType("uuid")
@@ -308,11 +358,21 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("trial_status")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset>("SubmitUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submit_until");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
                         .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
 
                     b.HasKey("Id")
                         .HasName("pk_star_trials");
@@ -323,7 +383,90 @@ namespace StarStudio.Data.Migrations
                     b.HasIndex("SeasonId", "Status")
                         .HasDatabaseName("ix_star_trials_season_id_status");
 
-                    b.ToTable("star_trials", (string)null);
+                    b.HasIndex("Status", "EndsAt")
+                        .HasDatabaseName("ix_star_trials_status_ends_at");
+
+                    b.ToTable("star_trials", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_trials_limits", "max_entries_per_owner BETWEEN 1 AND 100 AND max_regenerations BETWEEN 0 AND 20");
+
+                            t.HasCheckConstraint("ck_star_trials_window", "opens_at <= submit_until AND submit_until <= ends_at");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialBattle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid>("EntryA")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_a");
+
+                    b.Property<Guid>("EntryB")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_b");
+
+                    b.Property<BattleOutcome?>("Outcome")
+                        .HasColumnType("battle_outcome")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("PairHigh")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("uuid")
+                        .HasColumnName("pair_high")
+                        .HasComputedColumnSql("GREATEST(entry_a, entry_b)", true);
+
+                    b.Property<Guid>("PairLow")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("uuid")
+                        .HasColumnName("pair_low")
+                        .HasComputedColumnSql("LEAST(entry_a, entry_b)", true);
+
+                    b.Property<DateTimeOffset>("ShownAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shown_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<DateTimeOffset?>("VotedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voted_at");
+
+                    b.Property<Guid>("VoterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voter_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_battles");
+
+                    b.HasIndex("EntryA")
+                        .HasDatabaseName("ix_trial_battles_entry_a");
+
+                    b.HasIndex("EntryB")
+                        .HasDatabaseName("ix_trial_battles_entry_b");
+
+                    b.HasIndex("VoterId", "VotedAt")
+                        .HasDatabaseName("ix_trial_battles_voter_id_voted_at");
+
+                    b.HasIndex("TrialId", "PairLow", "PairHigh")
+                        .HasDatabaseName("ix_trial_battles_trial_id_pair_low_pair_high");
+
+                    b.HasIndex("TrialId", "VoterId", "PairLow", "PairHigh")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trial_battles_trial_id_voter_id_pair_low_pair_high");
+
+                    b.ToTable("trial_battles", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_trial_battles_voted", "(outcome IS NULL) = (voted_at IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Arena.TrialEntry", b =>
@@ -334,9 +477,45 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<int>("Battles")
+                        .HasColumnType("integer")
+                        .HasColumnName("battles");
+
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("draft_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
                     b.Property<int?>("Rank")
                         .HasColumnType("integer")
                         .HasColumnName("rank");
+
+                    b.Property<int?>("RankBest")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank_best");
+
+                    b.Property<int?>("RankWorst")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank_worst");
+
+                    b.Property<double?>("Rating")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating");
+
+                    b.Property<double?>("RatingHigh")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_high");
+
+                    b.Property<double?>("RatingLow")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_low");
+
+                    b.Property<double?>("RatingStyleControlled")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_style_controlled");
 
                     b.Property<string>("ResponseUri")
                         .HasColumnType("text")
@@ -346,14 +525,50 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("reward_points");
 
+                    b.Property<double?>("RubricMean")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rubric_mean");
+
+                    b.Property<bool>("SchemaValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("schema_valid");
+
                     b.Property<decimal?>("Score")
                         .HasPrecision(5, 2)
                         .HasColumnType("numeric(5,2)")
                         .HasColumnName("score");
 
+                    b.Property<decimal?>("ScoreHigh")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("score_high");
+
+                    b.Property<decimal?>("ScoreLow")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("score_low");
+
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
+
+                    b.Property<string>("StarName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("star_name");
+
+                    b.Property<int>("StyleHeaders")
+                        .HasColumnType("integer")
+                        .HasColumnName("style_headers");
+
+                    b.Property<int>("StyleLength")
+                        .HasColumnType("integer")
+                        .HasColumnName("style_length");
+
+                    b.Property<int>("StyleListItems")
+                        .HasColumnType("integer")
+                        .HasColumnName("style_list_items");
 
                     b.Property<DateTimeOffset>("SubmittedAt")
                         .ValueGeneratedOnAdd()
@@ -368,8 +583,17 @@ namespace StarStudio.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_trial_entries");
 
+                    b.HasIndex("DraftId")
+                        .HasDatabaseName("ix_trial_entries_draft_id");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_trial_entries_owner_id");
+
                     b.HasIndex("StarId")
                         .HasDatabaseName("ix_trial_entries_star_id");
+
+                    b.HasIndex("TrialId", "OwnerId")
+                        .HasDatabaseName("ix_trial_entries_trial_id_owner_id");
 
                     b.HasIndex("TrialId", "Score")
                         .HasDatabaseName("ix_trial_entries_trial_id_score");
@@ -379,6 +603,301 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_trial_entries_trial_id_star_id");
 
                     b.ToTable("trial_entries", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialEntryDraft", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("errors")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ResponseUri")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("response_uri");
+
+                    b.Property<bool>("SchemaValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("schema_valid");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_entry_drafts");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_trial_entry_drafts_conversation_id");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_trial_entry_drafts_owner_id");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_trial_entry_drafts_star_id");
+
+                    b.HasIndex("TrialId", "StarId", "Attempt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trial_entry_drafts_trial_id_star_id_attempt");
+
+                    b.ToTable("trial_entry_drafts", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialJudge", b =>
+                {
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("TrialId", "UserId")
+                        .HasName("pk_trial_judges");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_trial_judges_user_id");
+
+                    b.ToTable("trial_judges", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialRatingSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<double>("Lower")
+                        .HasColumnType("double precision")
+                        .HasColumnName("lower");
+
+                    b.Property<double>("Rating")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<RatingScope>("Scope")
+                        .HasColumnType("rating_scope")
+                        .HasColumnName("scope");
+
+                    b.Property<Guid?>("ScopeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scope_id");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("StarName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("star_name");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<double>("Upper")
+                        .HasColumnType("double precision")
+                        .HasColumnName("upper");
+
+                    b.Property<int>("Votes")
+                        .HasColumnType("integer")
+                        .HasColumnName("votes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_rating_history");
+
+                    b.HasIndex("TrialId")
+                        .HasDatabaseName("ix_trial_rating_history_trial_id");
+
+                    b.HasIndex("StarId", "Scope")
+                        .HasDatabaseName("ix_trial_rating_history_star_id_scope");
+
+                    b.HasIndex("Scope", "ScopeId", "RecordedAt")
+                        .HasDatabaseName("ix_trial_rating_history_scope_scope_id_recorded_at");
+
+                    b.ToTable("trial_rating_history", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialRubricScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Criterion")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("criterion");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<Guid>("JudgeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("judge_id");
+
+                    b.Property<short>("Score")
+                        .HasColumnType("smallint")
+                        .HasColumnName("score");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_rubric_scores");
+
+                    b.HasIndex("JudgeId")
+                        .HasDatabaseName("ix_trial_rubric_scores_judge_id");
+
+                    b.HasIndex("TrialId", "JudgeId")
+                        .HasDatabaseName("ix_trial_rubric_scores_trial_id_judge_id");
+
+                    b.HasIndex("EntryId", "JudgeId", "Criterion")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trial_rubric_scores_entry_id_judge_id_criterion");
+
+                    b.ToTable("trial_rubric_scores", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_trial_rubric_scores_score", "score BETWEEN 1 AND 10");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialSeason", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<long>>("RewardTable")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("reward_table");
+
+                    b.Property<string>("Rules")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("rules");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_seasons");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_trial_seasons_created_by");
+
+                    b.HasIndex("StartsAt")
+                        .HasDatabaseName("ix_trial_seasons_starts_at");
+
+                    b.ToTable("trial_seasons", (string)null);
                 });
 
             modelBuilder.Entity("StarStudio.Core.Billing.Membership.ProfileMembership", b =>
@@ -3045,10 +3564,60 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_star_trials_asp_net_users_created_by");
+
+                    b.HasOne("StarStudio.Core.Arena.TrialSeason", null)
+                        .WithMany()
+                        .HasForeignKey("SeasonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_star_trials_trial_seasons_season_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialBattle", b =>
+                {
+                    b.HasOne("StarStudio.Core.Arena.TrialEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryA")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_battles_trial_entries_entry_a");
+
+                    b.HasOne("StarStudio.Core.Arena.TrialEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryB")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_battles_trial_entries_entry_b");
+
+                    b.HasOne("StarStudio.Core.Arena.StarTrial", null)
+                        .WithMany()
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_battles_star_trials_trial_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("VoterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_battles_asp_net_users_voter_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Arena.TrialEntry", b =>
                 {
+                    b.HasOne("StarStudio.Core.Arena.TrialEntryDraft", null)
+                        .WithMany()
+                        .HasForeignKey("DraftId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trial_entries_trial_entry_drafts_draft_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_entries_asp_net_users_owner_id");
+
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
                         .HasForeignKey("StarId")
@@ -3062,6 +3631,104 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_trial_entries_star_trials_trial_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialEntryDraft", b =>
+                {
+                    b.HasOne("StarStudio.Core.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trial_entry_drafts_conversations_conversation_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_entry_drafts_asp_net_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_entry_drafts_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Arena.StarTrial", null)
+                        .WithMany()
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_entry_drafts_star_trials_trial_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialJudge", b =>
+                {
+                    b.HasOne("StarStudio.Core.Arena.StarTrial", null)
+                        .WithMany()
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_judges_star_trials_trial_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_judges_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialRatingSnapshot", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_rating_history_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Arena.StarTrial", null)
+                        .WithMany()
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_rating_history_star_trials_trial_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialRubricScore", b =>
+                {
+                    b.HasOne("StarStudio.Core.Arena.TrialEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_rubric_scores_trial_entries_entry_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("JudgeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_rubric_scores_asp_net_users_judge_id");
+
+                    b.HasOne("StarStudio.Core.Arena.StarTrial", null)
+                        .WithMany()
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_rubric_scores_star_trials_trial_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Arena.TrialSeason", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_seasons_asp_net_users_created_by");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Billing.Membership.ProfileMembership", b =>

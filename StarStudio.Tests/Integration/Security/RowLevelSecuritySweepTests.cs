@@ -59,7 +59,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["knowledge_webhook_receipts"] = new(Scope.Star),
         ["magnitude_history"] = new(Scope.Star),
         ["training_logs"] = new(Scope.Star),
-        ["trial_entries"] = new(Scope.Star),
+        // Owners enter without results (score, rank, reward): those are written by scoring, as an admin.
+        ["trial_entries"] = new(Scope.Star, Values: new() { ["reward_points"] = "0", ["battles"] = "0" }),
         ["skill_subscriptions"] = new(Scope.Star),
         ["conversations"] = new(Scope.Star, Chat: true, ParticipantRead: true),
         ["conversation_feedback"] = new(Scope.Star, Chat: true, ParticipantRead: true),
@@ -71,6 +72,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["webhooks"] = new(Scope.Owner),
         ["skills"] = new(Scope.Owner),
         ["star_trials"] = new(Scope.Owner),
+        // The arena: seasons and rating history are public registries; judges are appointed by admins; drafts, battles
+        // and rubric scores belong to their writer (the star's owner, the voter, the judge).
+        ["trial_seasons"] = new(Scope.Global),
+        ["trial_rating_history"] = new(Scope.Global),
+        ["trial_judges"] = new(Scope.Admin),
+        ["trial_entry_drafts"] = new(Scope.Star),
+        ["trial_battles"] = new(Scope.Owner),
+        ["trial_rubric_scores"] = new(Scope.Owner),
         ["system_configs"] = new(Scope.Global),
         ["llm_providers"] = new(Scope.Global),
         ["chat_models"] = new(Scope.Global),
