@@ -69,6 +69,9 @@ public class StarTrial
     public int? LeftWins { get; set; }
 
     public int? DecisiveVotes { get; set; }
+
+    /// <summary>Style-control coefficients (length, headers, list items) from the last scoring; empty without votes.</summary>
+    public List<double> StyleCoefficients { get; set; } = [];
 }
 
 /// <summary>A judge of a trial (<c>trial_judges</c>): may score every entry's rubric after the submission window.</summary>

@@ -44,6 +44,7 @@ internal sealed class StarTrialConfiguration : IEntityTypeConfiguration<StarTria
                     (x, y) => x!.SequenceEqual(y!),
                     v => v.Aggregate(0, (h, c) => HashCode.Combine(h, c.GetHashCode())),
                     v => v.ToList()));
+        b.Property(t => t.StyleCoefficients).HasDefaultValueSql("'{}'::double precision[]");
         b.Property(t => t.MaxEntriesPerOwner).HasDefaultValue(1);
         b.Property(t => t.MaxRegenerations).HasDefaultValue(3);
         b.HasOne<StarUser>().WithMany().HasForeignKey(t => t.CreatedBy).OnDelete(DeleteBehavior.Restrict);

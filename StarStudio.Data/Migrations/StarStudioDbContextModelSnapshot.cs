@@ -358,6 +358,13 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("trial_status")
                         .HasColumnName("status");
 
+                    b.PrimitiveCollection<List<double>>("StyleCoefficients")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("style_coefficients")
+                        .HasDefaultValueSql("'{}'::double precision[]");
+
                     b.Property<DateTimeOffset>("SubmitUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("submit_until");

@@ -1,0 +1,132 @@
+using StarStudio.Core.Common;
+
+namespace StarStudio.Core.Arena.Queries;
+
+/// <summary>A season as players see it.</summary>
+public sealed record SeasonView(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Rules, IReadOnlyList<long> RewardTable);
+
+/// <summary>A trial in a list: where it stands and when its next moment comes.</summary>
+public sealed record TrialCard(
+    Guid Id, Guid? SeasonId, string Title, TrialPhase Phase, DateTimeOffset OpensAt, DateTimeOffset SubmitUntil, DateTimeOffset EndsAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>The moment the countdown counts to: opening, end of submissions, or end; null once closing or finished.</summary>
+    public DateTimeOffset? NextMoment => Phase switch
+    {
+        TrialPhase.Upcoming => OpensAt,
+        TrialPhase.Submissions => SubmitUntil,
+        TrialPhase.Judging => EndsAt,
+        _ => null,
+    };
+}
+
+/// <summary>The arena's front page.</summary>
+public sealed record ArenaHomeView(
+    IReadOnlyList<SeasonView> CurrentSeasons,
+    IReadOnlyList<TrialCard> Open,
+    IReadOnlyList<TrialCard> Upcoming,
+    IReadOnlyList<TrialCard> Finished,
+    DateTimeOffset Now);
+
+/// <summary>One entry in a trial's leaderboard (results are null until the trial is scored).</summary>
+public sealed record LeaderboardRow(
+    Guid EntryId,
+    Guid StarId,
+    string StarName,
+    bool Mine,
+    bool SchemaValid,
+    DateTimeOffset SubmittedAt,
+    decimal? Score,
+    decimal? ScoreLow,
+    decimal? ScoreHigh,
+    int? Rank,
+    int? RankBest,
+    int? RankWorst,
+    double? RubricMean,
+    double? Rating,
+    double? RatingLow,
+    double? RatingHigh,
+    double? RatingStyleControlled,
+    int Battles,
+    int RewardPoints)
+{
+    /// <summary>"3" or "2–5" (ranks whose score intervals overlap).</summary>
+    public string RankText => Rank is null ? "" : new RankRange(Rank.Value, RankBest ?? Rank.Value, RankWorst ?? Rank.Value).ToString();
+}
+
+/// <summary>The share of decisive votes won by the entry shown on the left, with its 95% interval.</summary>
+public sealed record PositionBias(int LeftWins, int Decisive)
+{
+    public double Share => Decisive == 0 ? 0.5 : (double)LeftWins / Decisive;
+
+    /// <summary>Wilson score interval at 95%.</summary>
+    public (double Lower, double Upper) Interval
+    {
+        get
+        {
+            if (Decisive == 0)
+            {
+                return (0, 1);
+            }
+
+            const double z = 1.959963984540054;
+            double n = Decisive, p = Share, z2 = z * z;
+            var centre = (p + (z2 / (2 * n))) / (1 + (z2 / n));
+            var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n))) / (1 + (z2 / n));
+            return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        }
+    }
+
+    /// <summary>Whether the interval excludes one half: voters favoured a side.</summary>
+    public bool Biased => Interval.Lower > 0.5 || Interval.Upper < 0.5;
+}
+
+/// <summary>Everything the trial page shows.</summary>
+public sealed record TrialDetailView(
+    StarTrial Trial,
+    TrialPhase Phase,
+    SeasonView? Season,
+    bool EntriesShown,
+    IReadOnlyList<LeaderboardRow> Entries,
+    bool IsJudge,
+    bool IsAdmin,
+    bool SignedIn,
+    PositionBias? Bias,
+    IReadOnlyList<double> StyleNote,
+    DateTimeOffset Now);
+
+/// <summary>A star's standing over a season or all time.</summary>
+public sealed record StarStanding(
+    Guid StarId,
+    string StarName,
+    int Trials,
+    long Points,
+    int? BestRank,
+    decimal? MeanScore,
+    double? Rating,
+    double? RatingLow,
+    double? RatingHigh,
+    int Votes);
+
+/// <summary>A point of a star's rating over time.</summary>
+public sealed record RatingPoint(DateTimeOffset At, double Rating, double Lower, double Upper);
+
+/// <summary>A season's (or all time's) leaderboard and the rating history of its leading stars.</summary>
+public sealed record StandingsView(
+    SeasonView? Season,
+    IReadOnlyList<SeasonView> Seasons,
+    IReadOnlyList<StarStanding> Stars,
+    IReadOnlyDictionary<Guid, IReadOnlyList<RatingPoint>> History);
+
+/// <summary>The arena's read side: pages of seasons, trials, leaderboards. Anyone may read what RLS shows them.</summary>
+public interface IArenaQueryService
+{
+    Task<ArenaHomeView> HomeAsync(CancellationToken ct = default);
+
+    Task<Result<TrialDetailView>> TrialAsync(Guid trialId, CancellationToken ct = default);
+
+    /// <summary>An entry's submitted answer (JSON), once entries are shown or to its owner and admins.</summary>
+    Task<Result<string>> AnswerAsync(Guid entryId, CancellationToken ct = default);
+
+    /// <summary>Standings of a season (null: the current or latest season) or, with <paramref name="allTime"/>, of all time.</summary>
+    Task<StandingsView> StandingsAsync(Guid? seasonId, bool allTime, CancellationToken ct = default);
+}
