@@ -7,7 +7,8 @@ namespace StarStudio.Tests.Integration.Arena.Scoring;
 /// <summary>Seasons, trials, entries and votes arranged past RLS (as the maintenance role), for the scoring and read tests.</summary>
 internal sealed class ArenaFixture(PostgresDatabase pg)
 {
-    public static readonly DateTimeOffset T0 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Twelve hours ago: the policies compare windows with the database's own clock, so the arranged windows are real ones.</summary>
+    public static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-12).ToUnixTimeSeconds());
 
     public async Task<Guid> SeasonAsync(UserContext admin, params long[] rewards)
     {
