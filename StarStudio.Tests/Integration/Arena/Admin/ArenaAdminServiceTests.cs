@@ -5,11 +5,12 @@ using StarStudio.Core.Arena;
 using StarStudio.Core.Common;
 using StarStudio.Data.Arena.Admin;
 using StarStudio.TestSupport;
+using Xunit.Abstractions;
 
 namespace StarStudio.Tests.Integration.Arena.Admin;
 
 /// <summary>The arena's admin rules on the real PostgreSQL, as admins and as others (RLS on).</summary>
-public sealed class ArenaAdminServiceTests(PostgresDatabase pg) : IClassFixture<PostgresDatabase>
+public sealed class ArenaAdminServiceTests(PostgresDatabase pg, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
 {
     private readonly ManualClock clock = new(new DateTimeOffset(2026, 12, 5, 8, 0, 0, TimeSpan.Zero));
     private readonly RecordingScoringQueue scoring = new();
@@ -155,8 +156,7 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg) : IClassFixture<
 
         Assert.Equal(["AnswerSchema Arena.Schema.Keyword", "AnswerSchema Arena.Schema.Ref"], Codes(result));
         Assert.Equal(["typo", "/properties/a/typo"], result.Errors[0].Args.Select(a => a.ToString()));
-        Assert.Contains("/properties/b", result.Errors[1].Args.Select(a => a.ToString()));
-        Assert.Contains("https://example.com/s.json", result.Errors[1].Args.Select(a => a.ToString()));
+        Assert.Equal(["https://example.com/s.json", "/properties/b/$ref"], result.Errors[1].Args.Select(a => a.ToString()));
 
         draft.AnswerSchema = "{\"a\":1,\"a\":2}";
         Assert.Equal(["AnswerSchema Arena.Schema.DuplicateKey"], Codes(await admin.CreateTrialAsync(draft)));
@@ -168,7 +168,9 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg) : IClassFixture<
     public async Task Schema_TenMegabytesOrTenThousandDeep_RefusedQuickly()
     {
         var admin = Admin(await pg.CreateAdminAsync());
-        await admin.ListSeasonsAsync(); // warm the connection pool, so the timing is the refusal's
+        // Warm the connection pool and the schema library's one-time set-up, so the timing is the refusal's.
+        await admin.ListSeasonsAsync();
+        Assert.True(AnswerSchemas.Accept(ArenaAdminTestData.Schema).Succeeded);
         var big = ArenaAdminTestData.Draft(clock.Now);
         big.AnswerSchema = "{\"description\":\"" + new string('x', 10 * 1024 * 1024) + "\"}";
         var deep = ArenaAdminTestData.Draft(clock.Now);
@@ -181,6 +183,7 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg) : IClassFixture<
         var deepResult = await admin.CreateTrialAsync(deep);
         var deepTime = watch.Elapsed;
 
+        output.WriteLine($"10 MB schema refused in {bigTime.TotalMilliseconds:F1} ms, 10,000-deep in {deepTime.TotalMilliseconds:F1} ms (service call, one transaction)");
         Assert.Equal(["AnswerSchema Arena.Schema.TooLarge"], Codes(bigResult));
         Assert.Equal(["AnswerSchema Arena.Schema.TooDeep"], Codes(deepResult));
         // Generous bounds for a loaded 2-core machine; both take a few milliseconds when it is quiet.
