@@ -59,12 +59,14 @@ public class ArenaAdminPagesTests : ComponentTest
         cut.Find("[data-testid=rubric-add]").Click();
         cut.Find("#trial-title").Change("翻译");
         cut.Find("#rubric-1-name").Change("文采");
+        cut.Find("#trial-ends").Change("2026-12-09T18:30"); // Beijing time
         cut.Find("[data-testid=trial-save]").Click();
 
         var sent = Assert.Single(admin.Saved);
         Assert.Equal("翻译", sent.Title);
         Assert.Equal(["", "文采"], sent.Rubric.Select(c => c.Name));
         Assert.Equal(sent.OpensAt.AddDays(3), sent.SubmitUntil);
+        Assert.Equal(new DateTimeOffset(2026, 12, 9, 10, 30, 0, TimeSpan.Zero), sent.EndsAt);
         var schemaErrors = cut.Find("[data-testid=schema-errors]").TextContent;
         Assert.Contains("/properties/a/typo", schemaErrors, StringComparison.Ordinal);
         Assert.Contains("https://example.com/s.json", schemaErrors, StringComparison.Ordinal);
