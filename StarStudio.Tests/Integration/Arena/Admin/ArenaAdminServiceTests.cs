@@ -43,7 +43,7 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg, ITestOutputHelpe
         // a season insert breaks the policy.
         var pretender = Admin(UserContext.For(player.UserId!.Value, StarStudio.Core.Identity.RoleNames.Admin));
         Assert.Equal(ResultKind.NotFound, (await pretender.OpenAsync(trial)).Kind);
-        await Assert.ThrowsAnyAsync<Exception>(() => pretender.CreateSeasonAsync(new SeasonDraft { Name = "s", StartsAt = clock.Now, EndsAt = clock.Now.AddDays(1) }));
+        await Assert.ThrowsAsync<DbUpdateException>(() => pretender.CreateSeasonAsync(new SeasonDraft { Name = "s", StartsAt = clock.Now, EndsAt = clock.Now.AddDays(1) }));
         Assert.Equal(TrialStatus.Draft, (await ArenaAdminTestData.ReadAsync(pg, trial)).Status);
         Assert.Empty(scoring.Enqueued);
     }
