@@ -60,6 +60,7 @@ public static class DependencyInjection
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
         Arena.ArenaServiceCollectionExtensions.AddStarStudioArena(services);
+        Arena.Admin.ArenaAdminServiceCollectionExtensions.AddStarStudioArenaAdmin(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }

@@ -80,6 +80,7 @@ public static class WebServiceCollectionExtensions
         services.AddStarStudioJobs(configuration);
         services.AddHostedService<Knowledge.KnowledgeTaskRedriver>();
         services.AddStarStudioBillingWeb();
+        Arena.ArenaWebSetup.AddStarStudioArenaWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
