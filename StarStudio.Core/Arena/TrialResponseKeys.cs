@@ -11,7 +11,10 @@ public static class TrialResponseKeys
     /// <summary>The <c>response_uri</c> of an object key.</summary>
     public static string Uri(string key) => Scheme + key;
 
-    /// <summary>The object key a <c>response_uri</c> names (a bare key is accepted too); null when it names another bucket.</summary>
+    /// <summary>
+    /// The object key a <c>response_uri</c> names: <c>s3://trial-responses/{key}</c>, <c>trial-responses/{key}</c> (how
+    /// entries store it) or a bare key; null when it names another bucket.
+    /// </summary>
     public static string? Parse(string? uri)
     {
         if (string.IsNullOrWhiteSpace(uri))
@@ -22,6 +25,12 @@ public static class TrialResponseKeys
         if (uri.StartsWith(Scheme, StringComparison.Ordinal))
         {
             return uri[Scheme.Length..];
+        }
+
+        const string BucketPrefix = "trial-responses/";
+        if (uri.StartsWith(BucketPrefix, StringComparison.Ordinal))
+        {
+            return uri[BucketPrefix.Length..];
         }
 
         return uri.Contains("://", StringComparison.Ordinal) ? null : uri;

@@ -55,6 +55,8 @@ public static class ArenaWebSetup
             .Validate(o => !string.IsNullOrWhiteSpace(o.ClockCron), "StarStudio__Arena__ClockCron must be a cron expression such as * * * * *.")
             .ValidateOnStart();
         services.AddScoped<ArenaClockJobRunner>();
+        services.AddScoped<TrialScoringJobRunner>();
+        services.AddScoped<StarStudio.Core.Arena.ITrialScoringQueue, HangfireTrialScoringQueue>();
         services.AddHostedService<ArenaClockSchedule>();
         return services;
     }

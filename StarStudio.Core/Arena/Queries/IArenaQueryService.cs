@@ -3,7 +3,7 @@ using StarStudio.Core.Common;
 namespace StarStudio.Core.Arena.Queries;
 
 /// <summary>A season as players see it.</summary>
-public sealed record SeasonView(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Rules, IReadOnlyList<long> RewardTable);
+public sealed record SeasonCard(Guid Id, string Name, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Rules, IReadOnlyList<long> RewardTable);
 
 /// <summary>A trial in a list: where it stands and when its next moment comes.</summary>
 public sealed record TrialCard(
@@ -21,7 +21,7 @@ public sealed record TrialCard(
 
 /// <summary>The arena's front page.</summary>
 public sealed record ArenaHomeView(
-    IReadOnlyList<SeasonView> CurrentSeasons,
+    IReadOnlyList<SeasonCard> CurrentSeasons,
     IReadOnlyList<TrialCard> Open,
     IReadOnlyList<TrialCard> Upcoming,
     IReadOnlyList<TrialCard> Finished,
@@ -84,7 +84,7 @@ public sealed record PositionBias(int LeftWins, int Decisive)
 public sealed record TrialDetailView(
     StarTrial Trial,
     TrialPhase Phase,
-    SeasonView? Season,
+    SeasonCard? Season,
     bool EntriesShown,
     IReadOnlyList<LeaderboardRow> Entries,
     bool IsJudge,
@@ -112,8 +112,8 @@ public sealed record RatingPoint(DateTimeOffset At, double Rating, double Lower,
 
 /// <summary>A season's (or all time's) leaderboard and the rating history of its leading stars.</summary>
 public sealed record StandingsView(
-    SeasonView? Season,
-    IReadOnlyList<SeasonView> Seasons,
+    SeasonCard? Season,
+    IReadOnlyList<SeasonCard> Seasons,
     IReadOnlyList<StarStanding> Stars,
     IReadOnlyDictionary<Guid, IReadOnlyList<RatingPoint>> History);
 

@@ -146,7 +146,7 @@ internal sealed class ArenaQueryService(StarStudioDb db, IObjectStore objects, T
             return new StandingsView(season is null ? null : View(season), seasons.Select(View).ToList(), standings, series);
         }, ct);
 
-    private static SeasonView View(TrialSeason s) => new(s.Id, s.Name, s.StartsAt, s.EndsAt, s.Rules, s.RewardTable);
+    private static SeasonCard View(TrialSeason s) => new(s.Id, s.Name, s.StartsAt, s.EndsAt, s.Rules, s.RewardTable);
 
     private static TrialCard Card(StarTrial t, DateTimeOffset now) =>
         new(t.Id, t.SeasonId, t.Title, TrialPhases.Of(t, now), t.OpensAt, t.SubmitUntil, t.EndsAt, t.FinishedAt);

@@ -46,7 +46,7 @@ public sealed class ArenaPagesTests : ComponentTest
     {
         var arena = Arena();
         arena.Home = new ArenaHomeView(
-            [new SeasonView(Guid.NewGuid(), "冬季赛", Now.AddDays(-3), Now.AddDays(30), "每周一题", [100, 50])],
+            [new SeasonCard(Guid.NewGuid(), "冬季赛", Now.AddDays(-3), Now.AddDays(30), "每周一题", [100, 50])],
             [Card("写一首冬天的诗", TrialPhase.Submissions, TimeSpan.FromHours(11))], [], [], Now);
 
         var cut = Render<ArenaHome>(_ => { });

@@ -100,6 +100,7 @@ public sealed class TrialResultsTests
     [Theory]
     [InlineData("s3://trial-responses/trials/a/drafts/b.json", "trials/a/drafts/b.json")]
     [InlineData("trials/a/drafts/b.json", "trials/a/drafts/b.json")]
+    [InlineData("trial-responses/trials/a/drafts/b.json", "trials/a/drafts/b.json")]
     [InlineData("s3://knowledge-raw/x", null)]
     [InlineData("", null)]
     public void TrialResponseKeys_Parse_OnlyNamesItsBucket(string uri, string? key) => Assert.Equal(key, TrialResponseKeys.Parse(uri));
