@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
+        Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }

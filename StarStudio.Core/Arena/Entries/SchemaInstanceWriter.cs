@@ -81,7 +81,7 @@ public static partial class SchemaInstanceWriter
         static void Flush(StringBuilder sb, List<string> into)
         {
             var s = sb.ToString().Trim();
-            if (s.Length > 0)
+            if (s.Length > 0 && !into.Contains(s))
             {
                 into.Add(s);
             }
