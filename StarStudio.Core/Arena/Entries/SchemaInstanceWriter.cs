@@ -456,7 +456,7 @@ public static partial class SchemaInstanceWriter
 
             foreach (var keyword in new[] { "then", "else" })
             {
-                if (schema.TryGetProperty("if", out var condition) && schema.TryGetProperty(keyword, out var branch))
+                if (schema.TryGetProperty("if", out _) && schema.TryGetProperty(keyword, out var branch))
                 {
                     if (Generate(branch, $"{path}/{keyword}", variant, depth + 1) is { } b)
                     {
@@ -468,11 +468,13 @@ public static partial class SchemaInstanceWriter
                         yield return b;
                     }
 
-                    if (keyword == "then" && Generate(condition, $"{path}/if", variant, depth + 1) is { } satisfied)
-                    {
-                        yield return satisfied;
-                    }
                 }
+            }
+
+            // A value that meets the condition (then applies, else does not), for an if without a then.
+            if (schema.TryGetProperty("if", out var test) && Generate(test, $"{path}/if", variant, depth + 1) is { } satisfied)
+            {
+                yield return satisfied;
             }
 
             foreach (var (partSchema, partPath) in parts)
