@@ -92,6 +92,7 @@ public static class TrialEntryRules
     public const string AnswerFailedCode = "Arena.Entry.AnswerFailed";
     public const string BusyCode = "Arena.Entry.Busy";
     public const string SchemaCode = "Arena.Entry.Schema";
+    public const string StorageFailedCode = "Arena.Entry.StorageFailed";
 
     /// <summary>The object key of a draft's answer in <see cref="Storage.Buckets.TrialResponses"/>.</summary>
     public static string DraftKey(Guid trialId, Guid draftId) => $"trials/{trialId}/drafts/{draftId}.json";

@@ -99,8 +99,17 @@ internal sealed class TrialEntryService(
         var errors = Check(gate.Schema!, text, out var isJson);
         var draftId = Guid.CreateVersion7();
         var key = TrialEntryRules.DraftKey(trialId, draftId);
-        await store.PutAsync(Buckets.TrialResponses, key, new MemoryStream(Encoding.UTF8.GetBytes(text)),
-            isJson ? "application/json" : "text/plain; charset=utf-8", ct);
+        try
+        {
+            await store.PutAsync(Buckets.TrialResponses, key, new MemoryStream(Encoding.UTF8.GetBytes(text)),
+                isJson ? "application/json" : "text/plain; charset=utf-8", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // No stored answer, no draft: the attempt is not used and the owner may try again.
+            log.LogError(e, "Storing the answer of star {StarId} for trial {TrialId} failed", starId, trialId);
+            return Result<TrialDraftView>.Invalid(Field, TrialEntryRules.StorageFailedCode);
+        }
 
         Result<TrialDraftView> stored;
         try
@@ -274,7 +283,9 @@ internal sealed class TrialEntryService(
         }
 
         var text = await ReadAnswerAsync(draft, ct);
-        return Result<TrialDraftView>.Ok(new TrialDraftView(Summary(draft), text ?? "", TrialEntryRules.ParseErrors(draft.Errors)));
+        return text is null
+            ? Result<TrialDraftView>.Invalid(Field, TrialEntryRules.StorageFailedCode)
+            : Result<TrialDraftView>.Ok(new TrialDraftView(Summary(draft), text, TrialEntryRules.ParseErrors(draft.Errors)));
     }
 
     private async Task<string?> ReadAnswerAsync(TrialEntryDraft draft, CancellationToken ct)
@@ -284,14 +295,23 @@ internal sealed class TrialEntryService(
             return null;
         }
 
-        await using var stored = await store.GetAsync(at.Bucket, at.Key, ct);
-        if (stored is null)
+        try
         {
+            await using var stored = await store.GetAsync(at.Bucket, at.Key, ct);
+            if (stored is null)
+            {
+                log.LogError("The answer of draft {DraftId} is missing from {Uri}", draft.Id, draft.ResponseUri);
+                return null;
+            }
+
+            using var reader = new StreamReader(stored.Content, Encoding.UTF8);
+            return await reader.ReadToEndAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Reading the answer of draft {DraftId} failed", draft.Id);
             return null;
         }
-
-        using var reader = new StreamReader(stored.Content, Encoding.UTF8);
-        return await reader.ReadToEndAsync(ct);
     }
 
     public async Task<Result<MyTrialEntry>> SubmitAsync(Guid draftId, CancellationToken ct = default)
@@ -304,10 +324,15 @@ internal sealed class TrialEntryService(
 
         // The answer's style is measured now, from the stored JSON; a draft that is not JSON cannot be entered.
         var text = await ReadAnswerAsync(draft, ct);
+        if (text is null)
+        {
+            return Result<MyTrialEntry>.Invalid(Field, TrialEntryRules.StorageFailedCode);
+        }
+
         AnswerStyle style;
         try
         {
-            using var doc = JsonDocument.Parse(text ?? "", new JsonDocumentOptions { MaxDepth = AnswerSchemas.MaxAnswerDepth, AllowDuplicateProperties = false });
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = AnswerSchemas.MaxAnswerDepth, AllowDuplicateProperties = false });
             style = TrialScoring.Style(doc.RootElement);
         }
         catch (JsonException)

@@ -99,7 +99,7 @@ public sealed class TrialEntryServiceTests(PostgresDatabase pg) : IClassFixture<
             Task.FromResult(new RetrievalResult([ChatTestData.Passage(ChatTestData.PaperText), ChatTestData.Passage(ChatTestData.TissueText, "Conservation Handbook.pdf", 4)], QueryAnalysis.Empty));
     }
 
-    private (ITrialEntryService Service, ConversationService Chat) ServiceFor(UserContext user)
+    private (ITrialEntryService Service, ConversationService Chat) ServiceFor(UserContext user, FlakyStore? flaky = null)
     {
         var db = pg.Db(user);
         var options = Options.Create(new ChatEngineOptions { ConfigCacheDuration = TimeSpan.Zero });
@@ -108,10 +108,46 @@ public sealed class TrialEntryServiceTests(PostgresDatabase pg) : IClassFixture<
             new ChatModelClientFactory(services.GetRequiredService<IHttpClientFactory>(), options), [], Cl100kTokenCounter.Instance, options);
         var chat = new ConversationService(db, new PostgresConversationMessageStore(db), engine, limiter, Cl100kTokenCounter.Instance, TimeProvider.System,
             NullLogger<ConversationService>.Instance, growth);
-        return (new TrialEntryService(db, chat, store, TimeProvider.System, NullLogger<TrialEntryService>.Instance, growth), chat);
+        return (new TrialEntryService(db, chat, flaky ?? (IObjectStore)store, TimeProvider.System, NullLogger<TrialEntryService>.Instance, growth), chat);
     }
 
     private ITrialEntryService For(UserContext user) => ServiceFor(user).Service;
+
+    /// <summary>The S3 store, failing while <see cref="Down"/> is set.</summary>
+    private sealed class FlakyStore(IObjectStore inner) : IObjectStore
+    {
+        public bool Down { get; set; }
+
+        private void Check()
+        {
+            if (Down)
+            {
+                throw new IOException("object store unreachable");
+            }
+        }
+
+        public Task EnsureBucketsAsync(CancellationToken ct = default) => inner.EnsureBucketsAsync(ct);
+
+        public Task PutAsync(string bucket, string key, Stream content, string contentType, CancellationToken ct = default)
+        {
+            Check();
+            return inner.PutAsync(bucket, key, content, contentType, ct);
+        }
+
+        public Task<StoredObject?> GetAsync(string bucket, string key, CancellationToken ct = default)
+        {
+            Check();
+            return inner.GetAsync(bucket, key, ct);
+        }
+
+        public Task<bool> ExistsAsync(string bucket, string key, CancellationToken ct = default) => inner.ExistsAsync(bucket, key, ct);
+
+        public Task DeleteAsync(string bucket, string key, CancellationToken ct = default) => inner.DeleteAsync(bucket, key, ct);
+
+        public IAsyncEnumerable<string> ListAsync(string bucket, string prefix, CancellationToken ct = default) => inner.ListAsync(bucket, prefix, ct);
+
+        public Task<bool> PingAsync(CancellationToken ct = default) => inner.PingAsync(ct);
+    }
 
     private async Task SetDefaultModelAsync(Guid? model)
     {
@@ -481,5 +517,26 @@ public sealed class TrialEntryServiceTests(PostgresDatabase pg) : IClassFixture<
         }
 
         Assert.Equal([TrialEntryRules.DraftKey(trial, draft.Id)], keys); // the losing answer's object was removed
+    }
+
+    [Fact]
+    public async Task ObjectStoreDown_GenerateAndSubmitRefuseReadably_NoDraftNoEntryNoAttemptUsed()
+    {
+        var owner = await pg.CreateUserAsync();
+        var star = await StarAsync(owner);
+        var trial = await TrialAsync(maxRegenerations: 0);
+        var flaky = new FlakyStore(store) { Down = true };
+        var entries = ServiceFor(owner, flaky).Service;
+
+        Assert.Equal(TrialEntryRules.StorageFailedCode, Refusal(await entries.GenerateAsync(trial, star)).Code);
+        flaky.Down = false;
+        var draft = (await entries.GenerateAsync(trial, star)).Value!; // the failed try used no attempt
+        flaky.Down = true;
+
+        Assert.Equal(TrialEntryRules.StorageFailedCode, Refusal(await entries.GetDraftAsync(draft.Draft.Id)).Code);
+        Assert.Equal(TrialEntryRules.StorageFailedCode, Refusal(await entries.SubmitAsync(draft.Draft.Id)).Code);
+        await using var db = pg.OwnerContext();
+        Assert.Equal(1, await db.TrialEntryDrafts.CountAsync(d => d.TrialId == trial));
+        Assert.False(await db.TrialEntries.AnyAsync(e => e.TrialId == trial));
     }
 }

@@ -58,7 +58,7 @@ public sealed class TrialEntryRulesTests
             .Where(f => f.IsLiteral && f.Name.EndsWith("Code", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToList();
-        Assert.Equal(9, codes.Count);
+        Assert.Equal(10, codes.Count);
         Assert.DoesNotContain(codes, c => !keys.Contains(c));
     }
 }
