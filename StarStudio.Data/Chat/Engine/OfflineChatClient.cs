@@ -148,6 +148,11 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
 
         var terms = SearchText.QueryTerms(question).ToHashSet(StringComparer.Ordinal);
         var texts = passages.Select(p => Excerpt(p.Passage.Text, terms, chinese) + " " + p.Passage.Text).ToList();
+        if (texts.Count == 0)
+        {
+            texts.Add(chinese ? "我的知识库里没有与本题相关的内容。" : "My knowledge has nothing on this question.");
+        }
+
         var instance = SchemaInstanceWriter.Write(accepted.Value!, texts, note);
         if (instance.Valid || instance.Problems.Count == 0)
         {

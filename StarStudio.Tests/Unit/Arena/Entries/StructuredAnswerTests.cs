@@ -66,6 +66,18 @@ public sealed class StructuredAnswerTests
     }
 
     [Fact]
+    public void OfflineEngine_WithNoKnowledge_SaysSoInsideTheJson()
+    {
+        using var schema = JsonDocument.Parse(Schema);
+
+        var answer = OfflineChatClient.ComposeJson(ChatTestData.Star(), "How is paper mended?", [], schema.RootElement);
+
+        using var doc = JsonDocument.Parse(answer);
+        Assert.Equal("My knowledge has nothing on this question.", doc.RootElement.GetProperty("answer").GetString());
+        Assert.StartsWith("(Offline engine)", doc.RootElement.GetProperty("note").GetString());
+    }
+
+    [Fact]
     public async Task OfflineClient_StreamsTheJsonWhenAskedForASchema_AndTheOldAnswerOtherwise()
     {
         var passages = ChatTestData.Numbered(ChatTestData.Passage(ChatTestData.PaperText));
