@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddStarStudioGrowth();
         Arena.ArenaServiceCollectionExtensions.AddStarStudioArena(services);
         Arena.Admin.ArenaAdminServiceCollectionExtensions.AddStarStudioArenaAdmin(services);
+        Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }

@@ -142,6 +142,50 @@ internal sealed class ConversationService(
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="message"/> and streams an answer that must satisfy <paramref name="responseSchema"/> (a trial's
+    /// answer, <see cref="Arena.Entries.TrialEntryService"/>): stored, traced and billed like any answer. The message is
+    /// the trial's prompt, written by an admin, so the chat's length limit does not apply; the rate limit does. A
+    /// structured answer does not count as the user's chat for growth tasks.
+    /// </summary>
+    internal async IAsyncEnumerable<ChatUpdate> SendStructuredAsync(Guid conversationId, string message, string responseSchema, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var context = await LoadForSendingAsync(conversationId, ct);
+        if (context.Refusal is { } refusal)
+        {
+            yield return new ChatRefused(refusal);
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            yield return new ChatRefused(new FieldError("Message", "Chat.Message.Empty"));
+            yield break;
+        }
+
+        if (!limiter.TryAcquire(context.UserId, context.Limits.PerMinute))
+        {
+            yield return new ChatRefused(new FieldError("Message", "Chat.Message.TooFast", context.Limits.PerMinute));
+            yield break;
+        }
+
+        var history = await messages.ListAsync(conversationId, ct);
+        var userMessage = new ConversationMessageDocument(Guid.CreateVersion7(), conversationId, MessageSenders.User, message.Trim(),
+            tokens.Count(message), [], clock.GetUtcNow());
+        await messages.AppendAsync(userMessage, ct);
+        if (history.Count == 0)
+        {
+            await db.RunAsync((ctx, _) => ctx.Conversations.Where(c => c.Id == conversationId && c.Title == "")
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, ChatRules.TitleFrom(message)), ct), ct);
+        }
+
+        yield return new ChatUserMessage(userMessage);
+        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct, responseSchema))
+        {
+            yield return update;
+        }
+    }
+
     public async IAsyncEnumerable<ChatUpdate> RegenerateAsync(Guid conversationId, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var context = await LoadForSendingAsync(conversationId, ct);
@@ -297,12 +341,15 @@ internal sealed class ConversationService(
         }, ct);
 
     private async IAsyncEnumerable<ChatUpdate> AnswerAsync(SendContext context, IReadOnlyList<ConversationMessageDocument> history,
-        ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct)
+        ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct, string? responseSchema = null)
     {
         var request = new ChatRequest(context.Persona,
             history.Where(m => m.Status != MessageStatuses.Failed && m.Content.Length > 0)
                 .Select(m => new ChatTurn(m.Sender == MessageSenders.User ? ChatTurn.User : ChatTurn.Assistant, m.Content)).ToList(),
-            userMessage.Content, context.ConversationId, context.UserId, answerId);
+            userMessage.Content, context.ConversationId, context.UserId, answerId)
+        {
+            ResponseSchema = responseSchema,
+        };
         ChatOutcome? outcome = null;
         var streamed = new System.Text.StringBuilder();
 
@@ -358,7 +405,7 @@ internal sealed class ConversationService(
             await RecordAsync(context, answer, outcome);
         }
 
-        if (status == MessageStatuses.Completed && growth is not null)
+        if (status == MessageStatuses.Completed && growth is not null && responseSchema is null)
         {
             // The chatting user's "chat with a star" task; stopped or failed answers do not count.
             await growth.RecordAsync(GrowthEventKeys.ChatMessage, CancellationToken.None);

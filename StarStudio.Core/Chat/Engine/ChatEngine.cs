@@ -13,7 +13,14 @@ public sealed record ChatTurn(string Role, string Content)
 }
 
 /// <summary>Everything the engine needs for one reply.</summary>
-public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> History, string UserMessage, Guid ConversationId, Guid UserId, Guid RequestId);
+public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> History, string UserMessage, Guid ConversationId, Guid UserId, Guid RequestId)
+{
+    /// <summary>
+    /// A JSON Schema (draft 2020-12 text) the answer must satisfy, or null for a free-text chat answer. With a schema the
+    /// engine asks the model for JSON only (<c>response_format</c> json_schema) and the offline engine writes an instance.
+    /// </summary>
+    public string? ResponseSchema { get; init; }
+}
 
 /// <summary>Something the engine reports while it answers.</summary>
 public abstract record ChatEvent;

@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using StarStudio.Core.Arena;
+using StarStudio.Core.Arena.Entries;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Knowledge.Retrieval;
 
@@ -29,7 +32,9 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
     {
         ArgumentNullException.ThrowIfNull(messages);
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
-        var answer = Compose(star, question, passages);
+        var answer = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }
+            ? ComposeJson(star, question, passages, schema)
+            : Compose(star, question, passages);
         var n = 0;
         foreach (var piece in Pieces(answer))
         {
@@ -119,6 +124,44 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         sb.Append(chinese ? "。\n\n" : ".\n\n");
         sb.Append(Closing(star.Tone, chinese));
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A structured answer (a trial's): a JSON instance of <paramref name="schema"/> written from the passages by
+    /// <see cref="SchemaInstanceWriter"/>, with a note that the offline engine wrote it. When the schema cannot be met the
+    /// note says why, and the answer's validation shows where.
+    /// </summary>
+    public static string ComposeJson(StarPersona star, string question, IReadOnlyList<PromptPassage> passages, JsonElement schema)
+    {
+        ArgumentNullException.ThrowIfNull(star);
+        ArgumentNullException.ThrowIfNull(passages);
+        var chinese = IsChinese(question) || (string.IsNullOrWhiteSpace(question) && IsChinese(star.Name + star.Persona));
+        var name = string.IsNullOrWhiteSpace(star.Name) ? (chinese ? "这颗星" : "this star") : star.Name.Trim();
+        var note = chinese
+            ? $"（离线引擎）未接入大模型，这是内置离线引擎根据{name}的知识库摘录生成的答案。"
+            : $"(Offline engine) No language model is connected: the built-in offline engine wrote this answer from {name}'s knowledge.";
+        var accepted = AnswerSchemas.Accept(schema.GetRawText());
+        if (!accepted.Succeeded)
+        {
+            return System.Text.Json.JsonSerializer.Serialize(note);
+        }
+
+        var terms = SearchText.QueryTerms(question).ToHashSet(StringComparer.Ordinal);
+        var texts = passages.Select(p => Excerpt(p.Passage.Text, terms, chinese) + " " + p.Passage.Text).ToList();
+        if (texts.Count == 0)
+        {
+            texts.Add(chinese ? "我的知识库里没有与本题相关的内容。" : "My knowledge has nothing on this question.");
+        }
+
+        var instance = SchemaInstanceWriter.Write(accepted.Value!, texts, note);
+        if (instance.Valid || instance.Problems.Count == 0)
+        {
+            return instance.Json;
+        }
+
+        // Not satisfiable from here: the note says why, in the answer itself, and the draft's errors show where.
+        var why = (chinese ? "离线引擎无法满足该结构：" : "The offline engine could not satisfy the schema: ") + string.Join("; ", instance.Problems.Take(3));
+        return SchemaInstanceWriter.Write(accepted.Value!, texts, note + " " + why).Json;
     }
 
     /// <summary>Whether <paramref name="text"/> has Chinese characters.</summary>

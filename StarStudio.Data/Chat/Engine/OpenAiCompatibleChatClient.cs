@@ -183,6 +183,33 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                 set.Add("stop");
             }
 
+            if (chat?.ResponseFormat is ChatResponseFormatJson json)
+            {
+                // OpenAI's structured output: json_schema with the schema when there is one, else json_object.
+                w.WriteStartObject("response_format");
+                if (json.Schema is { } schema)
+                {
+                    w.WriteString("type", "json_schema");
+                    w.WriteStartObject("json_schema");
+                    w.WriteString("name", string.IsNullOrWhiteSpace(json.SchemaName) ? "answer" : json.SchemaName);
+                    if (!string.IsNullOrWhiteSpace(json.SchemaDescription))
+                    {
+                        w.WriteString("description", json.SchemaDescription);
+                    }
+
+                    w.WritePropertyName("schema");
+                    schema.WriteTo(w);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteString("type", "json_object");
+                }
+
+                w.WriteEndObject();
+                set.Add("response_format");
+            }
+
             foreach (var (key, value) in defaultParams)
             {
                 if (!set.Contains(key))

@@ -27,6 +27,9 @@ public sealed record PromptInput(
     /// <summary>The most tokens kept free for the answer (the reserve is a quarter of the window, at most this).</summary>
     public int MaxReservedAnswerTokens { get; init; } = PromptBuilder.DefaultMaxReservedAnswerTokens;
 
+    /// <summary>A JSON Schema the answer must satisfy (<see cref="ChatRequest.ResponseSchema"/>); the system prompt then asks for JSON only.</summary>
+    public string? ResponseSchema { get; init; }
+
     /// <summary>The share of the window (after the reserve) the passages may take; the rest goes to history.</summary>
     public double PassageShare { get; init; } = 0.6;
 }
@@ -74,7 +77,7 @@ public static class PromptBuilder
         var budget = input.MaxContextTokens - reserve - PrimingTokens;
         var userMessage = input.UserMessage ?? "";
         var userCost = MessageOverheadTokens + tokens.Count(userMessage);
-        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable);
+        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable, input.ResponseSchema);
         var bareSystemCost = MessageOverheadTokens + tokens.Count(bareSystem);
 
         // Passages first (best first), within their share, and never crowding out the system prompt and the question.
@@ -93,7 +96,7 @@ public static class PromptBuilder
             passageCost += cost;
         }
 
-        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable);
+        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema);
         var used = MessageOverheadTokens + tokens.Count(system) + userCost;
 
         // History: newest first while it fits; the first turn that does not fit ends it (no gaps).
@@ -131,7 +134,8 @@ public static class PromptBuilder
     }
 
     /// <summary>The system message: who the star is, how to answer, and the numbered passages.</summary>
-    public static string SystemPrompt(StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable)
+    /// <param name="responseSchema">When set, the answer must be one JSON value for this schema (a trial's answer).</param>
+    public static string SystemPrompt(StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable, string? responseSchema = null)
     {
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
@@ -165,6 +169,14 @@ public static class PromptBuilder
         if (toolsAvailable)
         {
             sb.Append("If you need more of your knowledge, call the search_knowledge tool; its results are numbered passages that you cite the same way.\n");
+        }
+
+        if (!string.IsNullOrWhiteSpace(responseSchema))
+        {
+            // A trial answer: the page validates it against the schema, so anything but the JSON value is a failure.
+            sb.Append("Answer with exactly one JSON value that satisfies the JSON Schema below, and nothing else: no text before or ")
+                .Append("after it, no Markdown code fences. Write the text inside the JSON in the language of the user's message, ")
+                .Append("grounded in the knowledge passages.\nJSON Schema:\n").Append(responseSchema.Trim()).Append('\n');
         }
 
         sb.Append('\n');

@@ -241,6 +241,7 @@ public sealed partial class StarChatEngine(
                 {
                     ToolsAvailable = tools.Count > 0,
                     MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
+                    ResponseSchema = request.ResponseSchema,
                 },
                 Tokens);
             var prompt = Build(window);
@@ -311,7 +312,7 @@ public sealed partial class StarChatEngine(
             model = OfflineEngine.Model;
             var started = clock.ElapsedMilliseconds;
             using var client = new OfflineChatClient(request.Star, prompt.Passages);
-            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, null, token))
+            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, ResponseFormat() is { } format ? new ChatOptions { ResponseFormat = format } : null, token))
             {
                 Emit(update.Text);
             }
@@ -339,7 +340,7 @@ public sealed partial class StarChatEngine(
             for (var round = 0; round <= Settings.MaxToolRounds; round++)
             {
                 var offerTools = declarations.Count > 0 && round < Settings.MaxToolRounds;
-                var chatOptions = new ChatOptions { Tools = offerTools ? declarations : null };
+                var chatOptions = new ChatOptions { Tools = offerTools ? declarations : null, ResponseFormat = ResponseFormat() };
                 var result = await CallAsync(current, messages, chatOptions, round);
                 promptJson = PromptBuilder.ToJson(messages);
                 if (result.Error is { } failure)
@@ -571,6 +572,25 @@ public sealed partial class StarChatEngine(
             toolCalls.Add(new ToolCallRecord(call.Name, arguments, result.Content));
             writer.TryWrite(new ChatToolEvent(call.Name, arguments, result.Content, duration));
             return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Content)]);
+        }
+
+        /// <summary>JSON for the request's schema (structured output), or null for a free-text answer.</summary>
+        private ChatResponseFormat? ResponseFormat()
+        {
+            if (string.IsNullOrWhiteSpace(request.ResponseSchema))
+            {
+                return null;
+            }
+
+            try
+            {
+                using var schema = JsonDocument.Parse(request.ResponseSchema);
+                return ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), "answer");
+            }
+            catch (JsonException)
+            {
+                return ChatResponseFormat.Json;
+            }
         }
 
         private void Emit(string text)
