@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
+        Arena.Battles.BattlesServiceCollectionExtensions.AddStarStudioArenaBattles(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }
