@@ -77,7 +77,7 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
                 {
                     e.Id,
                     e.StarName,
-                    e.OwnerId,
+                    OwnerName = ctx.Users.Where(u => u.Id == e.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
                     Mine = e.OwnerId == me || ctx.Stars.Any(s => s.Id == e.StarId && s.OwnerId == me),
                 })
                 .ToListAsync(ct);
@@ -107,13 +107,10 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
                 return (Invalid(BattleErrors.AlreadyVoted), null, null);
             }
 
-            var owners = entries.Select(e => e.OwnerId).Distinct().ToList();
-            var names = await ctx.Users.AsNoTracking().Where(u => owners.Contains(u.Id))
-                .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
             RevealedEntry Reveal(Guid entryId)
             {
                 var e = entries.FirstOrDefault(x => x.Id == entryId);
-                return e is null ? new RevealedEntry("", "") : new RevealedEntry(e.StarName, names.GetValueOrDefault(e.OwnerId) ?? "");
+                return e is null ? new RevealedEntry("", "") : new RevealedEntry(e.StarName, e.OwnerName ?? "");
             }
 
             var reveal = new BattleReveal(battleId, outcome, Reveal(battle.EntryA), Reveal(battle.EntryB));
@@ -158,26 +155,26 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
     /// <summary>The player's oldest pending battle of the trial, else a new one stored as pending; none when no pair is left.</summary>
     private async Task<Chosen> ChooseAsync(StarStudioDbContext ctx, Guid me, StarTrial trial, CancellationToken ct)
     {
-        var pending = await ctx.TrialBattles.AsNoTracking()
-            .Where(b => b.TrialId == trial.Id && b.VoterId == me && b.Outcome == null)
-            .OrderBy(b => b.ShownAt).ThenBy(b => b.Id)
-            .Select(b => new { b.Id, b.EntryA, b.EntryB })
-            .FirstOrDefaultAsync(ct);
-        if (pending is not null)
+        // Three statements for a new battle (the player's battles, the entries, the pair counts) and the insert; the
+        // answers' keys come with the entries.
+        var mine = await ctx.TrialBattles.AsNoTracking().Where(b => b.TrialId == trial.Id && b.VoterId == me)
+            .Select(b => new { b.Id, b.EntryA, b.EntryB, b.PairLow, b.PairHigh, Pending = b.Outcome == null, b.ShownAt })
+            .ToListAsync(ct);
+        var entries = await ctx.TrialEntries.AsNoTracking().Where(e => e.TrialId == trial.Id)
+            .Select(e => new { e.Id, e.ResponseUri, Mine = e.OwnerId == me || ctx.Stars.Any(s => s.Id == e.StarId && s.OwnerId == me) })
+            .ToListAsync(ct);
+        var uris = entries.ToDictionary(e => e.Id, e => e.ResponseUri);
+        if (mine.Where(b => b.Pending).OrderBy(b => b.ShownAt).ThenBy(b => b.Id).FirstOrDefault() is { } pending)
         {
-            return await WithAnswersAsync(ctx, trial, pending.Id, pending.EntryA, pending.EntryB, ct);
+            return new Chosen(trial, pending.Id, uris.GetValueOrDefault(pending.EntryA), uris.GetValueOrDefault(pending.EntryB));
         }
 
-        var entries = await ctx.TrialEntries.AsNoTracking().Where(e => e.TrialId == trial.Id)
-            .Select(e => new BattleEntry(e.Id, e.OwnerId == me || ctx.Stars.Any(s => s.Id == e.StarId && s.OwnerId == me)))
-            .ToListAsync(ct);
-        var shown = (await ctx.TrialBattles.AsNoTracking().Where(b => b.TrialId == trial.Id && b.VoterId == me)
-                .Select(b => new { b.PairLow, b.PairHigh }).ToListAsync(ct))
-            .Select(p => EntryPair.Of(p.PairLow, p.PairHigh)).ToHashSet();
+        var shown = mine.Select(p => EntryPair.Of(p.PairLow, p.PairHigh)).ToHashSet();
         var votes = await PairVotesAsync(ctx, trial.Id, ct);
-        if (BattlePairing.Choose(entries, shown, votes, Random.Shared) is not { } choice)
+        var candidates = entries.Select(e => new BattleEntry(e.Id, e.Mine)).ToList();
+        if (BattlePairing.Choose(candidates, shown, votes, Random.Shared) is not { } choice)
         {
-            return new Chosen(trial, null, null, null, null, null);
+            return new Chosen(trial, null, null, null);
         }
 
         var id = Guid.CreateVersion7();
@@ -193,14 +190,7 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
             return await ChooseAsync(ctx, me, trial, ct);
         }
 
-        return await WithAnswersAsync(ctx, trial, id, choice.Left, choice.Right, ct);
-    }
-
-    private static async Task<Chosen> WithAnswersAsync(StarStudioDbContext ctx, StarTrial trial, Guid battleId, Guid a, Guid b, CancellationToken ct)
-    {
-        var uris = await ctx.TrialEntries.AsNoTracking().Where(e => e.Id == a || e.Id == b)
-            .ToDictionaryAsync(e => e.Id, e => e.ResponseUri, ct);
-        return new Chosen(trial, battleId, uris.GetValueOrDefault(a), uris.GetValueOrDefault(b), a, b);
+        return new Chosen(trial, id, uris.GetValueOrDefault(choice.Left), uris.GetValueOrDefault(choice.Right));
     }
 
     /// <summary>Votes per pair over all players, through the definer function (RLS shows a player only their own battles).</summary>
@@ -238,10 +228,10 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
     }
 
     /// <summary>What the transaction chose, before the answers are read; or why it refused.</summary>
-    private sealed record Chosen(StarTrial? Trial, Guid? BattleId, string? UriA, string? UriB, Guid? EntryA, Guid? EntryB)
+    private sealed record Chosen(StarTrial? Trial, Guid? BattleId, string? UriA, string? UriB)
     {
         public Result<NextBattle>? Refusal { get; private init; }
 
-        public static Chosen Refused(Result<NextBattle> refusal) => new(null, null, null, null, null, null) { Refusal = refusal };
+        public static Chosen Refused(Result<NextBattle> refusal) => new(null, null, null, null) { Refusal = refusal };
     }
 }
