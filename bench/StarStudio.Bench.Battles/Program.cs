@@ -238,6 +238,49 @@ try
         Load (1-minute average): {loadBefore} before the votes, {Load()} after
         """);
 
+    // Where the time goes: the pair counts over all votes (the one statement whose cost grows with the votes) and the
+    // pure choice over 4,950 pairs, each alone and sequentially.
+    var countsMs = new List<double>();
+    var counts = new Dictionary<EntryPair, int>();
+    await using (var conn = new NpgsqlConnection(app))
+    {
+        await conn.OpenAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            await Exec(conn, tx, "SELECT set_config('app.user_id', @u, true)", ("u", players[0].ToString()));
+            var clock = Stopwatch.StartNew();
+            await using (var cmd = new NpgsqlCommand("SELECT pair_low, pair_high, votes FROM trial_pair_votes(@t)", conn, tx))
+            {
+                cmd.Parameters.AddWithValue("t", trialId);
+                await using var reader = await cmd.ExecuteReaderAsync();
+                counts.Clear();
+                while (await reader.ReadAsync())
+                {
+                    counts[EntryPair.Of(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetInt32(2);
+                }
+            }
+
+            countsMs.Add(clock.Elapsed.TotalMilliseconds);
+            await tx.RollbackAsync();
+        }
+    }
+
+    var chooseMs = new List<double>();
+    var candidates = entries.Select(e => new BattleEntry(e, false)).ToList();
+    var noneShown = new HashSet<EntryPair>();
+    for (var i = 0; i < 1000; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        _ = BattlePairing.Choose(candidates, noneShown, counts, Random.Shared);
+        chooseMs.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    Console.WriteLine($"""
+        Parts, sequential: trial_pair_votes ({counts.Count:N0} pairs) read in full p50 {P(countsMs, 50):N2} ms, p95 {P(countsMs, 95):N2} ms;
+          BattlePairing.Choose over {entryCount * (entryCount - 1) / 2:N0} pairs p50 {P(chooseMs, 50):N3} ms, p95 {P(chooseMs, 95):N3} ms
+        """);
+
     await using (var check = new NpgsqlConnection(owner))
     {
         await check.OpenAsync();
