@@ -8,6 +8,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -161,7 +162,7 @@ try
 
     var factory = new StarStudioContextFactory(app);
     var options = Options.Create(new BattleOptions()); // the default limit, 20 votes per minute per player
-    BattleService As(Guid user) => new(new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(user))), store, TimeProvider.System, options);
+    BattleService As(Guid user) => new(new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(user))), store, TimeProvider.System, options, NullLogger<BattleService>.Instance);
 
     // Each player opens the battle page (NextAsync), then votes; each vote's reply carries the player's next battle.
     var firstShown = new ConcurrentBag<double>();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Arena;
@@ -16,7 +17,7 @@ namespace StarStudio.Data.Arena.Battles;
 /// advisory lock, so the per-minute count cannot be overrun by parallel requests (from any app instance); the vote
 /// itself is written only while <c>outcome IS NULL</c>, so a battle is never counted twice whatever the race.
 /// </summary>
-internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimeProvider clock, IOptions<BattleOptions> options) : IBattleService
+internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimeProvider clock, IOptions<BattleOptions> options, ILogger<BattleService> logger) : IBattleService
 {
     public async Task<Result<NextBattle>> NextAsync(Guid trialId, CancellationToken ct = default)
     {
@@ -222,8 +223,8 @@ internal sealed class BattleService(StarStudioDb db, IObjectStore store, TimePro
             return new NextBattle(trial.Id, trial.Title, trial.Prompt, null);
         }
 
-        var a = TrialAnswers.ReadAsync(store, chosen.UriA, ct);
-        var b = TrialAnswers.ReadAsync(store, chosen.UriB, ct);
+        var a = TrialAnswers.ReadAsync(store, chosen.UriA, logger, ct);
+        var b = TrialAnswers.ReadAsync(store, chosen.UriB, logger, ct);
         return new NextBattle(trial.Id, trial.Title, trial.Prompt, new BattleView(battleId, new BattleAnswer(await a), new BattleAnswer(await b)));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Arena.Battles;
 using StarStudio.Core.Common;
@@ -12,7 +13,7 @@ namespace StarStudio.Data.Arena.Battles;
 /// judge to their own rows on entries of a trial they judge; the service adds the phase, the rubric's criteria and the
 /// range, and says why in words instead of a policy violation.
 /// </summary>
-internal sealed class JudgingService(StarStudioDb db, IObjectStore store, TimeProvider clock) : IJudgingService
+internal sealed class JudgingService(StarStudioDb db, IObjectStore store, TimeProvider clock, ILogger<JudgingService> logger) : IJudgingService
 {
     public async Task<Result<JudgingSheet>> SheetAsync(Guid trialId, CancellationToken ct = default)
     {
@@ -44,7 +45,7 @@ internal sealed class JudgingService(StarStudioDb db, IObjectStore store, TimePr
             await gate.WaitAsync(ct);
             try
             {
-                var answer = await TrialAnswers.ReadAsync(store, e.Uri, ct);
+                var answer = await TrialAnswers.ReadAsync(store, e.Uri, logger, ct);
                 var scores = read.Mine!.Where(s => s.EntryId == e.Id)
                     .OrderBy(s => order.GetValueOrDefault(s.Criterion, int.MaxValue))
                     .Select(s => new CriterionScore(s.Criterion, s.Score, s.Comment)).ToList();

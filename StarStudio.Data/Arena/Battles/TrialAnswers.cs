@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Storage;
 
@@ -43,14 +44,30 @@ internal static class TrialAnswers
         }
     }
 
-    /// <summary>The answer's text, or null when the key is unusable, the object is missing or it is too large.</summary>
-    public static async Task<string?> ReadAsync(IObjectStore store, string? responseUri, CancellationToken ct)
+    /// <summary>
+    /// The answer's text, or null when the key is unusable, the object is missing or too large, or the store fails: by
+    /// then a vote has been committed, so a storage failure must show "answer unavailable", not lose the reply.
+    /// </summary>
+    public static async Task<string?> ReadAsync(IObjectStore store, string? responseUri, ILogger logger, CancellationToken ct)
     {
         if (KeyOf(responseUri) is not { } key)
         {
             return null;
         }
 
+        try
+        {
+            return await ReadKeyAsync(store, key, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Trial answer {Key} could not be read", key);
+            return null;
+        }
+    }
+
+    private static async Task<string?> ReadKeyAsync(IObjectStore store, string key, CancellationToken ct)
+    {
         await using var stored = await store.GetAsync(Buckets.TrialResponses, key, ct);
         if (stored is null)
         {

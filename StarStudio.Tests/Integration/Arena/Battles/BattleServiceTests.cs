@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Arena.Battles;
 using StarStudio.Core.Common;
+using StarStudio.Core.Storage;
 using StarStudio.Data.Arena.Battles;
 
 namespace StarStudio.Tests.Integration.Arena.Battles;
@@ -12,8 +14,9 @@ public sealed class BattleServiceTests(PostgresDatabase pg) : IClassFixture<Post
 {
     private readonly BattleTestData data = new(pg);
 
-    private async Task<BattleService> Battles(UserContext user, int votesPerMinute = 1000) =>
-        new(pg.Db(user), await BattleTestData.StoreAsync(), TimeProvider.System, Options.Create(new BattleOptions { VotesPerMinute = votesPerMinute }));
+    private async Task<BattleService> Battles(UserContext user, int votesPerMinute = 1000, IObjectStore? store = null) =>
+        new(pg.Db(user), store ?? await BattleTestData.StoreAsync(), TimeProvider.System, Options.Create(new BattleOptions { VotesPerMinute = votesPerMinute }),
+            NullLogger<BattleService>.Instance);
 
     private static string? Error<T>(Result<T> r) => r.Errors.FirstOrDefault()?.Code;
 
@@ -303,5 +306,33 @@ public sealed class BattleServiceTests(PostgresDatabase pg) : IClassFixture<Post
         Assert.True(report.Succeeded);
         Assert.Equal(PositionBias.Report(3, 4), report.Value);
         Assert.Equal(ResultKind.Forbidden, (await player.BiasAsync(trial)).Kind);
+    }
+
+    [Fact]
+    public async Task Vote_StorageFailing_StillStoresTheVote_AndShowsTheNextBattleWithoutAnswers()
+    {
+        var (trial, _, _) = await TrialWithEntriesAsync(3);
+        var player = await pg.CreateUserAsync();
+        var broken = await Battles(player, store: new FailingStore());
+        var battle = (await broken.NextAsync(trial)).Value!.Battle!;
+
+        var vote = await broken.VoteAsync(battle.BattleId, BattleOutcome.BothBad);
+
+        Assert.Equal((null, null), (battle.A.Json, battle.B.Json));
+        Assert.True(vote.Succeeded);
+        Assert.Equal((null, null), (vote.Value!.Next.Battle!.A.Json, vote.Value.Next.Battle.B.Json));
+        Assert.Equal(BattleOutcome.BothBad, (await data.BattlesOfAsync(trial, player.UserId!.Value)).Single(b => b.Id == battle.BattleId).Outcome);
+    }
+
+    /// <summary>An object store whose reads fail, as when the S3 server is down.</summary>
+    private sealed class FailingStore : IObjectStore
+    {
+        public Task EnsureBucketsAsync(CancellationToken ct = default) => Task.CompletedTask;
+        public Task PutAsync(string bucket, string key, Stream content, string contentType, CancellationToken ct = default) => throw new IOException("down");
+        public Task<StoredObject?> GetAsync(string bucket, string key, CancellationToken ct = default) => throw new IOException("down");
+        public Task<bool> ExistsAsync(string bucket, string key, CancellationToken ct = default) => throw new IOException("down");
+        public Task DeleteAsync(string bucket, string key, CancellationToken ct = default) => throw new IOException("down");
+        public IAsyncEnumerable<string> ListAsync(string bucket, string prefix, CancellationToken ct = default) => throw new IOException("down");
+        public Task<bool> PingAsync(CancellationToken ct = default) => Task.FromResult(false);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Arena.Battles;
 using StarStudio.Core.Common;
@@ -11,7 +12,7 @@ public sealed class JudgingServiceTests(PostgresDatabase pg) : IClassFixture<Pos
 {
     private readonly BattleTestData data = new(pg);
 
-    private async Task<JudgingService> Judging(UserContext user) => new(pg.Db(user), await BattleTestData.StoreAsync(), TimeProvider.System);
+    private async Task<JudgingService> Judging(UserContext user) => new(pg.Db(user), await BattleTestData.StoreAsync(), TimeProvider.System, NullLogger<JudgingService>.Instance);
 
     private static string? Error<T>(Result<T> r) => r.Errors.FirstOrDefault()?.Code;
 
