@@ -62,6 +62,7 @@ public static class DependencyInjection
         Arena.ArenaServiceCollectionExtensions.AddStarStudioArena(services);
         Arena.Admin.ArenaAdminServiceCollectionExtensions.AddStarStudioArenaAdmin(services);
         Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);
+        Arena.Battles.BattlesServiceCollectionExtensions.AddStarStudioArenaBattles(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         return services;
     }
