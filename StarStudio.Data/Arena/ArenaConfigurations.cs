@@ -46,7 +46,8 @@ internal sealed class StarTrialConfiguration : IEntityTypeConfiguration<StarTria
                     v => v.ToList()));
         b.Property(t => t.StyleCoefficients).HasDefaultValueSql("'{}'::double precision[]");
         b.Property(t => t.MaxEntriesPerOwner).HasDefaultValue(1);
-        b.Property(t => t.MaxRegenerations).HasDefaultValue(3);
+        // 0 regenerations is a real value: -1 tells EF "not set" (else a 0 would be dropped for the default 3).
+        b.Property(t => t.MaxRegenerations).HasDefaultValue(3).HasSentinel(-1);
         b.HasOne<StarUser>().WithMany().HasForeignKey(t => t.CreatedBy).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<TrialSeason>().WithMany().HasForeignKey(t => t.SeasonId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(t => new { t.SeasonId, t.Status });

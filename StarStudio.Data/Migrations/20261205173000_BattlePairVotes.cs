@@ -10,10 +10,8 @@ namespace StarStudio.Data.Migrations
     /// only their own battles. <c>trial_pair_votes(trial)</c> (SECURITY DEFINER) returns the counts per pair of one trial
     /// whose entries are public (never who voted, nor how). <c>trial_battles</c> stays forced: the owner gets a read
     /// policy of its own, as the billing functions do, which the app role never matches. A partial index over the voted
-    /// rows lets the count run from the index alone. And a fix: the trigger that keeps what was shown listed the generated
-    /// columns <c>pair_low</c>/<c>pair_high</c>, which are still NULL in NEW when a BEFORE trigger runs (PostgreSQL
-    /// computes stored generated columns after it), so every vote was refused as a change of the pair. They derive from
-    /// <c>entry_a</c>/<c>entry_b</c>, which stay kept. SQL only; the EF model is unchanged.
+    /// rows lets the count run from the index alone. (The keep-columns trigger of the battles is fixed in
+    /// <c>20261205162000_ArenaFinishedEntriesPublic</c>.) SQL only; the EF model is unchanged.
     /// </summary>
     [DbContext(typeof(StarStudioDbContext))]
     [Migration("20261205173000_BattlePairVotes")]
@@ -42,9 +40,6 @@ namespace StarStudio.Data.Migrations
                 $$;
                 REVOKE ALL ON FUNCTION trial_pair_votes(uuid) FROM PUBLIC;
 
-                DROP TRIGGER trial_battles_keep_what_was_shown ON trial_battles;
-                CREATE TRIGGER trial_battles_keep_what_was_shown BEFORE UPDATE ON trial_battles
-                    FOR EACH ROW EXECUTE FUNCTION app_keep_columns('id', 'trial_id', 'voter_id', 'entry_a', 'entry_b', 'shown_at');
                 """);
         }
 
@@ -52,9 +47,6 @@ namespace StarStudio.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
-                DROP TRIGGER trial_battles_keep_what_was_shown ON trial_battles;
-                CREATE TRIGGER trial_battles_keep_what_was_shown BEFORE UPDATE ON trial_battles
-                    FOR EACH ROW EXECUTE FUNCTION app_keep_columns('id', 'trial_id', 'voter_id', 'entry_a', 'entry_b', 'pair_low', 'pair_high', 'shown_at');
                 DROP FUNCTION trial_pair_votes(uuid);
                 DROP INDEX ix_trial_battles_voted_pairs;
                 DROP POLICY trial_battles_pair_votes ON trial_battles;

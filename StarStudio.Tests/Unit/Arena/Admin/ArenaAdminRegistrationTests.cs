@@ -20,10 +20,9 @@ public sealed class ArenaAdminRegistrationTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddStarStudioData(configuration);
-        services.AddStarStudioArenaWeb();
         services.AddSingleton<StarStudio.Core.Common.ICurrentUser>(new StarStudio.Core.Common.FixedCurrentUser(StarStudio.Core.Common.UserContext.Anonymous));
 
-        // Without the scoring queue (the scoring job registers it) the admin service cannot be built: no silent no-op.
+        // Without the scoring queue (the web's scoring job registers it) the admin service cannot be built: no silent no-op.
         await using (var without = services.BuildServiceProvider())
         {
             await using var scope = without.CreateAsyncScope();
@@ -31,18 +30,23 @@ public sealed class ArenaAdminRegistrationTests
             Assert.Contains(nameof(ITrialScoringQueue), missing.Message, StringComparison.Ordinal);
         }
 
-        services.AddSingleton<ITrialScoringQueue>(new NoQueue());
+        services.AddStarStudioArenaWeb();
+        services.AddSingleton<IBackgroundJobClient>(new NoJobClient());
         services.AddSingleton<IRecurringJobManager>(new NoJobs());
         await using var provider = services.BuildServiceProvider();
         await using var s = provider.CreateAsyncScope();
         Assert.IsType<ArenaAdminService>(s.ServiceProvider.GetRequiredService<IArenaAdminService>());
+        Assert.Equal("HangfireTrialScoringQueue", s.ServiceProvider.GetRequiredService<ITrialScoringQueue>().GetType().Name);
         Assert.NotNull(s.ServiceProvider.GetRequiredService<ArenaClockJobRunner>());
+        Assert.NotNull(s.ServiceProvider.GetRequiredService<TrialScoringJobRunner>());
         Assert.Equal("* * * * *", s.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArenaJobOptions>>().Value.ClockCron);
     }
 
-    private sealed class NoQueue : ITrialScoringQueue
+    private sealed class NoJobClient : IBackgroundJobClient
     {
-        public Task EnqueueAsync(Guid trialId, CancellationToken ct) => throw new NotSupportedException();
+        public string Create(Hangfire.Common.Job job, Hangfire.States.IState state) => throw new NotSupportedException();
+
+        public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => throw new NotSupportedException();
     }
 
     private sealed class NoJobs : IRecurringJobManager
