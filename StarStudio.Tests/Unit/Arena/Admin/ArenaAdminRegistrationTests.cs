@@ -20,9 +20,10 @@ public sealed class ArenaAdminRegistrationTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddStarStudioData(configuration);
+        services.AddStarStudioArenaWeb();
         services.AddSingleton<StarStudio.Core.Common.ICurrentUser>(new StarStudio.Core.Common.FixedCurrentUser(StarStudio.Core.Common.UserContext.Anonymous));
 
-        // Without a scoring queue (the web side registers the Hangfire one) the admin service cannot be built: no silent no-op.
+        // Without the scoring queue (the scoring job registers it) the admin service cannot be built: no silent no-op.
         await using (var without = services.BuildServiceProvider())
         {
             await using var scope = without.CreateAsyncScope();
@@ -30,8 +31,7 @@ public sealed class ArenaAdminRegistrationTests
             Assert.Contains(nameof(ITrialScoringQueue), missing.Message, StringComparison.Ordinal);
         }
 
-        services.AddStarStudioArenaWeb();
-        services.AddSingleton<ITrialScoringQueue>(new NoQueue()); // last registration wins: no Hangfire client needed here
+        services.AddSingleton<ITrialScoringQueue>(new NoQueue());
         services.AddSingleton<IRecurringJobManager>(new NoJobs());
         await using var provider = services.BuildServiceProvider();
         await using var s = provider.CreateAsyncScope();
