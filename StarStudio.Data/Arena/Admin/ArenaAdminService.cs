@@ -347,11 +347,12 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
         return new TrialAdminView(trial, TrialPhases.Of(trial, clock.GetUtcNow()), entries, judges);
     }
 
+    // Pages send Beijing times (+08:00); Npgsql writes timestamptz from UTC offsets only.
     private static void Apply(TrialSeason season, SeasonDraft draft)
     {
         season.Name = draft.Name.Trim();
-        season.StartsAt = draft.StartsAt;
-        season.EndsAt = draft.EndsAt;
+        season.StartsAt = draft.StartsAt.ToUniversalTime();
+        season.EndsAt = draft.EndsAt.ToUniversalTime();
         season.Rules = draft.Rules?.Trim() ?? "";
         season.RewardTable = [.. draft.RewardTable];
     }
@@ -363,9 +364,9 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
         trial.Prompt = draft.Prompt?.Trim() ?? "";
         trial.AnswerSchema = draft.AnswerSchema;
         trial.Rubric = ArenaAdminRules.Normalize(draft.Rubric);
-        trial.OpensAt = draft.OpensAt;
-        trial.SubmitUntil = draft.SubmitUntil;
-        trial.EndsAt = draft.EndsAt;
+        trial.OpensAt = draft.OpensAt.ToUniversalTime();
+        trial.SubmitUntil = draft.SubmitUntil.ToUniversalTime();
+        trial.EndsAt = draft.EndsAt.ToUniversalTime();
         trial.AutoOpen = draft.AutoOpen;
         trial.MaxEntriesPerOwner = draft.MaxEntriesPerOwner;
         trial.MaxRegenerations = draft.MaxRegenerations;

@@ -16,7 +16,8 @@ public sealed record TrialClockRun(IReadOnlyList<Guid> Opened, IReadOnlyList<Gui
 /// so each move acts as the trial's creator through the same <see cref="ArenaAdminService"/> an admin uses (same
 /// checks, same row lock, same single enqueue); if the creator is no longer an admin, as the longest-standing admin.
 /// </summary>
-public sealed class ArenaTrialClock(IDbContextFactory<StarStudioDbContext> factory, TimeProvider clock, ITrialScoringQueue scoring, ILogger<ArenaTrialClock> log)
+public sealed class ArenaTrialClock(
+    IDbContextFactory<StarStudioDbContext> factory, TimeProvider clock, ITrialScoringQueue scoring, ActingUser acting, ILogger<ArenaTrialClock> log)
 {
     /// <summary>Most trials one run moves; the next run (a minute later) takes the rest.</summary>
     public const int BatchSize = 200;
@@ -50,9 +51,20 @@ public sealed class ArenaTrialClock(IDbContextFactory<StarStudioDbContext> facto
                 continue;
             }
 
-            var actor = admins.Contains(trial.CreatedBy) ? trial.CreatedBy : admins[0];
-            var service = new ArenaAdminService(new StarStudioDb(factory, new FixedCurrentUser(UserContext.For(actor, RoleNames.Admin))), clock, scoring);
-            var result = move == TrialMove.Open ? await service.OpenAsync(trial.Id, ct) : await service.FinishNowAsync(trial.Id, ct);
+            var actor = UserContext.For(admins.Contains(trial.CreatedBy) ? trial.CreatedBy : admins[0], RoleNames.Admin);
+            var service = new ArenaAdminService(new StarStudioDb(factory, new FixedCurrentUser(actor)), clock, scoring);
+            Result<TrialAdminView> result;
+            // The scope's acting user too, so that the scoring queue records who finished the trial (and scoring acts as them).
+            acting.User = actor;
+            try
+            {
+                result = move == TrialMove.Open ? await service.OpenAsync(trial.Id, ct) : await service.FinishNowAsync(trial.Id, ct);
+            }
+            finally
+            {
+                acting.User = null;
+            }
+
             if (result.Succeeded)
             {
                 (move == TrialMove.Open ? opened : finished).Add(trial.Id);

@@ -78,6 +78,19 @@ public class ArenaAdminPagesTests : ComponentTest
     }
 
     [Fact]
+    public void AnEmptyTime_IsNamedAtItsField_AndNothingIsSent()
+    {
+        var cut = Render<TrialEditorPage>(_ => { });
+
+        cut.Find("#trial-opens").Change("");
+        cut.Find("[data-testid=trial-save]").Click();
+
+        Assert.Empty(admin.Saved);
+        Assert.Contains("请填写日期和时间。", cut.Find("#trial-opens").ParentElement!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("请填写日期和时间。", cut.Find("#trial-ends").ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Buttons_FollowTheStatusAndPhase()
     {
         Assert.Equal(["trial-save", "trial-open"], Shown(Editor(Trial(TrialStatus.Draft, 1, 24, 48))));

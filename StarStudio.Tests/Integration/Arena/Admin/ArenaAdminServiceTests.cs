@@ -70,7 +70,9 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg, ITestOutputHelpe
             Name = string.Concat(Enumerable.Repeat("🌟", 80)), StartsAt = clock.Now, EndsAt = clock.Now.AddDays(30), Rules = "规则", RewardTable = [100, 50, 0],
         });
         Assert.True(created.Succeeded, string.Join(",", Codes(created)));
-        var updated = await admin.UpdateSeasonAsync(created.Value!.Id, new SeasonDraft { Name = " 第一季 ", StartsAt = clock.Now, EndsAt = clock.Now.AddDays(60), RewardTable = [] });
+        // The pages send Beijing times.
+        var beijing = clock.Now.ToOffset(TimeSpan.FromHours(8));
+        var updated = await admin.UpdateSeasonAsync(created.Value!.Id, new SeasonDraft { Name = " 第一季 ", StartsAt = beijing, EndsAt = beijing.AddDays(60), RewardTable = [] });
         var listed = (await admin.ListSeasonsAsync()).Value!.Single(s => s.Id == created.Value.Id);
 
         Assert.Equal("第一季", listed.Name);
@@ -92,6 +94,7 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg, ITestOutputHelpe
         var id = created.Value!.Trial.Id;
 
         draft.Title = "改过的标题";
+        draft.OpensAt = draft.OpensAt.ToOffset(TimeSpan.FromHours(8)); // as the editor sends it
         draft.Rubric = [new RubricCriterion(" 忠实 ", " 意思 ", 3)];
         var updated = await admin.UpdateTrialAsync(id, draft);
         var got = (await admin.GetTrialAsync(id)).Value!;
@@ -100,6 +103,7 @@ public sealed class ArenaAdminServiceTests(PostgresDatabase pg, ITestOutputHelpe
         Assert.Equal(TrialStatus.Draft, got.Trial.Status);
         Assert.Equal(TrialPhase.Draft, got.Phase);
         Assert.Equal("改过的标题", got.Trial.Title);
+        Assert.Equal(draft.OpensAt, got.Trial.OpensAt);
         Assert.Equal([new RubricCriterion("忠实", "意思", 3)], got.Trial.Rubric);
         Assert.True(got.ContentEditable);
         Assert.Equal([id], (await admin.ListTrialsAsync(season.Id, null)).Value!.Select(t => t.Id));

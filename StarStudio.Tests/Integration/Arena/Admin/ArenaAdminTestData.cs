@@ -4,14 +4,17 @@ using StarStudio.Core.Stars;
 
 namespace StarStudio.Tests.Integration.Arena.Admin;
 
-/// <summary>Records what was queued for scoring (the scoring job is the lead's).</summary>
-internal sealed class RecordingScoringQueue : ITrialScoringQueue
+/// <summary>Records what was queued for scoring, and who the scope's acting user was then (the real queue enqueues as them).</summary>
+internal sealed class RecordingScoringQueue(StarStudio.Core.Common.ActingUser? acting = null) : ITrialScoringQueue
 {
     public ConcurrentQueue<Guid> Enqueued { get; } = new();
+
+    public ConcurrentDictionary<Guid, Guid?> Actors { get; } = new();
 
     public Task EnqueueAsync(Guid trialId, CancellationToken ct)
     {
         Enqueued.Enqueue(trialId);
+        Actors[trialId] = acting?.User?.UserId;
         return Task.CompletedTask;
     }
 }

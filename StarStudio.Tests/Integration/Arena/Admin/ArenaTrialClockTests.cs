@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StarStudio.Core.Arena;
+using StarStudio.Core.Common;
 using StarStudio.Core.Identity;
 using StarStudio.Data.Arena.Admin;
 using StarStudio.TestSupport;
@@ -14,7 +15,8 @@ public sealed class ArenaTrialClockTests(PostgresDatabase pg) : IClassFixture<Po
     {
         var now = new DateTimeOffset(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
         var clock = new ManualClock(now);
-        var scoring = new RecordingScoringQueue();
+        var acting = new ActingUser();
+        var scoring = new RecordingScoringQueue(acting);
         var admin = (await pg.CreateAdminAsync()).UserId!.Value;
         var former = await pg.CreateUserAsync(null, RoleNames.Admin);
         var m = TimeSpan.FromMinutes(1);
@@ -38,7 +40,7 @@ public sealed class ArenaTrialClockTests(PostgresDatabase pg) : IClassFixture<Po
             await db.SaveChangesAsync();
         }
 
-        var job = new ArenaTrialClock(pg.AppContextFactory(), clock, scoring, NullLogger<ArenaTrialClock>.Instance);
+        var job = new ArenaTrialClock(pg.AppContextFactory(), clock, scoring, acting, NullLogger<ArenaTrialClock>.Instance);
         var run = await job.RunAsync();
         var again = await job.RunAsync();
 
@@ -48,6 +50,11 @@ public sealed class ArenaTrialClockTests(PostgresDatabase pg) : IClassFixture<Po
         Assert.Empty(again.Opened);
         Assert.Empty(again.Finished);
         Assert.Equal(new[] { dueFinish, endsAtNow, orphan }.Order(), scoring.Enqueued.Order());
+        // Scoring is queued as whoever finished: the creator, or an admin in place of a demoted one; never nobody.
+        Assert.Equal(admin, scoring.Actors[dueFinish]);
+        Assert.NotNull(scoring.Actors[orphan]);
+        Assert.NotEqual(former.UserId, scoring.Actors[orphan]);
+        Assert.Null(acting.User);
 
         foreach (var (id, status) in new[]
         {
@@ -76,7 +83,7 @@ public sealed class ArenaTrialClockTests(PostgresDatabase pg) : IClassFixture<Po
         var scoring = new RecordingScoringQueue();
         var admin = await pg.CreateAdminAsync();
         var id = await ArenaAdminTestData.TrialAsync(pg, admin.UserId!.Value, TrialStatus.Ongoing, now.AddHours(-2), now.AddHours(-1), now.AddMinutes(-1));
-        var job = new ArenaTrialClock(pg.AppContextFactory(), clock, scoring, NullLogger<ArenaTrialClock>.Instance);
+        var job = new ArenaTrialClock(pg.AppContextFactory(), clock, scoring, new ActingUser(), NullLogger<ArenaTrialClock>.Instance);
         var service = new ArenaAdminService(pg.Db(admin), clock, scoring);
 
         await Task.WhenAll(Task.Run(() => job.RunAsync()), Task.Run(() => service.FinishNowAsync(id)));
