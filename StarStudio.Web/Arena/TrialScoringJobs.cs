@@ -7,14 +7,15 @@ using StarStudio.Core.Common;
 namespace StarStudio.Web.Arena;
 
 /// <summary>
-/// Hangfire's entry point for scoring a finished trial. It acts as the admin who finished it (or, for the time job, the
-/// trial's creator): scoring reads every vote and books rewards, which the policies allow admins only. A failed run is
+/// Hangfire's entry point for scoring a finished trial. It acts as the admin who finished it (the time job acts as the
+/// trial's creator, or the longest-standing admin when the creator is no longer one): scoring reads every vote and books
+/// rewards, which the policies allow admins only. A failed run is
 /// kept with its reason and retried; a run that repeats books nothing twice.
 /// </summary>
 public sealed class TrialScoringJobRunner(ActingUser acting, ITrialScorer scorer, IArenaQueryService arena, ILogger<TrialScoringJobRunner> log)
 {
     /// <param name="trialId">The finished trial.</param>
-    /// <param name="actingUserId">The admin who finished it; null when the time job did, and then the trial's creator acts.</param>
+    /// <param name="actingUserId">The admin who finished it; null only for a job queued without one (the trial's creator acts).</param>
     /// <param name="cancellationToken">Hangfire's shutdown token.</param>
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(Guid trialId, Guid? actingUserId, CancellationToken cancellationToken)
