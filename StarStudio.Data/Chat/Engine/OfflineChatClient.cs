@@ -136,10 +136,10 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
         var chinese = IsChinese(question) || (string.IsNullOrWhiteSpace(question) && IsChinese(star.Name + star.Persona));
-        var name = string.IsNullOrWhiteSpace(star.Name) ? (chinese ? "这颗星" : "this star") : star.Name.Trim();
+        // The note never names the star: trial answers are shown in blind battles, where a name would unblind the vote.
         var note = chinese
-            ? $"（离线引擎）未接入大模型，这是内置离线引擎根据{name}的知识库摘录生成的答案。"
-            : $"(Offline engine) No language model is connected: the built-in offline engine wrote this answer from {name}'s knowledge.";
+            ? "（离线引擎）未接入大模型，这是内置离线引擎根据本星知识库摘录生成的答案。"
+            : "(Offline engine) No language model is connected: the built-in offline engine wrote this answer from this star's knowledge.";
         var accepted = AnswerSchemas.Accept(schema.GetRawText());
         if (!accepted.Succeeded)
         {

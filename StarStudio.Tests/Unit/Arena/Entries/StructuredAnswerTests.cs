@@ -61,6 +61,8 @@ public sealed class StructuredAnswerTests
         Assert.True(check.Succeeded && check.Value!.Count == 0, answer);
         using var doc = JsonDocument.Parse(answer);
         Assert.StartsWith("（离线引擎）", doc.RootElement.GetProperty("note").GetString());
+        // Trial answers are judged blind: the answer never names the star that wrote it.
+        Assert.DoesNotContain(ChatTestData.Star().Name, answer, StringComparison.Ordinal);
         Assert.Contains("皮纸", doc.RootElement.GetProperty("answer").GetString()); // the sentence that matches the question comes first
         Assert.True(AnswerSchemas.CodePoints(doc.RootElement.GetProperty("answer").GetString()!) <= 80);
     }
