@@ -12,7 +12,11 @@ public class BattlePageTests : ComponentTest
     private static readonly Guid Trial = Guid.NewGuid();
     private readonly FakeBattles service = new();
 
-    public BattlePageTests() => Context.Services.AddSingleton<IBattleService>(service);
+    public BattlePageTests()
+    {
+        Context.Services.AddSingleton<IBattleService>(service);
+        Context.Services.AddSingleton<StarStudio.Web.Markdown.MarkdownRenderer>();
+    }
 
     private static NextBattle Battle(string a, string b) =>
         new(Trial, "古籍修复问答", "如何修复虫蛀的宣纸？", new BattleView(Guid.NewGuid(), new BattleAnswer(a), new BattleAnswer(b)));
@@ -31,7 +35,7 @@ public class BattlePageTests : ComponentTest
         var a = cut.Find("[data-testid=battle-answer-a]");
         Assert.Equal(["步骤", "耗时"], a.QuerySelectorAll("dt").Select(d => d.TextContent));
         Assert.Equal(["清洁", "补纸"], a.QuerySelectorAll("ol.answer-array > li").Select(li => li.TextContent));
-        Assert.Equal("如何修复虫蛀的宣纸？", cut.Find("[data-testid=battle-prompt]").TextContent);
+        Assert.Equal("如何修复虫蛀的宣纸？", cut.Find("[data-testid=battle-prompt]").TextContent.Trim());
         Assert.DoesNotContain("甲星", cut.Markup);
         Assert.Empty(cut.FindAll("[data-testid=battle-next]"));
 
