@@ -125,6 +125,19 @@ internal sealed class ConversationService(
             yield break;
         }
 
+        var (history, userMessage) = await AppendUserMessageAsync(conversationId, message, ct);
+
+        yield return new ChatUserMessage(userMessage);
+        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct))
+        {
+            yield return update;
+        }
+    }
+
+    /// <summary>Stores the user's message after the history read so far; the first message names the conversation.</summary>
+    private async Task<(IReadOnlyList<ConversationMessageDocument> History, ConversationMessageDocument Message)> AppendUserMessageAsync(
+        Guid conversationId, string message, CancellationToken ct)
+    {
         var history = await messages.ListAsync(conversationId, ct);
         var userMessage = new ConversationMessageDocument(Guid.CreateVersion7(), conversationId, MessageSenders.User, message.Trim(),
             tokens.Count(message), [], clock.GetUtcNow());
@@ -135,11 +148,7 @@ internal sealed class ConversationService(
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, ChatRules.TitleFrom(message)), ct), ct);
         }
 
-        yield return new ChatUserMessage(userMessage);
-        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct))
-        {
-            yield return update;
-        }
+        return (history, userMessage);
     }
 
     /// <summary>
@@ -169,15 +178,7 @@ internal sealed class ConversationService(
             yield break;
         }
 
-        var history = await messages.ListAsync(conversationId, ct);
-        var userMessage = new ConversationMessageDocument(Guid.CreateVersion7(), conversationId, MessageSenders.User, message.Trim(),
-            tokens.Count(message), [], clock.GetUtcNow());
-        await messages.AppendAsync(userMessage, ct);
-        if (history.Count == 0)
-        {
-            await db.RunAsync((ctx, _) => ctx.Conversations.Where(c => c.Id == conversationId && c.Title == "")
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, ChatRules.TitleFrom(message)), ct), ct);
-        }
+        var (history, userMessage) = await AppendUserMessageAsync(conversationId, message, ct);
 
         yield return new ChatUserMessage(userMessage);
         await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct, responseSchema))

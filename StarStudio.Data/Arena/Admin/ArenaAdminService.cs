@@ -140,24 +140,8 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
         }, ct);
 
     public Task<Result<TrialAdminView>> UpdateTrialAsync(Guid trialId, TrialDraft draft, CancellationToken ct = default) =>
-        db.RunAsync(async (ctx, user) =>
+        EditAsync<TrialAdminView>(trialId, async (ctx, trial) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<TrialAdminView>.Forbidden();
-            }
-
-            var trial = await LockAsync(ctx, trialId, ct);
-            if (trial is null)
-            {
-                return Result<TrialAdminView>.NotFound();
-            }
-
-            if (trial.Status == TrialStatus.Finished)
-            {
-                return Result<TrialAdminView>.Invalid(StatusField, "Arena.Trial.Finished");
-            }
-
             var now = clock.GetUtcNow();
             var (errors, _) = ArenaAdminRules.ValidateTrial(draft, now, opening: trial.Status == TrialStatus.Ongoing);
             var all = errors.Concat(await SeasonErrorsAsync(ctx, draft.SeasonId, ct)).ToList();
@@ -177,24 +161,8 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
         }, ct);
 
     public Task<Result<TrialJudgeView>> AddJudgeAsync(Guid trialId, string emailOrUserName, CancellationToken ct = default) =>
-        db.RunAsync(async (ctx, user) =>
+        EditAsync<TrialJudgeView>(trialId, async (ctx, trial) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<TrialJudgeView>.Forbidden();
-            }
-
-            var trial = await LockAsync(ctx, trialId, ct);
-            if (trial is null)
-            {
-                return Result<TrialJudgeView>.NotFound();
-            }
-
-            if (trial.Status == TrialStatus.Finished)
-            {
-                return Result<TrialJudgeView>.Invalid(StatusField, "Arena.Trial.Finished");
-            }
-
             var name = emailOrUserName?.Trim() ?? "";
             if (name.Length == 0)
             {
@@ -223,24 +191,8 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
         }, ct);
 
     public Task<Result<bool>> RemoveJudgeAsync(Guid trialId, Guid userId, CancellationToken ct = default) =>
-        db.RunAsync(async (ctx, user) =>
+        EditAsync<bool>(trialId, async (ctx, trial) =>
         {
-            if (!user.IsAdmin)
-            {
-                return Result<bool>.Forbidden();
-            }
-
-            var trial = await LockAsync(ctx, trialId, ct);
-            if (trial is null)
-            {
-                return Result<bool>.NotFound();
-            }
-
-            if (trial.Status == TrialStatus.Finished)
-            {
-                return Result<bool>.Invalid(StatusField, "Arena.Trial.Finished");
-            }
-
             var removed = await ctx.TrialJudges.Where(j => j.TrialId == trialId && j.UserId == userId).ExecuteDeleteAsync(ct);
             return removed == 0 ? Result<bool>.NotFound() : Result<bool>.Ok(true);
         }, ct);
@@ -299,6 +251,27 @@ internal sealed class ArenaAdminService(StarStudioDb db, TimeProvider clock, ITr
 
         return result;
     }
+
+    /// <summary>
+    /// A change to a trial's content or judges: admins only, the row locked until the transaction ends, a finished trial
+    /// refused; then <paramref name="work"/>.
+    /// </summary>
+    private Task<Result<T>> EditAsync<T>(Guid trialId, Func<StarStudioDbContext, StarTrial, Task<Result<T>>> work, CancellationToken ct) =>
+        db.RunAsync(async (ctx, user) =>
+        {
+            if (!user.IsAdmin)
+            {
+                return Result<T>.Forbidden();
+            }
+
+            var trial = await LockAsync(ctx, trialId, ct);
+            if (trial is null)
+            {
+                return Result<T>.NotFound();
+            }
+
+            return trial.Status == TrialStatus.Finished ? Result<T>.Invalid(StatusField, "Arena.Trial.Finished") : await work(ctx, trial);
+        }, ct);
 
     /// <summary>One status move: lock the row, let <paramref name="move"/> check and change it, save, or return its refusals.</summary>
     private Task<Result<TrialAdminView>> MoveAsync(Guid trialId, Func<StarStudioDbContext, StarTrial, DateTimeOffset, IReadOnlyList<FieldError>> move, CancellationToken ct) =>
