@@ -104,7 +104,7 @@ try
                 $"{{\"heading\":\"Part {s}\",\"text\":\"{new string((char)('a' + s % 26), 120)}\"}}")) + "]}";
             await store.PutAsync(Buckets.TrialResponses, key, new MemoryStream(Encoding.UTF8.GetBytes(answer)), "application/json");
             db.Stars.Add(new Star { Id = starId, OwnerId = owners[i], Name = $"Star {i}", Domain = "bench", Persona = "p", Tone = "", CreatedAt = now, UpdatedAt = now });
-            var entry = new TrialEntry { Id = Guid.NewGuid(), TrialId = trialId, StarId = starId, OwnerId = owners[i], StarName = $"Star {i}", ResponseUri = key, SchemaValid = true, SubmittedAt = now };
+            var entry = new TrialEntry { Id = Guid.NewGuid(), TrialId = trialId, StarId = starId, OwnerId = owners[i], StarName = $"Star {i}", ResponseUri = TrialResponseKeys.Uri(key), SchemaValid = true, SubmittedAt = now };
             db.TrialEntries.Add(entry);
             entries.Add(entry.Id);
         }

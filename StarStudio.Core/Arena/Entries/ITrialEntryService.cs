@@ -94,25 +94,6 @@ public static class TrialEntryRules
     public const string SchemaCode = "Arena.Entry.Schema";
     public const string StorageFailedCode = "Arena.Entry.StorageFailed";
 
-    /// <summary>The object key of a draft's answer in <see cref="Storage.Buckets.TrialResponses"/>.</summary>
-    public static string DraftKey(Guid trialId, Guid draftId) => $"trials/{trialId}/drafts/{draftId}.json";
-
-    /// <summary>A draft's (and its entry's) <c>response_uri</c>: <c>{bucket}/{key}</c>, read back with <see cref="SplitResponseUri"/>.</summary>
-    public static string ResponseUri(Guid trialId, Guid draftId) => $"{Storage.Buckets.TrialResponses}/{DraftKey(trialId, draftId)}";
-
-    /// <summary>The bucket and key of a <see cref="ResponseUri"/>; null when it is not one.</summary>
-    public static (string Bucket, string Key)? SplitResponseUri(string? uri)
-    {
-        var slash = uri?.IndexOf('/') ?? -1;
-        if (uri is null || slash <= 0 || slash == uri.Length - 1)
-        {
-            return null;
-        }
-
-        var bucket = uri[..slash];
-        return Storage.Buckets.All.Contains(bucket) ? (bucket, uri[(slash + 1)..]) : null;
-    }
-
     /// <summary>Drafts a star may write for a trial: the first answer and its regenerations.</summary>
     public static int MaxDrafts(StarTrial trial)
     {

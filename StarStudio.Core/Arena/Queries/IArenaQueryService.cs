@@ -53,33 +53,6 @@ public sealed record LeaderboardRow(
     public string RankText => Rank is null ? "" : new RankRange(Rank.Value, RankBest ?? Rank.Value, RankWorst ?? Rank.Value).ToString();
 }
 
-/// <summary>The share of decisive votes won by the entry shown on the left, with its 95% interval.</summary>
-public sealed record PositionBias(int LeftWins, int Decisive)
-{
-    public double Share => Decisive == 0 ? 0.5 : (double)LeftWins / Decisive;
-
-    /// <summary>Wilson score interval at 95%.</summary>
-    public (double Lower, double Upper) Interval
-    {
-        get
-        {
-            if (Decisive == 0)
-            {
-                return (0, 1);
-            }
-
-            const double z = 1.959963984540054;
-            double n = Decisive, p = Share, z2 = z * z;
-            var centre = (p + (z2 / (2 * n))) / (1 + (z2 / n));
-            var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n))) / (1 + (z2 / n));
-            return (Math.Max(0, centre - half), Math.Min(1, centre + half));
-        }
-    }
-
-    /// <summary>Whether the interval excludes one half: voters favoured a side.</summary>
-    public bool Biased => Interval.Lower > 0.5 || Interval.Upper < 0.5;
-}
-
 /// <summary>Everything the trial page shows.</summary>
 public sealed record TrialDetailView(
     StarTrial Trial,
@@ -90,7 +63,7 @@ public sealed record TrialDetailView(
     bool IsJudge,
     bool IsAdmin,
     bool SignedIn,
-    PositionBias? Bias,
+    Battles.PositionBiasReport? Bias,
     IReadOnlyList<double> StyleNote,
     DateTimeOffset Now);
 

@@ -12,45 +12,12 @@ internal static class TrialAnswers
     private const int MaxBytes = 1024 * 1024;
 
     /// <summary>
-    /// The object key of a <c>response_uri</c>: the key itself (<c>trials/{trialId}/drafts/{draftId}.json</c>, as the
-    /// knowledge feature stores payload keys), also accepted with a leading <c>trial-responses/</c> or
-    /// <c>s3://trial-responses/</c>. Null when it is not a key of that bucket.
-    /// </summary>
-    public static string? KeyOf(string? responseUri)
-    {
-        if (string.IsNullOrWhiteSpace(responseUri))
-        {
-            return null;
-        }
-
-        var key = responseUri.Trim();
-        foreach (var prefix in (string[])["s3://" + Buckets.TrialResponses + "/", Buckets.TrialResponses + "/"])
-        {
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                key = key[prefix.Length..];
-                break;
-            }
-        }
-
-        try
-        {
-            ObjectKeys.Validate(Buckets.TrialResponses, key);
-            return key;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
     /// The answer's text, or null when the key is unusable, the object is missing or too large, or the store fails: by
     /// then a vote has been committed, so a storage failure must show "answer unavailable", not lose the reply.
     /// </summary>
     public static async Task<string?> ReadAsync(IObjectStore store, string? responseUri, ILogger logger, CancellationToken ct)
     {
-        if (KeyOf(responseUri) is not { } key)
+        if (TrialResponseKeys.Parse(responseUri) is not { } key)
         {
             return null;
         }

@@ -98,7 +98,7 @@ internal sealed class TrialEntryService(
         var text = TrialEntryRules.ExtractJson(answer.Content);
         var errors = Check(gate.Schema!, text, out var isJson);
         var draftId = Guid.CreateVersion7();
-        var key = TrialEntryRules.DraftKey(trialId, draftId);
+        var key = TrialResponseKeys.Draft(trialId, draftId);
         try
         {
             await store.PutAsync(Buckets.TrialResponses, key, new MemoryStream(Encoding.UTF8.GetBytes(text)),
@@ -242,7 +242,7 @@ internal sealed class TrialEntryService(
             StarId = starId,
             OwnerId = me,
             Attempt = attempts + 1,
-            ResponseUri = TrialEntryRules.ResponseUri(trial.Id, draftId),
+            ResponseUri = TrialResponseKeys.Uri(TrialResponseKeys.Draft(trial.Id, draftId)),
             SchemaValid = errors.Count == 0,
             Errors = TrialEntryRules.ErrorsJson(errors),
             ConversationId = conversationId,
@@ -288,31 +288,8 @@ internal sealed class TrialEntryService(
             : Result<TrialDraftView>.Ok(new TrialDraftView(Summary(draft), text, TrialEntryRules.ParseErrors(draft.Errors)));
     }
 
-    private async Task<string?> ReadAnswerAsync(TrialEntryDraft draft, CancellationToken ct)
-    {
-        if (TrialEntryRules.SplitResponseUri(draft.ResponseUri) is not { } at)
-        {
-            return null;
-        }
-
-        try
-        {
-            await using var stored = await store.GetAsync(at.Bucket, at.Key, ct);
-            if (stored is null)
-            {
-                log.LogError("The answer of draft {DraftId} is missing from {Uri}", draft.Id, draft.ResponseUri);
-                return null;
-            }
-
-            using var reader = new StreamReader(stored.Content, Encoding.UTF8);
-            return await reader.ReadToEndAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Reading the answer of draft {DraftId} failed", draft.Id);
-            return null;
-        }
-    }
+    // The same reader as battles and judging: null (a readable refusal) when the object is missing, too large or the store fails.
+    private Task<string?> ReadAnswerAsync(TrialEntryDraft draft, CancellationToken ct) => Battles.TrialAnswers.ReadAsync(store, draft.ResponseUri, log, ct);
 
     public async Task<Result<MyTrialEntry>> SubmitAsync(Guid draftId, CancellationToken ct = default)
     {

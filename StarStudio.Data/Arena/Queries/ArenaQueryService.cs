@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Arena.Queries;
 using StarStudio.Core.Common;
@@ -12,13 +12,10 @@ namespace StarStudio.Data.Arena.Queries;
 /// <see cref="IArenaQueryService"/> over PostgreSQL as the current user: row-level security decides what is seen (drafts
 /// to admins, other owners' entries once the submission window has closed), and the pages show what comes back.
 /// </summary>
-internal sealed class ArenaQueryService(StarStudioDb db, IObjectStore objects, TimeProvider clock) : IArenaQueryService
+internal sealed class ArenaQueryService(StarStudioDb db, IObjectStore objects, TimeProvider clock, ILogger<ArenaQueryService> log) : IArenaQueryService
 {
     /// <summary>Stars whose rating history the standings chart.</summary>
     public const int ChartedStars = 8;
-
-    /// <summary>Answers larger than this are not shown (the entry rules keep them far smaller).</summary>
-    public const int MaxAnswerBytes = 1 << 20;
 
     public Task<ArenaHomeView> HomeAsync(CancellationToken ct = default) =>
         db.RunAsync(async (ctx, _) =>
@@ -66,7 +63,7 @@ internal sealed class ArenaQueryService(StarStudioDb db, IObjectStore objects, T
                 rows = rows.Where(r => r.Mine).ToList();
             }
 
-            var bias = trial.DecisiveVotes is { } d ? new PositionBias(trial.LeftWins ?? 0, d) : null;
+            var bias = trial.DecisiveVotes is { } d ? Core.Arena.Battles.PositionBias.Report(trial.LeftWins ?? 0, d) : null;
             return Result<TrialDetailView>.Ok(new TrialDetailView(trial, phase, season is null ? null : View(season), shown, rows, judge, admin,
                 me is not null, bias, trial.StyleCoefficients, now));
         }, ct);
@@ -85,19 +82,8 @@ internal sealed class ArenaQueryService(StarStudioDb db, IObjectStore objects, T
             // RLS let the row through (own, admin, or past the window); the page shows the same set.
             return entry.ResponseUri;
         }, ct);
-        if (found is null || TrialResponseKeys.Parse(found) is not { } key)
-        {
-            return Result<string>.NotFound();
-        }
-
-        await using var stored = await objects.GetAsync(Buckets.TrialResponses, key, ct);
-        if (stored is null || stored.Length > MaxAnswerBytes)
-        {
-            return Result<string>.NotFound();
-        }
-
-        using var reader = new StreamReader(stored.Content, Encoding.UTF8);
-        return Result<string>.Ok(await reader.ReadToEndAsync(ct));
+        var text = found is null ? null : await Battles.TrialAnswers.ReadAsync(objects, found, log, ct);
+        return text is null ? Result<string>.NotFound() : Result<string>.Ok(text);
     }
 
     public Task<StandingsView> StandingsAsync(Guid? seasonId, bool allTime, CancellationToken ct = default) =>

@@ -97,7 +97,7 @@ public sealed class ArenaPagesTests : ComponentTest
         LeaderboardRow Row(string name, decimal score, int rank, int best, int worst, int reward, bool mine = false) =>
             new(Guid.NewGuid(), Guid.NewGuid(), name, mine, true, Now, score, score - 5, score + 5, rank, best, worst, 7.5, 1050, 1000, 1100, 1040, 12, reward);
         arena.Trial = Result<TrialDetailView>.Ok(new TrialDetailView(trial, TrialPhase.Finished, null, true,
-            [Row("甲", 80, 1, 1, 2, 100, mine: true), Row("乙", 76, 2, 1, 2, 50)], false, false, true, new PositionBias(45, 100), [0.1, -0.2, 0.05], Now));
+            [Row("甲", 80, 1, 1, 2, 100, mine: true), Row("乙", 76, 2, 1, 2, 50)], false, false, true, StarStudio.Core.Arena.Battles.PositionBias.Report(45, 100), [0.1, -0.2, 0.05], Now));
 
         var cut = Render<TrialPage>(p => p.Add(c => c.TrialId, trial.Id));
 

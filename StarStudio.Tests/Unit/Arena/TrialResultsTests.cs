@@ -86,21 +86,24 @@ public sealed class TrialResultsTests
     [Fact]
     public void PositionBias_WilsonInterval_FlagsOnlyAClearSide()
     {
-        var even = new PositionBias(52, 100);
-        var leftHeavy = new PositionBias(80, 100);
+        var even = StarStudio.Core.Arena.Battles.PositionBias.Report(52, 100);
+        var leftHeavy = StarStudio.Core.Arena.Battles.PositionBias.Report(80, 100);
 
-        Assert.False(even.Biased);
-        Assert.True(leftHeavy.Biased);
-        var (lo, hi) = leftHeavy.Interval;
-        Assert.InRange(lo, 0.71, 0.72); // Wilson 95% for 80/100: 0.711–0.866
-        Assert.InRange(hi, 0.86, 0.87);
-        Assert.Equal((0d, 1d), new PositionBias(0, 0).Interval);
+        Assert.False(even.DiffersFromHalf);
+        Assert.True(leftHeavy.DiffersFromHalf);
+        Assert.InRange(leftHeavy.Low, 0.71, 0.72); // Wilson 95% for 80/100: 0.711–0.866
+        Assert.InRange(leftHeavy.High, 0.86, 0.87);
+        var none = StarStudio.Core.Arena.Battles.PositionBias.Report(0, 0);
+        Assert.Equal((0d, 1d), (none.Low, none.High));
     }
 
     [Theory]
     [InlineData("s3://trial-responses/trials/a/drafts/b.json", "trials/a/drafts/b.json")]
-    [InlineData("trials/a/drafts/b.json", "trials/a/drafts/b.json")]
     [InlineData("trial-responses/trials/a/drafts/b.json", "trials/a/drafts/b.json")]
+    [InlineData("trials/a/drafts/b.json", null)]
+    [InlineData("nowhere/x.json", null)]
+    [InlineData("trial-responses/", null)]
+    [InlineData("trial-responses/../x.json", null)]
     [InlineData("s3://knowledge-raw/x", null)]
     [InlineData("", null)]
     public void TrialResponseKeys_Parse_OnlyNamesItsBucket(string uri, string? key) => Assert.Equal(key, TrialResponseKeys.Parse(uri));

@@ -62,7 +62,7 @@ internal sealed class BattleTestData(PostgresDatabase pg)
         db.Stars.Add(new Star { Id = starId, OwnerId = owner.UserId!.Value, Name = starName, Domain = "古籍修复", Persona = "p", Tone = "", CreatedAt = now, UpdatedAt = now });
         db.TrialEntries.Add(new TrialEntry
         {
-            Id = entryId, TrialId = trialId, StarId = starId, OwnerId = owner.UserId!.Value, StarName = starName, ResponseUri = key,
+            Id = entryId, TrialId = trialId, StarId = starId, OwnerId = owner.UserId!.Value, StarName = starName, ResponseUri = TrialResponseKeys.Uri(key),
             SchemaValid = true, SubmittedAt = now,
         });
         await db.SaveChangesAsync();

@@ -227,8 +227,7 @@ public sealed class TrialEntryServiceTests(PostgresDatabase pg) : IClassFixture<
 
     private async Task<string?> StoredAsync(string responseUri)
     {
-        var at = TrialEntryRules.SplitResponseUri(responseUri)!.Value;
-        await using var stored = await store.GetAsync(at.Bucket, at.Key);
+        await using var stored = await store.GetAsync(Buckets.TrialResponses, TrialResponseKeys.Parse(responseUri)!);
         return stored is null ? null : await new StreamReader(stored.Content, Encoding.UTF8).ReadToEndAsync();
     }
 
@@ -516,7 +515,7 @@ public sealed class TrialEntryServiceTests(PostgresDatabase pg) : IClassFixture<
             keys.Add(key);
         }
 
-        Assert.Equal([TrialEntryRules.DraftKey(trial, draft.Id)], keys); // the losing answer's object was removed
+        Assert.Equal([TrialResponseKeys.Draft(trial, draft.Id)], keys); // the losing answer's object was removed
     }
 
     [Fact]

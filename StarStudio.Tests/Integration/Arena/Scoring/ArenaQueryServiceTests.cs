@@ -22,7 +22,7 @@ public sealed class ArenaQueryServiceTests(PostgresDatabase pg) : IClassFixture<
 
     private LocalObjectStore Objects => new(objectsRoot);
 
-    private ArenaQueryService Query(UserContext user) => new(pg.Db(user), Objects, clock);
+    private ArenaQueryService Query(UserContext user) => new(pg.Db(user), Objects, clock, NullLogger<ArenaQueryService>.Instance);
 
     public void Dispose()
     {

@@ -31,16 +31,17 @@ public sealed class TrialEntryRulesTests
     }
 
     [Fact]
-    public void ResponseUri_SplitsBackIntoBucketAndKey()
+    public void ResponseUri_ParsesBackIntoTheKey()
     {
         var trial = Guid.NewGuid();
         var draft = Guid.NewGuid();
 
-        var uri = TrialEntryRules.ResponseUri(trial, draft);
+        var uri = TrialResponseKeys.Uri(TrialResponseKeys.Draft(trial, draft));
 
-        Assert.Equal(("trial-responses", $"trials/{trial}/drafts/{draft}.json"), TrialEntryRules.SplitResponseUri(uri));
-        Assert.Null(TrialEntryRules.SplitResponseUri("nowhere/x.json"));
-        Assert.Null(TrialEntryRules.SplitResponseUri("trial-responses/"));
+        Assert.Equal($"trial-responses/trials/{trial}/drafts/{draft}.json", uri);
+        Assert.Equal($"trials/{trial}/drafts/{draft}.json", TrialResponseKeys.Parse(uri));
+        Assert.Null(TrialResponseKeys.Parse("nowhere/x.json"));
+        Assert.Null(TrialResponseKeys.Parse("trial-responses/"));
     }
 
     [Fact]
