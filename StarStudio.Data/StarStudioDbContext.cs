@@ -46,6 +46,9 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<TrialRatingSnapshot> TrialRatingHistory => Set<TrialRatingSnapshot>();
     public DbSet<Skill> Skills => Set<Skill>();
     public DbSet<SkillSubscription> SkillSubscriptions => Set<SkillSubscription>();
+    public DbSet<SkillVersion> SkillVersions => Set<SkillVersion>();
+    public DbSet<SkillReview> SkillReviews => Set<SkillReview>();
+    public DbSet<SkillCall> SkillCalls => Set<SkillCall>();
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<ConversationMessageRow> ConversationMessages => Set<ConversationMessageRow>();
     public DbSet<KnowledgeChunkRow> KnowledgeChunks => Set<KnowledgeChunkRow>();
@@ -101,6 +104,8 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<SkillPricingType>("skill_pricing_type");
         o.MapEnum<SkillStatus>("skill_status");
         o.MapEnum<SubscriptionStatus>("subscription_status");
+        o.MapEnum<SkillVersionStatus>("skill_version_status");
+        o.MapEnum<SkillAuthType>("skill_auth_type");
         o.MapEnum<WebhookStatus>("webhook_status");
         o.MapEnum<WalletCurrency>("wallet_currency");
         o.MapEnum<LedgerSource>("wallet_ledger_source");

@@ -25,6 +25,12 @@ public enum LedgerSource
     Recharge,
     Refund,
     AdminAdjustment,
+
+    /// <summary>A star owner paid a period of a skill subscription.</summary>
+    SkillSubscription,
+
+    /// <summary>A skill maker earned from a subscription period or a metered call (the price less the platform fee).</summary>
+    SkillRevenue,
 }
 
 /// <summary>

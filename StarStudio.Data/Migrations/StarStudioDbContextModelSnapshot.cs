@@ -53,8 +53,10 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_cycle", new[] { "daily", "once", "weekly" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_status", new[] { "claimed", "completed", "in_progress" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "rating_scope", new[] { "all_time", "season", "trial" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_auth_type", new[] { "header_secret", "none" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_pricing_type", new[] { "free", "subscription", "usage" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_status", new[] { "draft", "pending_review", "published", "suspended" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_version_status", new[] { "pending_review", "published", "rejected" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "subscription_status", new[] { "active", "cancelled", "expired" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_method", new[] { "dpo", "qlora", "sft" });
@@ -62,7 +64,7 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "user_role", new[] { "admin", "skill_maker", "star_owner" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_currency", new[] { "balance", "points" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_hold_status", new[] { "held", "released", "settled" });
-            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_ledger_source", new[] { "admin_adjustment", "daily_task", "model_usage", "recharge", "redeem_code", "referral", "refund", "registration", "skill_usage", "trial_reward" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_ledger_source", new[] { "admin_adjustment", "daily_task", "model_usage", "recharge", "redeem_code", "referral", "refund", "registration", "skill_revenue", "skill_subscription", "skill_usage", "trial_reward" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "webhook_status", new[] { "active", "disabled", "paused" });
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "citext");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
@@ -2554,6 +2556,31 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("api_endpoint");
 
+                    b.Property<string>("AuthHeader")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("auth_header");
+
+                    b.Property<string>("AuthSecretProtected")
+                        .HasColumnType("text")
+                        .HasColumnName("auth_secret_protected");
+
+                    b.Property<SkillAuthType>("AuthType")
+                        .HasColumnType("skill_auth_type")
+                        .HasColumnName("auth_type");
+
+                    b.Property<long>("CallCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("call_count");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasDefaultValue("other")
+                        .HasColumnName("category");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -2564,23 +2591,65 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<string>("DescriptionEn")
+                        .HasColumnType("text")
+                        .HasColumnName("description_en");
+
+                    b.Property<string>("Examples")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("examples")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<string>("Icon")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("🧩")
+                        .HasColumnName("icon");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
                         .HasColumnName("name");
 
+                    b.Property<string>("OutputSchema")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("output_schema")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("owner_id");
 
                     b.Property<decimal>("Price")
-                        .HasColumnType("numeric")
+                        .HasColumnType("numeric(18,4)")
                         .HasColumnName("price");
 
                     b.Property<SkillPricingType>("PricingType")
                         .HasColumnType("skill_pricing_type")
                         .HasColumnName("pricing_type");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<Guid?>("PublishedVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_version_id");
+
+                    b.Property<decimal>("RatingAvg")
+                        .HasColumnType("numeric(3,2)")
+                        .HasColumnName("rating_avg");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_count");
 
                     b.Property<string>("Schema")
                         .IsRequired()
@@ -2589,9 +2658,30 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("schema")
                         .HasDefaultValueSql("'{}'::jsonb");
 
+                    b.Property<string>("SigningSecretProtected")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("signing_secret_protected");
+
                     b.Property<SkillStatus>("Status")
                         .HasColumnType("skill_status")
                         .HasColumnName("status");
+
+                    b.Property<int>("SubscriberCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("subscriber_count");
+
+                    b.Property<string>("SuspendedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("suspended_reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
 
                     b.HasKey("Id")
                         .HasName("pk_skills");
@@ -2599,12 +2689,189 @@ namespace StarStudio.Data.Migrations
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_skills_owner_id");
 
+                    b.HasIndex("PublishedVersionId")
+                        .HasDatabaseName("ix_skills_published_version_id");
+
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_skills_status_created_at");
 
                     b.ToTable("skills", null, t =>
                         {
+                            t.HasCheckConstraint("ck_skills_counts", "subscriber_count >= 0 AND call_count >= 0");
+
                             t.HasCheckConstraint("ck_skills_price", "price >= 0");
+
+                            t.HasCheckConstraint("ck_skills_rating", "rating_avg BETWEEN 0 AND 5 AND rating_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("error_code");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("http_status");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<Guid>("MakerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("maker_id");
+
+                    b.Property<decimal>("MakerShare")
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("maker_share");
+
+                    b.Property<Guid>("PayerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payer_id");
+
+                    b.Property<decimal>("Price")
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("price");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid>("SkillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_id");
+
+                    b.Property<Guid>("SkillVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_version_id");
+
+                    b.Property<Guid?>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("boolean")
+                        .HasColumnName("success");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skill_calls");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skill_calls_request_id");
+
+                    b.HasIndex("SkillVersionId")
+                        .HasDatabaseName("ix_skill_calls_skill_version_id");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_skill_calls_star_id");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_skill_calls_subscription_id");
+
+                    b.HasIndex("MakerId", "CreatedAt")
+                        .HasDatabaseName("ix_skill_calls_maker_id_created_at");
+
+                    b.HasIndex("PayerId", "CreatedAt")
+                        .HasDatabaseName("ix_skill_calls_payer_id_created_at");
+
+                    b.HasIndex("SkillId", "CreatedAt")
+                        .HasDatabaseName("ix_skill_calls_skill_id_created_at");
+
+                    b.ToTable("skill_calls", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_skill_calls_money", "price >= 0 AND maker_share >= 0 AND maker_share <= price AND latency_ms >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("MakerReply")
+                        .HasColumnType("text")
+                        .HasColumnName("maker_reply");
+
+                    b.Property<short>("Rating")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rating");
+
+                    b.Property<DateTimeOffset?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replied_at");
+
+                    b.Property<Guid>("SkillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skill_reviews");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_skill_reviews_user_id");
+
+                    b.HasIndex("SkillId", "CreatedAt")
+                        .HasDatabaseName("ix_skill_reviews_skill_id_created_at");
+
+                    b.HasIndex("SkillId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skill_reviews_skill_id_user_id");
+
+                    b.ToTable("skill_reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_skill_reviews_body", "char_length(body) <= 2000 AND (maker_reply IS NULL OR char_length(maker_reply) <= 2000)");
+
+                            t.HasCheckConstraint("ck_skill_reviews_rating", "rating BETWEEN 1 AND 5");
                         });
                 });
 
@@ -2616,9 +2883,39 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<bool>("AutoRenew")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_renew");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<DateTimeOffset?>("CurrentPeriodEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("current_period_end");
+
+                    b.Property<DateTimeOffset?>("CurrentPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("PeriodMonths")
+                        .HasColumnType("integer")
+                        .HasColumnName("period_months");
+
+                    b.Property<int>("PeriodsCharged")
+                        .HasColumnType("integer")
+                        .HasColumnName("periods_charged");
 
                     b.Property<string>("Plan")
                         .IsRequired()
@@ -2626,28 +2923,221 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("plan");
 
+                    b.Property<decimal>("Price")
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("price");
+
+                    b.Property<SkillPricingType>("PricingType")
+                        .HasColumnType("skill_pricing_type")
+                        .HasColumnName("pricing_type");
+
+                    b.Property<DateTimeOffset?>("RenewalFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renewal_failed_at");
+
+                    b.Property<string>("RenewalNotice")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("renewal_notice");
+
                     b.Property<Guid>("SkillId")
                         .HasColumnType("uuid")
                         .HasColumnName("skill_id");
+
+                    b.Property<Guid>("SkillVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_version_id");
 
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
 
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<SubscriptionStatus>("Status")
                         .HasColumnType("subscription_status")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
                     b.HasKey("Id")
                         .HasName("pk_skill_subscriptions");
+
+                    b.HasIndex("CurrentPeriodEnd")
+                        .HasDatabaseName("ix_skill_subscriptions_due")
+                        .HasFilter("status = 'active' AND current_period_end IS NOT NULL");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_skill_subscriptions_owner_id");
 
                     b.HasIndex("SkillId")
                         .HasDatabaseName("ix_skill_subscriptions_skill_id");
 
-                    b.HasIndex("StarId", "SkillId")
-                        .HasDatabaseName("ix_skill_subscriptions_star_id_skill_id");
+                    b.HasIndex("SkillVersionId")
+                        .HasDatabaseName("ix_skill_subscriptions_skill_version_id");
 
-                    b.ToTable("skill_subscriptions", (string)null);
+                    b.HasIndex("StarId", "SkillId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_skill_subscriptions_active")
+                        .HasFilter("status = 'active'");
+
+                    b.ToTable("skill_subscriptions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_skill_subscriptions_period", "period_months >= 0 AND periods_charged >= 0");
+
+                            t.HasCheckConstraint("ck_skill_subscriptions_price", "price >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("ApiEndpoint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("api_endpoint");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("ChangeLog")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("change_log");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DescriptionEn")
+                        .HasColumnType("text")
+                        .HasColumnName("description_en");
+
+                    b.Property<string>("Examples")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("examples");
+
+                    b.Property<string>("Icon")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("icon");
+
+                    b.Property<string>("InputSchema")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("input_schema");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OutputSchema")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("output_schema");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<decimal>("Price")
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("price");
+
+                    b.Property<SkillPricingType>("PricingType")
+                        .HasColumnType("skill_pricing_type")
+                        .HasColumnName("pricing_type");
+
+                    b.Property<string>("RejectReason")
+                        .HasColumnType("text")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("search_text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple'::regconfig, search_text)", true);
+
+                    b.Property<Guid>("SkillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_id");
+
+                    b.Property<SkillVersionStatus>("Status")
+                        .HasColumnType("skill_version_status")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skill_versions");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_skill_versions_owner_id");
+
+                    b.HasIndex("ReviewedBy")
+                        .HasDatabaseName("ix_skill_versions_reviewed_by");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_skill_versions_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
+                    b.HasIndex("SkillId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skill_versions_skill_id_version");
+
+                    b.HasIndex("Status", "SubmittedAt")
+                        .HasDatabaseName("ix_skill_versions_status_submitted_at");
+
+                    b.ToTable("skill_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_skill_versions_price", "price >= 0");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
@@ -3974,10 +4464,83 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_skills_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Market.SkillVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PublishedVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_skills_skill_versions_published_version_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillCall", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("MakerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_calls_users_maker_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("PayerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_calls_users_payer_id");
+
+                    b.HasOne("StarStudio.Core.Market.Skill", null)
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_calls_skills_skill_id");
+
+                    b.HasOne("StarStudio.Core.Market.SkillVersion", null)
+                        .WithMany()
+                        .HasForeignKey("SkillVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_calls_skill_versions_skill_version_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_skill_calls_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Market.SkillSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_skill_calls_skill_subscriptions_subscription_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillReview", b =>
+                {
+                    b.HasOne("StarStudio.Core.Market.Skill", null)
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_reviews_skills_skill_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_reviews_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Market.SkillSubscription", b =>
                 {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_subscriptions_users_owner_id");
+
                     b.HasOne("StarStudio.Core.Market.Skill", null)
                         .WithMany()
                         .HasForeignKey("SkillId")
@@ -3985,12 +4548,42 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_skill_subscriptions_skills_skill_id");
 
+                    b.HasOne("StarStudio.Core.Market.SkillVersion", null)
+                        .WithMany()
+                        .HasForeignKey("SkillVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_subscriptions_skill_versions_skill_version_id");
+
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
                         .HasForeignKey("StarId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_skill_subscriptions_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Market.SkillVersion", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_versions_users_owner_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_skill_versions_users_reviewed_by");
+
+                    b.HasOne("StarStudio.Core.Market.Skill", null)
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_versions_skills_skill_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
