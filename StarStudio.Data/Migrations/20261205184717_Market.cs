@@ -723,12 +723,20 @@ namespace StarStudio.Data.Migrations
                 CREATE TRIGGER skill_subscriptions_guard BEFORE INSERT OR UPDATE ON skill_subscriptions
                     FOR EACH ROW EXECUTE FUNCTION skill_subscriptions_guard();
 
+                -- Counted by difference, not by recounting: the subscriptions table is forced, so even this function sees
+                -- only the rows the acting user may see.
                 CREATE FUNCTION skill_subscriptions_count() RETURNS trigger
                     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
                     AS $f$
+                    DECLARE
+                        was_active boolean := TG_OP <> 'INSERT' AND OLD.status = 'active';
+                        is_active boolean := TG_OP <> 'DELETE' AND NEW.status = 'active';
                     BEGIN
-                        UPDATE skills s SET subscriber_count = (SELECT count(*) FROM skill_subscriptions x WHERE x.skill_id = s.id AND x.status = 'active')
-                         WHERE s.id IN (SELECT (CASE WHEN TG_OP = 'DELETE' THEN OLD.skill_id ELSE NEW.skill_id END));
+                        IF was_active AND NOT is_active THEN
+                            UPDATE skills SET subscriber_count = greatest(subscriber_count - 1, 0) WHERE id = OLD.skill_id;
+                        ELSIF is_active AND NOT was_active THEN
+                            UPDATE skills SET subscriber_count = subscriber_count + 1 WHERE id = NEW.skill_id;
+                        END IF;
                         RETURN NULL;
                     END
                     $f$;
