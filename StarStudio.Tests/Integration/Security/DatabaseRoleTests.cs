@@ -55,18 +55,20 @@ public sealed class DatabaseRoleTests(PostgresDatabase pg) : IClassFixture<Postg
     }
 
     [Fact]
-    public async Task GrantRole_APlayerTakesStarOwnerForThemself_ButGrantsNothingToOthers()
+    public async Task GrantRole_APlayerTakesStarOwnerOrSkillMakerForThemself_ButGrantsNothingToOthers()
     {
         var player = await pg.CreateUserAsync();
         var other = await pg.CreateUserAsync();
 
         await pg.Db(player).RunAsync((db, _) => UserRoleGrants.GrantAsync(db, player.UserId!.Value, RoleNames.StarOwner, default));
+        // Issue 12: anyone may become a skill maker (migration SkillMakerSelfGrant), for themself only.
+        await pg.Db(player).RunAsync((db, _) => UserRoleGrants.GrantAsync(db, player.UserId!.Value, RoleNames.SkillMaker, default));
         var toOther = await Assert.ThrowsAsync<PostgresException>(() => pg.Db(player).RunAsync((db, _) => UserRoleGrants.GrantAsync(db, other.UserId!.Value, RoleNames.StarOwner, default)));
-        var skillMaker = await Assert.ThrowsAsync<PostgresException>(() => pg.Db(player).RunAsync((db, _) => UserRoleGrants.GrantAsync(db, player.UserId!.Value, RoleNames.SkillMaker, default)));
+        var makerToOther = await Assert.ThrowsAsync<PostgresException>(() => pg.Db(player).RunAsync((db, _) => UserRoleGrants.GrantAsync(db, other.UserId!.Value, RoleNames.SkillMaker, default)));
 
-        Assert.Equal([RoleNames.StarOwner], await RolesAsync(player.UserId!.Value));
+        Assert.Equal([RoleNames.SkillMaker, RoleNames.StarOwner], (await RolesAsync(player.UserId!.Value)).Order(StringComparer.Ordinal));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, toOther.SqlState);
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, skillMaker.SqlState);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, makerToOther.SqlState);
         Assert.Empty(await RolesAsync(other.UserId!.Value));
     }
 
