@@ -64,6 +64,7 @@ public static class DependencyInjection
         Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);
         Arena.Battles.BattlesServiceCollectionExtensions.AddStarStudioArenaBattles(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
+        Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         return services;
     }
 }
