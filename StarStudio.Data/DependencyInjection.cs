@@ -65,6 +65,7 @@ public static class DependencyInjection
         Arena.Battles.BattlesServiceCollectionExtensions.AddStarStudioArenaBattles(services);
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         Market.Maker.MarketMakerServiceCollectionExtensions.AddMarketMaker(services);
+        Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         return services;
     }
 }
