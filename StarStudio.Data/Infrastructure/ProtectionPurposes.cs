@@ -15,4 +15,10 @@ public static class ProtectionPurposes
 
     /// <summary>Signing secrets of inbound knowledge webhooks.</summary>
     public const string KnowledgeWebhookSecret = Core.Knowledge.Webhooks.KnowledgeWebhookRules.SecretProtectionPurpose;
+
+    /// <summary>A skill maker's endpoint secret sent in their header (<c>skills.auth_secret_protected</c>).</summary>
+    public const string SkillAuthSecret = "StarStudio.Market.SkillAuthSecret";
+
+    /// <summary>The secret StarStudio signs a skill's calls with (<c>skills.signing_secret_protected</c>).</summary>
+    public const string SkillSigningSecret = "StarStudio.Market.SkillSigningSecret";
 }
