@@ -164,13 +164,13 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
                 return [];
             }
 
-            var query = Views(ctx).Where(v => v.Sub.OwnerId == me);
+            var mine = ctx.SkillSubscriptions.AsNoTracking().Where(x => x.OwnerId == me);
             if (starId is { } s)
             {
-                query = query.Where(v => v.Sub.StarId == s);
+                mine = mine.Where(x => x.StarId == s);
             }
 
-            var rows = await query.OrderByDescending(v => v.Sub.CreatedAt).ThenBy(v => v.Sub.Id).Take(500).ToListAsync(ct);
+            var rows = await Views(ctx, mine.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.Id).Take(500)).ToListAsync(ct);
             var now = clock.GetUtcNow();
             return rows.Select(r => r.ToView(now)).ToList();
         }, ct);
@@ -233,7 +233,7 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
     {
         var view = await db.RunAsync(async (ctx, user) =>
         {
-            var row = await Views(ctx).Where(v => v.Sub.Id == id && v.Sub.OwnerId == user.UserId).SingleOrDefaultAsync(ct);
+            var row = await Views(ctx, ctx.SkillSubscriptions.AsNoTracking().Where(x => x.Id == id && x.OwnerId == user.UserId)).SingleOrDefaultAsync(ct);
             return row?.ToView(clock.GetUtcNow());
         }, ct);
         return view is null ? Result<SkillSubscriptionView>.NotFound() : Result<SkillSubscriptionView>.Ok(view);
@@ -249,8 +249,9 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
                 && (Sub.PricingType != SkillPricingType.Subscription || Sub.PeriodsCharged > 0));
     }
 
-    private static IQueryable<Row> Views(StarStudioDbContext ctx) =>
-        from x in ctx.SkillSubscriptions.AsNoTracking()
+    /// <summary>The subscriptions of <paramref name="subscriptions"/> (filtered and ordered there: EF cannot filter after the projection) with their names.</summary>
+    private static IQueryable<Row> Views(StarStudioDbContext ctx, IQueryable<SkillSubscription> subscriptions) =>
+        from x in subscriptions
         join s in ctx.Skills on x.SkillId equals s.Id
         join v in ctx.SkillVersions on x.SkillVersionId equals v.Id
         join st in ctx.Stars on x.StarId equals st.Id
