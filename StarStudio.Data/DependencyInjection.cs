@@ -21,9 +21,13 @@ namespace StarStudio.Data;
 /// <summary>Registers the relational store, the storage adapters and Data's services.</summary>
 public static class DependencyInjection
 {
-    /// <summary>The named HTTP clients that call URLs users and admins supply; each gets <see cref="Security.GuardedHttpHandler"/>.</summary>
+    /// <summary>
+    /// The named HTTP clients that call URLs users and admins supply; each gets <see cref="Security.GuardedHttpHandler"/>.
+    /// The skill client (<c>Market.Calls.SkillEndpointCaller.HttpClientName</c>) is guarded too, registered by AddMarketCalls
+    /// with redirects off.
+    /// </summary>
     public static readonly IReadOnlyList<string> GuardedHttpClients =
-        [OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName, HttpSkillTool.HttpClientName];
+        [OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName];
 
     public static IServiceCollection AddStarStudioData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -66,6 +70,7 @@ public static class DependencyInjection
         Billing.Orders.BillingServiceCollectionExtensions.AddStarStudioBilling(services, configuration);
         Market.Maker.MarketMakerServiceCollectionExtensions.AddMarketMaker(services);
         Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
+        Market.Calls.MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
         return services;
     }
 }

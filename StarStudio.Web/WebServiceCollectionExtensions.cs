@@ -81,6 +81,7 @@ public static class WebServiceCollectionExtensions
         services.AddHostedService<Knowledge.KnowledgeTaskRedriver>();
         services.AddStarStudioBillingWeb();
         Arena.ArenaWebSetup.AddStarStudioArenaWeb(services);
+        Market.MarketCallsWebSetup.AddStarStudioMarketCallsWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();

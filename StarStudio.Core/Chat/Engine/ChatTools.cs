@@ -26,6 +26,18 @@ public interface IChatTool
     Task<ChatToolResult> InvokeAsync(JsonElement arguments, ChatToolContext context, CancellationToken ct);
 }
 
+/// <summary>
+/// A tool with worked examples (a marketplace skill), which the offline engine calls without a model when the question
+/// matches one (<see cref="Market.Calls.OfflineSkillMatcher"/>).
+/// </summary>
+public interface IExampleChatTool : IChatTool
+{
+    /// <summary>The name people know the tool by (shown in the offline answer).</summary>
+    string DisplayName { get; }
+
+    IReadOnlyList<Market.Calls.SkillExample> Examples { get; }
+}
+
 /// <summary>Supplies the tools of one request: the built-ins, and later the star's subscribed skills.</summary>
 public interface IChatToolSource
 {
@@ -35,13 +47,19 @@ public interface IChatToolSource
 /// <summary>What a tool returned: the text handed back to the model.</summary>
 public sealed record ChatToolResult(string Content, bool Success = true, string? Error = null)
 {
+    /// <summary>A JSON object the trace step shows next to the result (a skill's version, latency, error code, charge); not sent to the model.</summary>
+    public string? Trace { get; init; }
+
     /// <summary>A failed call; <paramref name="error"/> is also what the model is told.</summary>
     public static ChatToolResult Failed(string error) => new("Error: " + error, false, error);
 }
 
 /// <summary>The request a tool call runs for, and the answer's citation list that knowledge tools add to.</summary>
-public sealed class ChatToolContext(ChatRequest request, Func<RetrievedPassage, int> cite)
+public sealed class ChatToolContext(ChatRequest request, Func<RetrievedPassage, int> cite, string? callId = null)
 {
+    /// <summary>The model's id of this tool call (with the request id, the idempotency key of a metered call).</summary>
+    public string? CallId { get; } = callId;
+
     public ChatRequest Request { get; } = request ?? throw new ArgumentNullException(nameof(request));
 
     public StarPersona Star => Request.Star;

@@ -16,8 +16,11 @@ namespace StarStudio.Data.Chat.Engine;
 /// question is Chinese, else in English). With no passages it says the knowledge has nothing on the question.
 /// It streams in small pieces without delays. One instance per request (it holds the request's passages).
 /// </summary>
-public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPassage> passages) : IChatClient
+public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null) : IChatClient
 {
+    /// <summary>How many characters of a skill's result the answer shows.</summary>
+    public const int MaxSkillResultChars = 800;
+
     /// <summary>How many passages the answer quotes.</summary>
     public const int MaxQuotedPassages = 3;
 
@@ -34,7 +37,7 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var answer = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }
             ? ComposeJson(star, question, passages, schema)
-            : Compose(star, question, passages);
+            : Compose(star, question, passages, skill);
         var n = 0;
         foreach (var piece in Pieces(answer))
         {
@@ -63,7 +66,7 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
     }
 
     /// <summary>The whole offline answer.</summary>
-    public static string Compose(StarPersona star, string question, IReadOnlyList<PromptPassage> passages)
+    public static string Compose(StarPersona star, string question, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null)
     {
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
@@ -94,6 +97,30 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         }
 
         var quoted = passages.Take(MaxQuotedPassages).ToList();
+        if (skill is not null)
+        {
+            // The skill answered the question (or tried to): its result first, then what the knowledge adds, if anything.
+            sb.Append(chinese ? "。\n\n" : ".\n\n");
+            var result = Shorten(skill.Result.Trim(), MaxSkillResultChars);
+            if (skill.Success)
+            {
+                sb.Append(chinese ? $"我调用了技能「{skill.Name}」，它返回：\n{result}" : $"I called the skill \"{skill.Name}\", which returned:\n{result}");
+            }
+            else
+            {
+                sb.Append(chinese ? $"我尝试调用技能「{skill.Name}」，但没有成功：{Shorten(skill.Error ?? result, 300)}" : $"I tried the skill \"{skill.Name}\", but it failed: {Shorten(skill.Error ?? result, 300)}");
+            }
+
+            if (quoted.Count == 0)
+            {
+                return sb.Append("\n\n").Append(Closing(star.Tone, chinese)).ToString();
+            }
+
+            sb.Append(chinese ? "\n\n另外，以下内容直接摘自我的知识库：\n\n" : "\n\nAlso, quoting my knowledge directly:\n\n");
+            AppendQuotes(sb, quoted, terms, chinese, star.Tone);
+            return sb.ToString();
+        }
+
         if (quoted.Count == 0)
         {
             var q = Shorten(question.Trim(), chinese ? 40 : 80);
@@ -112,6 +139,12 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         }
 
         sb.Append(chinese ? "，以下内容直接摘自我的知识库：\n\n" : ", quoting my knowledge directly:\n\n");
+        AppendQuotes(sb, quoted, terms, chinese, star.Tone);
+        return sb.ToString();
+    }
+
+    private static void AppendQuotes(StringBuilder sb, List<PromptPassage> quoted, HashSet<string> terms, bool chinese, string? tone)
+    {
         for (var i = 0; i < quoted.Count; i++)
         {
             var p = quoted[i];
@@ -122,8 +155,7 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         sb.Append(chinese ? "出处：" : "Sources: ");
         sb.Append(string.Join(chinese ? "；" : "; ", quoted.Select(p => $"[{p.Number}] {SourceOf(p.Passage.Citation, chinese)}")));
         sb.Append(chinese ? "。\n\n" : ".\n\n");
-        sb.Append(Closing(star.Tone, chinese));
-        return sb.ToString();
+        sb.Append(Closing(tone, chinese));
     }
 
     /// <summary>
@@ -329,3 +361,6 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max].TrimEnd() + "…";
 }
+
+/// <summary>What a skill the offline engine called returned (<see cref="OfflineChatClient"/> shows it in the answer).</summary>
+public sealed record OfflineSkillResult(string Name, string Result, bool Success, string? Error);

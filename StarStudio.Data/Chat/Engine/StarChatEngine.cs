@@ -13,6 +13,7 @@ using StarStudio.Core.Chat;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Core.Market.Calls;
 using StarStudio.Core.Storage;
 using StarStudio.Data.Infrastructure;
 
@@ -234,12 +235,13 @@ public sealed partial class StarChatEngine(
             var retrievalMs = (int)(clock.ElapsedMilliseconds - started);
 
             var numbered = found.Select((p, i) => new PromptPassage(i + 1, p)).ToList();
-            var tools = config.Primary is not null && Settings.EnableTools ? await ToolsAsync() : [];
+            // Offline (no model), tools are listed only for skills the example rule may call (free-text answers only).
+            var tools = Settings.EnableTools && (config.Primary is not null || string.IsNullOrWhiteSpace(request.ResponseSchema)) ? await ToolsAsync() : [];
             var window = config.Primary?.Model.MaxContextTokens ?? Settings.OfflineContextTokens;
             BuiltPrompt Build(int contextTokens) => PromptBuilder.Build(
                 new PromptInput(star, numbered, request.History ?? [], userMessage, contextTokens)
                 {
-                    ToolsAvailable = tools.Count > 0,
+                    ToolsAvailable = config.Primary is not null && tools.Count > 0,
                     MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
                     ResponseSchema = request.ResponseSchema,
                 },
@@ -273,7 +275,7 @@ public sealed partial class StarChatEngine(
 
             if (config.Primary is null)
             {
-                await OfflineAsync(prompt);
+                await OfflineAsync(prompt, tools);
             }
             else
             {
@@ -306,12 +308,13 @@ public sealed partial class StarChatEngine(
             return tools;
         }
 
-        private async Task OfflineAsync(BuiltPrompt prompt)
+        private async Task OfflineAsync(BuiltPrompt prompt, IReadOnlyList<IChatTool> tools)
         {
             provider = OfflineEngine.Provider;
             model = OfflineEngine.Model;
+            var skill = await OfflineSkillAsync(tools);
             var started = clock.ElapsedMilliseconds;
-            using var client = new OfflineChatClient(request.Star, prompt.Passages);
+            using var client = new OfflineChatClient(request.Star, prompt.Passages, skill);
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, ResponseFormat() is { } format ? new ChatOptions { ResponseFormat = format } : null, token))
             {
                 Emit(update.Text);
@@ -324,6 +327,25 @@ public sealed partial class StarChatEngine(
                 Json(new { text = Cut(content.ToString()) }),
                 tokensIn, tokensOut, (int)(clock.ElapsedMilliseconds - started), true, null));
             success = true;
+        }
+
+        /// <summary>
+        /// The offline engine's one skill call: the example of the star's skills that best matches the question
+        /// (<see cref="OfflineSkillMatcher"/>), called like a model's tool call (trace step, record, charge).
+        /// </summary>
+        private async Task<OfflineSkillResult?> OfflineSkillAsync(IReadOnlyList<IChatTool> tools)
+        {
+            var candidates = tools.OfType<IExampleChatTool>().Where(t => t.Examples.Count > 0).ToList();
+            if (candidates.Count == 0 || OfflineSkillMatcher.Match(request.UserMessage, candidates.Select(t => t.Examples).ToList()) is not { } match)
+            {
+                return null;
+            }
+
+            var tool = candidates[match.SkillIndex];
+            var call = new FunctionCallContent("offline_" + tool.Name, tool.Name) { RawRepresentation = match.ArgumentsJson };
+            await InvokeToolAsync(call, new Dictionary<string, IChatTool>(StringComparer.Ordinal) { [tool.Name] = tool }, Math.Max(256, Settings.OfflineContextTokens / 4));
+            var step = steps[^1];
+            return new OfflineSkillResult(tool.DisplayName, toolCalls[^1].Result ?? "", step.Success, step.Error);
         }
 
         private async Task ModelsAsync(ChatEngineConfig config, BuiltPrompt prompt, IReadOnlyList<IChatTool> tools, Func<int, BuiltPrompt> rebuild)
@@ -543,7 +565,7 @@ public sealed partial class StarChatEngine(
                     limit.CancelAfter(Settings.ToolTimeout);
                     try
                     {
-                        result = await tool.InvokeAsync(parsed.RootElement, new ChatToolContext(request, book.Cite), limit.Token);
+                        result = await tool.InvokeAsync(parsed.RootElement, new ChatToolContext(request, book.Cite, call.CallId), limit.Token);
                     }
                     catch (OperationCanceledException) when (!token.IsCancellationRequested)
                     {
@@ -567,11 +589,30 @@ public sealed partial class StarChatEngine(
 
             var duration = (int)(clock.ElapsedMilliseconds - started);
             var input = parsed is not null ? arguments : Json(new { raw = Cut(arguments) });
-            steps.Add(new TraceStepRecord(TraceStepKinds.ToolCall, StepName(call.Name), input, Json(new { result = Cut(result.Content) }),
+            steps.Add(new TraceStepRecord(TraceStepKinds.ToolCall, StepName(call.Name), input, ToolOutput(result),
                 Tokens.Count(arguments), Tokens.Count(result.Content), duration, result.Success, result.Error));
             toolCalls.Add(new ToolCallRecord(call.Name, arguments, result.Content));
             writer.TryWrite(new ChatToolEvent(call.Name, arguments, result.Content, duration));
             return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result.Content)]);
+        }
+
+        /// <summary>The step's output: the result (cut), and what the tool reported for the trace (a skill's version, latency, code, charge).</summary>
+        private string ToolOutput(ChatToolResult result)
+        {
+            if (result.Trace is { } trace)
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(trace);
+                    return Json(new { result = Cut(result.Content), call = doc.RootElement });
+                }
+                catch (JsonException)
+                {
+                    // a tool's malformed trace is left out, not the result
+                }
+            }
+
+            return Json(new { result = Cut(result.Content) });
         }
 
         /// <summary>JSON for the request's schema (structured output), or null for a free-text answer.</summary>

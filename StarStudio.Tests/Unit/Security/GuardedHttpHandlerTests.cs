@@ -88,8 +88,7 @@ public sealed class GuardedHttpHandlerTests
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
         // The skill client included: it calls marketplace endpoints that skill makers enter.
-        Assert.Contains(StarStudio.Data.Chat.Engine.HttpSkillTool.HttpClientName, StarStudio.Data.DependencyInjection.GuardedHttpClients);
-        foreach (var name in StarStudio.Data.DependencyInjection.GuardedHttpClients)
+        foreach (var name in StarStudio.Data.DependencyInjection.GuardedHttpClients.Append(StarStudio.Data.Market.Calls.SkillEndpointCaller.HttpClientName))
         {
             using var http = factory.CreateClient(name);
             var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(server.BaseUrl + "/v1/models"));

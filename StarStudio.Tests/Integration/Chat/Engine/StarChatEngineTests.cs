@@ -457,29 +457,6 @@ public sealed class StarChatEngineTests(PostgresDatabase pg) : IClassFixture<Pos
     }
 
     [Fact]
-    public async Task StreamAsync_HttpSkillFromAnotherSource_IsOfferedCalledAndTraced()
-    {
-        var id = await AddModelAsync("skill-model");
-        await SetConfigAsync(id, null);
-        const string schema = """{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}""";
-        var skill = new HttpSkillTool(
-            new ChatSkillDefinition("echo_skill", "Echoes its input.", schema, new Uri(server.BaseUri, "/skills/echo")),
-            services.GetRequiredService<IHttpClientFactory>().CreateClient());
-        server.Enqueue("skill-model", ChatScript.Tool("echo_skill", """{"text":"ping"}"""), ChatScript.Text("The skill said pong."));
-
-        var (_, outcome) = await RunAsync(Engine(Knowledge(), null, new SkillSource(skill)), Request("use the skill"));
-
-        Assert.True(outcome.Success, outcome.Error);
-        Assert.Equal(["search_knowledge", "echo_skill"], server.Requests[0].ToolNames);
-        var step = outcome.Steps.Single(s => s.Kind == TraceStepKinds.ToolCall);
-        Assert.Equal("echo_skill", step.Name);
-        Assert.True(step.Success);
-        Assert.Contains("echo: ", step.OutputJson);
-        Assert.Contains("\"arguments\":{\"text\":\"ping\"}", outcome.ToolCalls.Single().Result);
-        Assert.Contains("echo: ", server.Requests[1].Messages[^1].Content);
-    }
-
-    [Fact]
     public async Task StreamAsync_ToolReturnsTooMuch_ResultIsCutToAQuarterOfTheWindow()
     {
         var id = await AddModelAsync("flood-model", context: 2048);
