@@ -84,8 +84,9 @@ public sealed class SkillMakerService : ISkillMakerService
             // skill_maker for themself (migration SkillMakerSelfGrant). The security stamp is left alone, so the
             // session stays valid; the web layer re-issues the cookie so the new role claim takes effect.
             await UserRoleGrants.GrantAsync(ctx, userId, RoleNames.SkillMaker, ct);
+            // users.role is the primary role, admin > skill_maker > star_owner (docs/decisions.md).
             await ctx.Database.ExecuteSqlAsync(
-                $"UPDATE users SET role = 'skill_maker'::user_role WHERE id = {userId} AND role IS NULL", ct);
+                $"UPDATE users SET role = 'skill_maker'::user_role WHERE id = {userId} AND (role IS NULL OR role = 'star_owner')", ct);
             return Result<bool>.Ok(true);
         }, ct);
 

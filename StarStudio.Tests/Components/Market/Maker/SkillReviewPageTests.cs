@@ -22,7 +22,8 @@ public class SkillReviewPageTests : ComponentTest
     private static ReviewQueueItem Item(string version = "1.1.0") => new(
         Guid.NewGuid(), Guid.NewGuid(), "天气查询", "🌦️", "技能工坊", version, "涨价并换了地址", DateTimeOffset.UnixEpoch, "1.0.0",
         SkillPricingType.Usage, 0.1m, "https://v2.example.test/weather",
-        [new SkillFieldChange("ApiEndpoint", "https://v1.example.test/weather", "https://v2.example.test/weather"), new SkillFieldChange("Price", "0.05", "0.1")]);
+        [new SkillFieldChange("ApiEndpoint", "https://v1.example.test/weather", "https://v2.example.test/weather"), new SkillFieldChange("Price", "0.05", "0.1"),
+         new SkillFieldChange("Category", "weather", "travel"), new SkillFieldChange("PricingType", "Free", "Usage")]);
 
     [Fact]
     public void TheQueue_ShowsEachVersionWithItsChanges()
@@ -35,10 +36,13 @@ public class SkillReviewPageTests : ComponentTest
         Assert.Contains("¥0.1 / 次", item.TextContent, StringComparison.Ordinal);
         Assert.Equal("涨价并换了地址", cut.Find("[data-testid=admin-review-changelog]").TextContent);
         var changes = cut.FindAll("[data-testid=admin-review-change]");
-        Assert.Equal(2, changes.Count);
+        Assert.Equal(4, changes.Count);
         Assert.Contains("接口地址", changes[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("https://v1.example.test/weather", changes[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("0.05", changes[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("天气 (weather)", changes[2].TextContent, StringComparison.Ordinal); // categories and pricing by name
+        Assert.Contains("出行 (travel)", changes[2].TextContent, StringComparison.Ordinal);
+        Assert.Contains("按次计费", changes[3].TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class SkillMakerServiceTests(PostgresDatabase pg) : IClassFixture<
     [Fact]
     public async Task BecomeMaker_GrantsTheRoleInTheDatabase_LeavingTheSecurityStampAlone()
     {
-        var user = await pg.CreateUserAsync();
+        var user = await pg.CreateUserAsync(null, RoleNames.StarOwner);
         string stampBefore;
         await using (var owner = pg.OwnerContext())
         {
@@ -49,9 +49,11 @@ public sealed class SkillMakerServiceTests(PostgresDatabase pg) : IClassFixture<
         {
             var roles = await owner.Database.SqlQuery<string>(
                 $"SELECT r.name AS \"Value\" FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = {user.UserId}").ToListAsync();
-            Assert.Equal([RoleNames.SkillMaker], roles);
+            Assert.Equal([RoleNames.SkillMaker, RoleNames.StarOwner], roles.Order(StringComparer.Ordinal));
             var stored = await owner.Users.AsNoTracking().SingleAsync(u => u.Id == user.UserId);
             Assert.Equal(stampBefore, stored.SecurityStamp); // the signed-in session stays valid
+            var primary = await owner.Database.SqlQuery<string>($"SELECT role::text AS \"Value\" FROM users WHERE id = {user.UserId}").SingleAsync();
+            Assert.Equal(RoleNames.SkillMaker, primary); // skill_maker outranks star_owner as the primary role
         }
 
         Assert.Equal(ResultKind.Forbidden, (await kit.Maker(UserContext.Anonymous).BecomeMakerAsync()).Kind);
