@@ -28,8 +28,14 @@ public sealed record CatalogQuery(
     /// <summary>Cards per page.</summary>
     public const int PageSize = 24;
 
-    /// <summary>The deepest page served: offset paging costs grow with depth, and nobody pages 50 deep in a catalog.</summary>
-    public const int MaxPage = 50;
+    /// <summary>The deepest page served: offset paging costs grow with depth, and nobody pages 25 deep in a catalog.</summary>
+    public const int MaxPage = 25;
+
+    /// <summary>
+    /// Most matches a search ranks (rare words first, see migration <c>MarketCatalogSearch</c>): every page up to
+    /// <see cref="MaxPage"/>, and a bounded cost when a common word matches thousands of skills.
+    /// </summary>
+    public const int RankBudget = MaxPage * PageSize;
 
     /// <summary>Longest query text accepted.</summary>
     public const int MaxTextLength = 200;
