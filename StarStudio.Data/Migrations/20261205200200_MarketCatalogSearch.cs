@@ -16,8 +16,8 @@ namespace StarStudio.Data.Migrations
     /// <para>
     /// Ranking reads each match's version row and looks its skill up; a word that names a category (天气, weather) matches
     /// one skill in twelve, 4,000 at 50,000, which took 100–200 ms on the loaded bench machine. So at most <c>p_budget</c>
-    /// matches are ranked (<c>CatalogQuery.RankBudget</c>, 600 = every page the catalog serves), the question's rare words
-    /// first, as <c>knowledge_text_search</c> does: terms ordered by their frequency in the column statistics, the rarest
+    /// matches are ranked (<c>CatalogQuery.RankBudget</c>, 240 = every page the catalog serves), the question's rare words
+    /// first, as <c>knowledge_text_search</c> does: terms ordered by the planner's estimate of their matches, the rarest
     /// expected to match no more than the budget form the first tier (at least one term); a second tier of the other terms'
     /// matches follows only when the first falls short of the page. When a tier has more matches than the budget, the ones
     /// ranked are the first the bitmap scan returns (physical order), not the best: the price of a bounded cost.
@@ -66,7 +66,7 @@ namespace StarStudio.Data.Migrations
                     RETURNS TABLE (skill_id uuid, name text, icon text, description text, description_en text, category text,
                                    pricing_type skill_pricing_type, price numeric, rating_avg numeric, rating_count integer,
                                    subscriber_count integer, call_count bigint, published_at timestamptz, rank double precision)
-                    LANGUAGE plpgsql STABLE SECURITY DEFINER
+                    LANGUAGE plpgsql SECURITY DEFINER -- volatile: EXPLAIN (the estimates) is refused in a stable function
                     SET search_path = public, pg_temp
                     SET max_parallel_workers_per_gather = 0
                 AS $fn$
@@ -74,9 +74,10 @@ namespace StarStudio.Data.Migrations
                     v_order text;
                     v_all tsquery;
                     v_rare tsquery;
-                    v_rows double precision;
-                    v_elems text[];
-                    v_freqs real[];
+                    v_terms tsquery[] := '{}';
+                    v_counts double precision[] := '{}';
+                    v_plan json;
+                    v_i integer;
                     v_estimate double precision := 0;
                     v_budget integer;
                     v_first bigint;
@@ -115,24 +116,27 @@ namespace StarStudio.Data.Migrations
                         RETURN;
                     END IF;
 
-                    -- How common each word is among versions (ANALYZE's sample; unlisted words are rarer than listed ones), and
-                    -- the first tier: the rarest words, as many as are expected to match no more than the budget (at least one).
+                    -- How many versions each word matches, as the planner estimates it from the column statistics (pg_stats
+                    -- would say the same but hides tables whose row-level security is active for the reader, and it is for the
+                    -- owner of this forced table), and the first tier: the rarest words, as many as are expected to match no
+                    -- more than the budget (at least one).
                     v_budget := least(greatest(coalesce(p_budget, 0), p_offset + p_limit), 10000);
-                    SELECT greatest(c.reltuples, 0) INTO v_rows FROM pg_class c WHERE c.oid = 'skill_versions'::regclass;
-                    SELECT st.most_common_elems::text::text[], st.most_common_elem_freqs INTO v_elems, v_freqs
-                    FROM pg_stats st
-                    WHERE st.schemaname = 'public' AND st.tablename = 'skill_versions' AND st.attname = 'search_vector';
                     FOR v_term IN
-                        SELECT q.query, v_freqs[array_position(v_elems, u.term)] AS freq
+                        SELECT q.query, u.ord
                         FROM unnest(p_terms) WITH ORDINALITY AS u(term, ord)
                         CROSS JOIN LATERAL plainto_tsquery('simple', u.term) AS q(query)
                         WHERE numnode(q.query) > 0
-                        ORDER BY 2 NULLS FIRST, u.ord
                     LOOP
-                        v_all := CASE WHEN v_all IS NULL THEN v_term.query ELSE v_all || v_term.query END;
-                        v_estimate := v_estimate + coalesce(v_term.freq, 0) * v_rows;
+                        EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM skill_versions v WHERE v.search_vector @@ %L::tsquery', v_term.query)
+                            INTO v_plan;
+                        v_terms := v_terms || v_term.query;
+                        v_counts := v_counts || (v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
+                    END LOOP;
+                    FOR v_i IN SELECT i FROM generate_subscripts(v_counts, 1) AS i ORDER BY v_counts[i], i LOOP
+                        v_all := CASE WHEN v_all IS NULL THEN v_terms[v_i] ELSE v_all || v_terms[v_i] END;
+                        v_estimate := v_estimate + v_counts[v_i];
                         IF v_rare IS NULL OR v_estimate <= v_budget THEN
-                            v_rare := CASE WHEN v_rare IS NULL THEN v_term.query ELSE v_rare || v_term.query END;
+                            v_rare := CASE WHEN v_rare IS NULL THEN v_terms[v_i] ELSE v_rare || v_terms[v_i] END;
                         END IF;
                     END LOOP;
                     IF v_all IS NULL THEN

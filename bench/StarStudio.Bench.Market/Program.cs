@@ -167,6 +167,7 @@ try
 
     var samples = new Dictionary<string, List<double>> { ["zh"] = [], ["en"] = [], ["zh+filters"] = [], ["no query"] = [] };
     var hits = new Dictionary<string, List<int>> { ["zh"] = [], ["en"] = [] };
+    var byText = new Dictionary<string, List<double>>();
     var random = new Random(5);
     for (var i = 0; i < searches; i++)
     {
@@ -177,6 +178,7 @@ try
             var watch = Stopwatch.StartNew();
             var page = await Search(new CatalogQuery(text));
             samples[lang].Add(watch.Elapsed.TotalMilliseconds);
+            (byText.TryGetValue(text, out var list) ? list : byText[text] = []).Add(watch.Elapsed.TotalMilliseconds);
             hits[lang].Add(page.Items.Count);
         }
 
@@ -199,6 +201,7 @@ try
         Console.WriteLine($"{kind,-12} {P(list, 50),7:N2}  {P(list, 95),7:N2}  {P(list, 99),7:N2}  {list.Max(),7:N2}");
     }
 
+    Console.WriteLine("slowest queries (p50 ms): " + string.Join(", ", byText.OrderByDescending(kv => P(kv.Value, 50)).Take(6).Select(kv => $"{kv.Key} {P(kv.Value, 50):N1}")));
     Console.WriteLine($"full pages: zh {hits["zh"].Count(h => h == CatalogQuery.PageSize) * 100 / hits["zh"].Count}%, en {hits["en"].Count(h => h == CatalogQuery.PageSize) * 100 / hits["en"].Count}%");
     Console.WriteLine($"load average at end: {LoadAverage()}");
     var p95 = Math.Max(P(samples["zh"], 95), P(samples["en"], 95));
