@@ -28,8 +28,20 @@ public sealed record CatalogQuery(
     /// <summary>Cards per page.</summary>
     public const int PageSize = 24;
 
-    /// <summary>The deepest page served: offset paging costs grow with depth, and nobody pages 50 deep in a catalog.</summary>
-    public const int MaxPage = 50;
+    /// <summary>
+    /// The deepest page served: the ranked matches are bounded by <see cref="RankBudget"/>, whose cost grows with it (a
+    /// common word matches thousands of skills), and nobody pages ten deep in a catalog; a narrower query does better.
+    /// </summary>
+    public const int MaxPage = 10;
+
+    /// <summary>Most terms a query contributes (a 200-character Chinese query has 199 bigrams; ORing them all finds everything).</summary>
+    public const int MaxTerms = 16;
+
+    /// <summary>
+    /// Most matches a search ranks (rare words first, see migration <c>MarketCatalogSearch</c>): every page up to
+    /// <see cref="MaxPage"/>, and a bounded cost when a common word matches thousands of skills.
+    /// </summary>
+    public const int RankBudget = MaxPage * PageSize;
 
     /// <summary>Longest query text accepted.</summary>
     public const int MaxTextLength = 200;
@@ -42,7 +54,7 @@ public sealed record CatalogQuery(
     /// <see cref="SearchText.Tokens"/>, CJK as bigrams, distinct, without stop words), the same scheme as the
     /// versions' <c>search_text</c>. Empty when the text has no searchable word.
     /// </summary>
-    public IReadOnlyList<string> Terms => SearchText.QueryTerms(Text);
+    public IReadOnlyList<string> Terms => SearchText.QueryTerms(Text).Take(MaxTerms).ToList();
 
     /// <summary>The query as the service runs it (text trimmed, blank filters dropped), or field errors.</summary>
     public Result<CatalogQuery> Normalize()

@@ -16,7 +16,7 @@ public static class CatalogSearchSql
     public const string Query = """
         SELECT skill_id, name, icon, description, description_en, category, pricing_type::text, price, rating_avg, rating_count,
                subscriber_count, call_count, published_at, rank
-        FROM market_catalog_search(@terms, @category, @pricing::skill_pricing_type, @min_rating, @sort, @offset, @limit)
+        FROM market_catalog_search(@terms, @category, @pricing::skill_pricing_type, @min_rating, @sort, @offset, @limit, @budget)
         """;
 
     /// <summary>Runs a normalized <paramref name="query"/> and reads one page (one row more than a page tells whether another follows).</summary>
@@ -42,6 +42,7 @@ public static class CatalogSearchSql
         cmd.Parameters.Add(new NpgsqlParameter("sort", NpgsqlDbType.Text) { Value = CatalogQuery.SortKey(query.Sort) });
         cmd.Parameters.Add(new NpgsqlParameter("offset", NpgsqlDbType.Integer) { Value = query.Offset });
         cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = CatalogQuery.PageSize + 1 });
+        cmd.Parameters.Add(new NpgsqlParameter("budget", NpgsqlDbType.Integer) { Value = CatalogQuery.RankBudget });
         var items = new List<SkillCard>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
