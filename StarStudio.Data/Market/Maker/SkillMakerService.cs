@@ -386,7 +386,6 @@ public sealed class SkillMakerService : ISkillMakerService
     /// <summary>The immutable snapshot of a skill's draft as version <paramref name="version"/>.</summary>
     internal static SkillVersion Snapshot(Skill skill, Guid ownerId, string version, string changeLog, DateTimeOffset now)
     {
-        var questions = SkillExample.ParseList(skill.Examples).Select(e => e.Question);
         return new SkillVersion
         {
             Id = Guid.CreateVersion7(),
@@ -407,7 +406,7 @@ public sealed class SkillMakerService : ISkillMakerService
             Examples = skill.Examples,
             Status = SkillVersionStatus.PendingReview,
             SubmittedAt = now,
-            SearchText = SearchText.For(string.Join('\n', new[] { skill.Name, skill.Description, skill.DescriptionEn, skill.Category }.Concat(questions))),
+            SearchText = Core.Market.Catalog.SkillSearchText.For(skill.Name, skill.Description, skill.DescriptionEn, skill.Category, skill.Examples),
         };
     }
 

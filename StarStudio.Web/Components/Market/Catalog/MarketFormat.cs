@@ -20,11 +20,11 @@ public static class MarketFormat
 
     public static string Rating(decimal avg, int count) => count == 0 ? "—" : avg.ToString("0.0", CultureInfo.InvariantCulture);
 
-    public static string Category(IStringLocalizer L, string key) => L["Market.Catalog.Category." + key];
+    public static string Category(IStringLocalizer L, string key) => L["Market.Category." + key];
 
-    public static string Pricing(IStringLocalizer L, SkillPricingType pricing) => L["Market.Catalog.Pricing." + pricing];
+    public static string Pricing(IStringLocalizer L, SkillPricingType pricing) => L["Market.Pricing." + pricing];
 
-    public static string Plan(IStringLocalizer L, string plan) => L["Market.Catalog.Plan." + plan];
+    public static string Plan(IStringLocalizer L, string plan) => L["Market.Plan." + plan];
 
     /// <summary>The description in the UI's language, falling back to the other one.</summary>
     public static string? Description(SkillCard card) =>
