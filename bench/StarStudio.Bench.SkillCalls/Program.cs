@@ -105,7 +105,7 @@ try
     services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
     MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
     await using var sp = services.BuildServiceProvider();
-    var source = new SkillChatToolSource(acting, sp.GetRequiredService<ISkillEndpointCaller>(), protection, sp.GetRequiredService<IOptionsMonitor<MarketCallOptions>>());
+    var source = new SkillChatToolSource(new StarStudioContextFactory(app), new FixedCurrentUser(UserContext.For(ownerId, "star_owner")), sp.GetRequiredService<ISkillEndpointCaller>(), protection, sp.GetRequiredService<IOptionsMonitor<MarketCallOptions>>());
     var request = new ChatRequest(new StarPersona(starId, "墨香", "天气", "", "", null), [], "上海天气", Guid.NewGuid(), ownerId, Guid.NewGuid());
     var tool = (await source.GetToolsAsync(request, CancellationToken.None)).Single();
     var arguments = JsonDocument.Parse("""{"city":"上海"}""").RootElement.Clone();
@@ -154,7 +154,8 @@ try
         empty.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
     }
 
-    // The parts: the signed, checked HTTP call alone (no database), and the two money transactions alone (no HTTP).
+    // The parts: the signed, checked HTTP call alone (no database), and the two money functions alone (no HTTP), here
+    // through StarStudioDb.RunAsync (BEGIN and set_config, the query, COMMIT) where the tool makes one round trip each.
     var caller = sp.GetRequiredService<ISkillEndpointCaller>();
     var signedOnly = new List<double>();
     var moneyOnly = new List<double>();
@@ -211,7 +212,7 @@ try
     Report("overhead (full − bare, per call)", overhead);
     Report("listing the star's skills (once per reply)", listing);
     Report("part: signed + checked HTTP call (caller only)", signedOnly);
-    Report("part: begin + record transactions (no HTTP)", moneyOnly);
+    Report("part: begin + record, each via StarStudioDb (3 round trips)", moneyOnly);
     Report("reference: an empty transaction as the user", empty);
     var p95 = Percentile(overhead, 95);
     Console.WriteLine($"Target: overhead p95 ≤ 10 ms → {(p95 <= 10 ? "met" : "NOT met")} ({p95:0.00} ms)");
