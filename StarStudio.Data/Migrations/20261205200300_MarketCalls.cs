@@ -72,7 +72,9 @@ namespace StarStudio.Data.Migrations
 
                 -- Before a call: a request id seen before is a replay (nothing is sent or charged again); a subscription no
                 -- longer callable is refused; a metered call freezes its price on the payer's balance under
-                -- skill-call:{request id} (insufficient: refused, nothing held).
+                -- skill-call:{request id} (insufficient: refused, nothing held). The hold commits without waiting for the WAL
+                -- flush (this transaction only): a crash can lose a hold, never a charge (the record then finds no hold and
+                -- books the call free), and the call is spared one of its two flushes.
                 CREATE FUNCTION skill_call_begin(p_request_id text, p_subscription uuid)
                     RETURNS TABLE (outcome text, price numeric)
                     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
@@ -84,6 +86,7 @@ namespace StarStudio.Data.Migrations
                         IF p_request_id IS NULL OR length(p_request_id) = 0 OR length(p_request_id) > 160 THEN
                             RAISE EXCEPTION 'skill_call_begin: the request id must have 1 to 160 characters' USING ERRCODE = '22023';
                         END IF;
+                        PERFORM set_config('synchronous_commit', 'off', true);
                         IF EXISTS (SELECT 1 FROM skill_calls c WHERE c.request_id = p_request_id) THEN
                             RETURN QUERY SELECT 'replayed'::text, 0::numeric;
                             RETURN;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Arena;
 using StarStudio.Core.Chat.Engine;
+using StarStudio.Core.Common;
 using StarStudio.Core.Market;
 using StarStudio.Core.Market.Calls;
 using StarStudio.Core.Market.Subscriptions;
@@ -32,14 +33,21 @@ internal sealed record SkillCallRecordRow(bool Recorded, decimal Price, decimal 
 /// <c>skill_chat_tools</c> (whoever may chat with the star, a player included, without reading the owner's rows).
 /// Scoped: it acts as the chatting user.
 /// </summary>
+/// <remarks>
+/// Each of its three database steps (list, begin, record) is one statement in its own implicit transaction that sets the
+/// acting user (<c>set_config('app.user_id', …, true)</c>, transaction-local as in <see cref="StarStudioDb"/>) and feeds
+/// it to the function through a LATERAL join, so the function runs after it: one round trip where
+/// <see cref="StarStudioDb.RunAsync{T}"/> takes three (BEGIN and set_config, the query, COMMIT). A metered call makes
+/// two of them, on the path the benchmark times.
+/// </remarks>
 public sealed class SkillChatToolSource(
-    StarStudioDb db,
+    IDbContextFactory<StarStudioDbContext> contexts,
+    ICurrentUser currentUser,
     ISkillEndpointCaller caller,
     IDataProtectionProvider protection,
     IOptionsMonitor<MarketCallOptions> options,
     ILogger<SkillChatToolSource>? logger = null) : IChatToolSource
 {
-    internal StarStudioDb Db => db;
     internal ISkillEndpointCaller Caller => caller;
     internal MarketCallOptions Options => options.CurrentValue;
     internal ILogger Log => logger ?? (ILogger)NullLogger.Instance;
@@ -47,9 +55,15 @@ public sealed class SkillChatToolSource(
     public async ValueTask<IReadOnlyList<IChatTool>> GetToolsAsync(ChatRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rows = await db.RunAsync((ctx, _) => ctx.Database
-            .SqlQuery<SkillToolRow>($"SELECT * FROM skill_chat_tools({request.Star.StarId})")
-            .ToListAsync(ct), ct);
+        var user = await UserAsync(ct);
+        List<SkillToolRow> rows;
+        await using (var ctx = await contexts.CreateDbContextAsync(ct))
+        {
+            rows = await ctx.Database.SqlQuery<SkillToolRow>($"""
+                SELECT t.* FROM (SELECT set_config('app.user_id', {user}, true) AS u) s
+                CROSS JOIN LATERAL skill_chat_tools(CASE WHEN s.u IS NULL THEN NULL ELSE {request.Star.StarId} END) t
+                """).ToListAsync(ct);
+        }
         if (rows.Count == 0)
         {
             return [];
@@ -73,6 +87,32 @@ public sealed class SkillChatToolSource(
     }
 
     internal string Unprotect(string purpose, string protectedText) => protection.CreateProtector(purpose).Unprotect(protectedText);
+
+    internal async Task<SkillCallBeginRow> BeginAsync(string requestId, Guid subscriptionId, CancellationToken ct)
+    {
+        var user = await UserAsync(ct);
+        await using var ctx = await contexts.CreateDbContextAsync(ct);
+        return await ctx.Database.SqlQuery<SkillCallBeginRow>($"""
+            SELECT r.outcome, r.price FROM (SELECT set_config('app.user_id', {user}, true) AS u) s
+            CROSS JOIN LATERAL skill_call_begin({requestId} || left(s.u, 0), {subscriptionId}) r
+            """).SingleAsync(ct);
+    }
+
+    internal async Task<SkillCallRecordRow> RecordAsync(
+        string requestId, Guid subscriptionId, Guid conversationId, SkillEndpointOutcome outcome, int latencyMs, decimal makerShare)
+    {
+        // Not cancellable: the hold must be settled or released whatever the reader does.
+        var user = await UserAsync(CancellationToken.None);
+        await using var ctx = await contexts.CreateDbContextAsync(CancellationToken.None);
+        return await ctx.Database.SqlQuery<SkillCallRecordRow>($"""
+            SELECT r.recorded, r.price, r.maker_share FROM (SELECT set_config('app.user_id', {user}, true) AS u) s
+            CROSS JOIN LATERAL skill_call_record({requestId} || left(s.u, 0), {subscriptionId}, {conversationId}, {outcome.Success},
+                {outcome.ErrorCode}, {outcome.HttpStatus}, {latencyMs}, {makerShare}) r
+            """).SingleAsync(CancellationToken.None);
+    }
+
+    /// <summary>The acting user's id as <see cref="StarStudioDb.SetUserAsync"/> sets it ('' for nobody).</summary>
+    private async Task<string> UserAsync(CancellationToken ct) => (await currentUser.GetAsync(ct)).UserId?.ToString() ?? "";
 }
 
 /// <summary>
@@ -136,9 +176,7 @@ public sealed class SkillChatTool : IExampleChatTool
             return Failed(SkillCallCodes.InvalidArguments, $"The arguments do not match the skill's input schema ({list}). Nothing was sent; fix them and call again.", started, null, 0);
         }
 
-        var begin = await source.Db.RunAsync((ctx, _) => ctx.Database
-            .SqlQuery<SkillCallBeginRow>($"SELECT * FROM skill_call_begin({requestId}, {row.SubscriptionId})")
-            .SingleAsync(ct), ct);
+        var begin = await source.BeginAsync(requestId, row.SubscriptionId, ct);
         switch (begin.Outcome)
         {
             case "replayed":
@@ -175,13 +213,7 @@ public sealed class SkillChatTool : IExampleChatTool
 
         var share = SkillMoney.MakerShare(begin.Price, source.Options.PlatformFeePercent);
         var latency = (int)Math.Min(int.MaxValue, outcome.Latency.TotalMilliseconds);
-        // Not cancelled with the answer: the hold must be settled or released whatever the reader does.
-        var recorded = await source.Db.RunAsync((ctx, _) => ctx.Database
-            .SqlQuery<SkillCallRecordRow>($"""
-                SELECT * FROM skill_call_record({requestId}, {row.SubscriptionId}, {context.Request.ConversationId}, {outcome.Success},
-                    {outcome.ErrorCode}, {outcome.HttpStatus}, {latency}, {share})
-                """)
-            .SingleAsync(CancellationToken.None), CancellationToken.None);
+        var recorded = await source.RecordAsync(requestId, row.SubscriptionId, context.Request.ConversationId, outcome, latency, share);
         if (!outcome.Success)
         {
             return Failed(outcome.ErrorCode ?? SkillCallCodes.Unreachable, $"The skill {row.Name} failed: {outcome.ErrorMessage} Nothing was charged; answer without it.", started, outcome.HttpStatus, recorded.Price);

@@ -255,7 +255,7 @@ public sealed class SkillMakerService : ISkillMakerService
         using var args = JsonDocument.Parse(argumentsJson);
         var request = new SkillEndpointRequest(
             new Uri(skill.ApiEndpoint.Trim()),
-            TryToolName(skill.Id),
+            TryToolName(skill),
             args.RootElement.Clone(),
             signingSecrets.Unprotect(skill.SigningSecretProtected),
             skill.OutputSchema,
@@ -274,8 +274,8 @@ public sealed class SkillMakerService : ISkillMakerService
             (int)Math.Round(outcome.Latency.TotalMilliseconds), args.RootElement.GetRawText()));
     }
 
-    /// <summary>The <c>tool</c> "try it" sends: <c>skill_</c> and the first 8 hex digits of the skill id.</summary>
-    public static string TryToolName(Guid skillId) => "skill_" + skillId.ToString("N")[..8];
+    /// <summary>The <c>tool</c> "try it" sends: the name the chat gives the skill (<see cref="Core.Market.Calls.SkillToolNames.Base"/>), so makers see one name.</summary>
+    public static string TryToolName(Skill skill) => Core.Market.Calls.SkillToolNames.Base(skill.Name, skill.Id);
 
     public async Task<Result<SkillVersionView>> SubmitAsync(Guid skillId, string version, string changeLog, CancellationToken ct = default)
     {

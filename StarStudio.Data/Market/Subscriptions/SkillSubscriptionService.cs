@@ -172,7 +172,8 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
 
             var rows = await Views(ctx, mine.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.Id).Take(500)).ToListAsync(ct);
             var now = clock.GetUtcNow();
-            return rows.Select(r => r.ToView(now)).ToList();
+            // The joins do not keep the subquery's order.
+            return rows.OrderByDescending(r => r.Sub.CreatedAt).ThenBy(r => r.Sub.Id).Select(r => r.ToView(now)).ToList();
         }, ct);
 
     public Task<Result<SkillSubscriptionView>> CancelAsync(Guid subscriptionId, CancellationToken ct = default) =>

@@ -44,7 +44,7 @@ internal sealed class MarketTestData(PostgresDatabase pg)
     public static IOptionsMonitor<MarketCallOptions> Options(ServiceProvider sp) => sp.GetRequiredService<IOptionsMonitor<MarketCallOptions>>();
 
     public SkillChatToolSource Source(ServiceProvider sp, UserContext user) =>
-        new(pg.Db(user), sp.GetRequiredService<ISkillEndpointCaller>(), Protection, Options(sp));
+        new(pg.AppContextFactory(), new FixedCurrentUser(user), sp.GetRequiredService<ISkillEndpointCaller>(), Protection, Options(sp));
 
     public ISkillSubscriptionService Subscriptions(ServiceProvider sp, UserContext user) =>
         ActivatorUtilities.CreateInstance<Data.Market.Subscriptions.SkillSubscriptionService>(sp, pg.Db(user));
