@@ -64,6 +64,8 @@ public sealed class SkillDetailPageTests : ComponentTest
         var reviews = new FakeReviews();
         Context.Services.AddSingleton<ISkillCatalogService>(new FakeCatalog(detail));
         Context.Services.AddSingleton<ISkillReviewService>(reviews);
+        // The subscribe panel has its own tests (SubscribePanelTests); here it is only placed.
+        Context.ComponentFactories.AddStub<StarStudio.Web.Components.Market.Subscriptions.SubscribePanel>();
         Context.Render<MudBlazor.MudPopoverProvider>();
         return reviews;
     }
@@ -84,7 +86,8 @@ public sealed class SkillDetailPageTests : ComponentTest
         Assert.Equal("1", cut.Find("[data-testid=rating-count-5]").TextContent.Trim());
         Assert.Equal(2, cut.FindAll("[data-testid=review-item]").Count);
         Assert.Contains("谢谢", cut.Find("[data-testid=review-maker-reply]").TextContent, StringComparison.Ordinal);
-        Assert.NotNull(cut.Find("[data-testid=skill-subscribe-slot]"));
+        var panel = Assert.Single(cut.FindComponents<Bunit.TestDoubles.Stub<StarStudio.Web.Components.Market.Subscriptions.SubscribePanel>>());
+        Assert.Equal(SkillId, panel.Instance.Parameters.Get(x => x.SkillId));
         Assert.NotNull(cut.Find("[data-testid=review-form]"));
         Assert.Empty(cut.FindAll("[data-testid=review-reply-input]"));
     }
