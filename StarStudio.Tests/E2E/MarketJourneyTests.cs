@@ -26,7 +26,10 @@ public sealed partial class MarketJourneyTests(PrivateNetworkAppServer app) : IC
         var maker = await app.NewPageAsync();
         await maker.RegisterAsync($"mk-{Guid.NewGuid():N}@example.test", "天气工坊", "Passw0rd!m");
         await maker.WaitForURLAsync("**/studio");
-        await maker.OpenInteractiveAsync("/market/maker");
+        await maker.OpenInteractiveAsync("/market");
+        await maker.ClickAsync("[data-testid=market-maker-link]");
+        await maker.WaitForURLAsync("**/market/maker");
+        await maker.WaitForInteractiveAsync();
         await maker.ClickAsync("[data-testid=maker-become]");
         await maker.WaitForURLAsync("**/market/maker");
         await maker.WaitForInteractiveAsync();
@@ -97,6 +100,12 @@ public sealed partial class MarketJourneyTests(PrivateNetworkAppServer app) : IC
         await owner.ClickAsync("[data-testid=subscribe-submit]");
         await Expect(owner.GetByTestId("subscribe-done")).ToBeVisibleAsync();
         await owner.ShotAsync("63-owner-subscribed");
+        await owner.OpenInteractiveAsync("/market");
+        await owner.ClickAsync("[data-testid=market-subscriptions-link]");
+        await owner.WaitForURLAsync("**/me/subscriptions");
+        await owner.WaitForInteractiveAsync();
+        var subscription = owner.GetByTestId("subscription-row").Filter(new() { HasText = skillName });
+        await Expect(subscription).ToHaveAttributeAsync("data-status", "Active");
 
         // 4. A player asks the public star a question like the skill's example; the offline engine calls the skill.
         var player = await app.NewPageAsync();
