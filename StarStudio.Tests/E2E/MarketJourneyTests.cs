@@ -31,7 +31,8 @@ public sealed partial class MarketJourneyTests(PrivateNetworkAppServer app) : IC
         await maker.WaitForURLAsync("**/market/maker");
         await maker.WaitForInteractiveAsync();
         await maker.ClickAsync("[data-testid=maker-become]");
-        await maker.WaitForURLAsync("**/market/maker");
+        // The page reloads with the new role (the URL does not change): wait for what only a maker sees.
+        await Expect(maker.GetByTestId("maker-new-skill")).ToBeVisibleAsync();
         await maker.WaitForInteractiveAsync();
         await maker.ClickAsync("[data-testid=maker-new-skill]");
         await maker.WaitForURLAsync("**/market/maker/skills/new");
