@@ -1,3 +1,4 @@
+using StarStudio.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using StarStudio.Core.Billing;
@@ -34,11 +35,11 @@ internal sealed partial class PaymentWebhookService(
         var now = clock.GetUtcNow();
         switch (PaymentSignature.Verify(gateway.WebhookSecret, signatureHeader, body, now))
         {
-            case PaymentSignatureVerdict.Malformed:
+            case SignatureVerdict.Malformed:
                 return PaymentWebhookResult.Refused(401, "bad_signature", $"the {PaymentSignature.Header} header must be t=<unix seconds>,v1=<hex HMAC-SHA256 over \"t.body\">");
-            case PaymentSignatureVerdict.Expired:
+            case SignatureVerdict.Expired:
                 return PaymentWebhookResult.Refused(401, "expired", $"the signature's timestamp is more than {(int)PaymentSignature.Tolerance.TotalMinutes} minutes from the server's clock");
-            case PaymentSignatureVerdict.BadSignature:
+            case SignatureVerdict.BadSignature:
                 return PaymentWebhookResult.Refused(401, "bad_signature", "the signature does not match the body");
         }
 

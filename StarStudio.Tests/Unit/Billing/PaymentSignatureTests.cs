@@ -1,3 +1,4 @@
+using StarStudio.Core.Security;
 using System.Text;
 using StarStudio.Core.Billing.Payments;
 
@@ -15,7 +16,7 @@ public sealed class PaymentSignatureTests
         var header = PaymentSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body);
 
         Assert.Matches("^t=1800000000,v1=[0-9a-f]{64}$", header);
-        Assert.Equal(PaymentSignatureVerdict.Ok, PaymentSignature.Verify(Secret, header, Body, Now));
+        Assert.Equal(SignatureVerdict.Ok, PaymentSignature.Verify(Secret, header, Body, Now));
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public sealed class PaymentSignatureTests
         var header = PaymentSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body);
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Body).Replace("10.0", "0.01", StringComparison.Ordinal));
 
-        Assert.Equal(PaymentSignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, header, tampered, Now));
+        Assert.Equal(SignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, header, tampered, Now));
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class PaymentSignatureTests
         var header = PaymentSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body);
         var moved = header.Replace("t=1800000000", "t=1800000001", StringComparison.Ordinal);
 
-        Assert.Equal(PaymentSignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, moved, Body, Now));
+        Assert.Equal(SignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, moved, Body, Now));
     }
 
     [Fact]
@@ -41,17 +42,17 @@ public sealed class PaymentSignatureTests
     {
         var header = PaymentSignature.Sign("whsec_other", Now.ToUnixTimeSeconds(), Body);
 
-        Assert.Equal(PaymentSignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, header, Body, Now));
+        Assert.Equal(SignatureVerdict.BadSignature, PaymentSignature.Verify(Secret, header, Body, Now));
     }
 
     [Theory]
-    [InlineData(-299, PaymentSignatureVerdict.Ok)]
-    [InlineData(-300, PaymentSignatureVerdict.Ok)]
-    [InlineData(-301, PaymentSignatureVerdict.Expired)]
-    [InlineData(300, PaymentSignatureVerdict.Ok)]
-    [InlineData(301, PaymentSignatureVerdict.Expired)]
-    [InlineData(-86_400, PaymentSignatureVerdict.Expired)]
-    public void Verify_Timestamp_IsWithinFiveMinutesEitherWay(int offsetSeconds, PaymentSignatureVerdict expected)
+    [InlineData(-299, SignatureVerdict.Ok)]
+    [InlineData(-300, SignatureVerdict.Ok)]
+    [InlineData(-301, SignatureVerdict.Expired)]
+    [InlineData(300, SignatureVerdict.Ok)]
+    [InlineData(301, SignatureVerdict.Expired)]
+    [InlineData(-86_400, SignatureVerdict.Expired)]
+    public void Verify_Timestamp_IsWithinFiveMinutesEitherWay(int offsetSeconds, SignatureVerdict expected)
     {
         var header = PaymentSignature.Sign(Secret, Now.ToUnixTimeSeconds() + offsetSeconds, Body);
 
@@ -70,7 +71,7 @@ public sealed class PaymentSignatureTests
     [InlineData("sha256=0000000000000000000000000000000000000000000000000000000000000000")]
     public void Verify_MalformedHeader_IsRefused(string? header)
     {
-        Assert.Equal(PaymentSignatureVerdict.Malformed, PaymentSignature.Verify(Secret, header, Body, Now));
+        Assert.Equal(SignatureVerdict.Malformed, PaymentSignature.Verify(Secret, header, Body, Now));
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class PaymentSignatureTests
         var good = PaymentSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body);
         var header = $"t={Now.ToUnixTimeSeconds()},v1={new string('0', 64)},{good.Split(',')[1]}";
 
-        Assert.Equal(PaymentSignatureVerdict.Ok, PaymentSignature.Verify(Secret, header, Body, Now));
+        Assert.Equal(SignatureVerdict.Ok, PaymentSignature.Verify(Secret, header, Body, Now));
     }
 
     [Fact]

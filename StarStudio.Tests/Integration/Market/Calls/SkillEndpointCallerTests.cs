@@ -1,3 +1,4 @@
+using StarStudio.Core.Security;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ public sealed class SkillEndpointCallerTests : IAsyncLifetime
         Assert.Equal(200, outcome.HttpStatus);
         Assert.Equal(21.5, JsonDocument.Parse(outcome.Body!).RootElement.GetProperty("temp_c").GetDouble());
         var call = Assert.Single(server.Calls);
-        Assert.Equal(SignatureCheck.Valid, SkillSignature.Verify(MarketTestData.SigningSecret, call.Signature, call.Body, DateTimeOffset.UtcNow));
+        Assert.Equal(SignatureVerdict.Ok, SkillSignature.Verify(MarketTestData.SigningSecret, call.Signature, call.Body, DateTimeOffset.UtcNow));
         Assert.Equal("req-1:call-1", call.RequestId);
         Assert.Equal("maker-secret", call.Secret);
         var body = JsonDocument.Parse(call.Body).RootElement;

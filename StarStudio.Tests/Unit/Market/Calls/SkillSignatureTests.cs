@@ -1,3 +1,4 @@
+using StarStudio.Core.Security;
 using System.Text;
 using StarStudio.Core.Market.Calls;
 
@@ -30,8 +31,8 @@ public sealed class SkillSignatureTests
         var body = Encoding.UTF8.GetBytes("{\"a\":1}");
         var header = SkillSignature.Header("whsec_test", At.ToUnixTimeSeconds(), body);
 
-        Assert.Equal(SignatureCheck.Valid, SkillSignature.Verify("whsec_test", header, body, At.AddMinutes(4)));
-        Assert.Equal(SignatureCheck.Valid, SkillSignature.Verify("whsec_test", header, body, At.AddMinutes(-4)));
+        Assert.Equal(SignatureVerdict.Ok, SkillSignature.Verify("whsec_test", header, body, At.AddMinutes(4)));
+        Assert.Equal(SignatureVerdict.Ok, SkillSignature.Verify("whsec_test", header, body, At.AddMinutes(-4)));
     }
 
     [Fact]
@@ -40,8 +41,8 @@ public sealed class SkillSignatureTests
         var body = Encoding.UTF8.GetBytes("{}");
         var header = SkillSignature.Header("s", At.ToUnixTimeSeconds(), body);
 
-        Assert.Equal(SignatureCheck.Expired, SkillSignature.Verify("s", header, body, At.AddSeconds(301)));
-        Assert.Equal(SignatureCheck.Valid, SkillSignature.Verify("s", header, body, At.AddSeconds(301), TimeSpan.FromMinutes(10)));
+        Assert.Equal(SignatureVerdict.Expired, SkillSignature.Verify("s", header, body, At.AddSeconds(301)));
+        Assert.Equal(SignatureVerdict.Ok, SkillSignature.Verify("s", header, body, At.AddSeconds(301), TimeSpan.FromMinutes(10)));
     }
 
     [Theory]
@@ -52,7 +53,7 @@ public sealed class SkillSignatureTests
     {
         var header = SkillSignature.Header("whsec_test", At.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes("{\"a\":1}"));
 
-        Assert.Equal(SignatureCheck.Mismatch, SkillSignature.Verify(secret, header, Encoding.UTF8.GetBytes(body), At));
+        Assert.Equal(SignatureVerdict.BadSignature, SkillSignature.Verify(secret, header, Encoding.UTF8.GetBytes(body), At));
     }
 
     [Theory]
@@ -64,7 +65,7 @@ public sealed class SkillSignatureTests
     [InlineData("t=1700000000,v1=short")]
     public void Verify_Malformed_IsRefused(string? header)
     {
-        Assert.Equal(SignatureCheck.Malformed, SkillSignature.Verify("whsec_test", header, Encoding.UTF8.GetBytes("{\"a\":1}"), At));
+        Assert.Equal(SignatureVerdict.Malformed, SkillSignature.Verify("whsec_test", header, Encoding.UTF8.GetBytes("{\"a\":1}"), At));
     }
 
     [Fact]
@@ -73,6 +74,6 @@ public sealed class SkillSignatureTests
         var body = Encoding.UTF8.GetBytes("{\"a\":1}");
         var header = "t=1700000000,v1=" + new string('0', 64) + ",v1=" + SkillSignature.Compute("whsec_test", 1_700_000_000, body).ToUpperInvariant();
 
-        Assert.Equal(SignatureCheck.Valid, SkillSignature.Verify("whsec_test", header, body, At));
+        Assert.Equal(SignatureVerdict.Ok, SkillSignature.Verify("whsec_test", header, body, At));
     }
 }
