@@ -202,6 +202,13 @@ namespace StarStudio.Data.Migrations
                            OR x.period_months <= 0 OR x.price <= 0 OR p_end <= p_start THEN
                             RETURN 'refused';
                         END IF;
+                        -- The caller computes the period (months from the start date, SubscriptionPeriods); the database still
+                        -- refuses a period longer than the plan's (a few days' slack for month ends) or one starting later than
+                        -- tomorrow, so no caller buys more time than it pays for.
+                        IF p_end > p_start + make_interval(months => x.period_months) + interval '4 days'
+                           OR p_start > now() + interval '1 day' THEN
+                            RETURN 'refused';
+                        END IF;
                         SELECT s.owner_id INTO v_maker FROM skills s WHERE s.id = x.skill_id;
                         v_amount := round(x.price * x.period_months, 4);
                         v_key := 'skill-sub:' || x.id || ':' || p_period;

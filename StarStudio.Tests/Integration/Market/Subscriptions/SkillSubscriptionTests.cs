@@ -208,6 +208,11 @@ public sealed class SkillSubscriptionTests(PostgresDatabase pg) : IClassFixture<
             db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM skill_subscriptions_due({now}, 10)").ToListAsync()));
         await Assert.ThrowsAnyAsync<Exception>(() => pg.Db(stranger).RunAsync((db, _) =>
             db.Database.SqlQuery<string>($"SELECT skill_subscription_charge({view.Id}, 2, {now}, {now.AddMonths(1)}, 0) AS \"Value\"").ToListAsync()));
+
+        // The subscriber may charge their own next period, but not buy ten years for the price of one month.
+        var tenYears = await pg.Db(owner).RunAsync((db, _) =>
+            db.Database.SqlQuery<string>($"SELECT skill_subscription_charge({view.Id}, 2, {now}, {now.AddYears(10)}, 0) AS \"Value\"").SingleAsync());
+        Assert.Equal("refused", tenYears);
         Assert.Equal(40.1m, await data.BalanceAsync(owner.UserId!.Value));
     }
 }
