@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace StarStudio.Tests.Integration.Market.Calls;
 
@@ -48,18 +43,9 @@ public sealed class ScriptedSkillServer : IAsyncDisposable
 
     public static async Task<ScriptedSkillServer> StartAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Limits.MaxConcurrentConnections = null;
-        });
-        var app = builder.Build();
-        var server = new ScriptedSkillServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        ScriptedSkillServer? server = null;
+        var (app, baseUri) = await TestData.LoopbackHttpServer.StartAsync(ctx => server!.HandleAsync(ctx));
+        server = new ScriptedSkillServer(app) { BaseUri = baseUri };
         return server;
     }
 
