@@ -58,6 +58,10 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<ChatModel> ChatModels => Set<ChatModel>();
     public DbSet<ChatTrace> ChatTraces => Set<ChatTrace>();
     public DbSet<ChatTraceStep> ChatTraceSteps => Set<ChatTraceStep>();
+    public DbSet<AnswerFeedback> AnswerFeedback => Set<AnswerFeedback>();
+    public DbSet<Core.Training.TrainingDataset> TrainingDatasets => Set<Core.Training.TrainingDataset>();
+    public DbSet<Core.Training.TrainingJob> TrainingJobs => Set<Core.Training.TrainingJob>();
+    public DbSet<Core.Training.Trainer> Trainers => Set<Core.Training.Trainer>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<SystemConfig> SystemConfigs => Set<SystemConfig>();
     public DbSet<KnowledgeWebhookSource> KnowledgeWebhookSources => Set<KnowledgeWebhookSource>();
@@ -120,6 +124,8 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<Core.Billing.Membership.MembershipPeriod>("membership_period");
         o.MapEnum<Core.Billing.Membership.MembershipStatus>("membership_status");
         o.MapEnum<Core.Billing.Payments.PaymentEventStatus>("payment_event_status");
+        o.MapEnum<Core.Training.TrainingJobStatus>("training_job_status");
+        o.MapEnum<Core.Training.TrainingJobPhase>("training_phase");
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -60,6 +60,13 @@ public class ChatTrace
     /// <summary>The prompt as sent (messages with roles), for the owner to inspect.</summary>
     public string Prompt { get; set; } = "[]";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The star's model version that answered (null: its base persona); docs/training.md.</summary>
+    public Guid? ModelVersionId { get; set; }
+    /// <summary>How many retrieved passages the answer cites (magnitude depth; docs/magnitude.md).</summary>
+    public int CitationCount { get; set; }
+    /// <summary>The share of the answer's word 5-grams found in the passages it was given (null: none given); magnitude originality.</summary>
+    public float? CopiedShare { get; set; }
 }
 
 /// <summary>One ordered step of a trace: the user message, a model call, a tool call, a fallback.</summary>

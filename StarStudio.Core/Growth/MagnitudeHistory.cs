@@ -12,6 +12,16 @@ public class MagnitudeHistory
     public decimal Overall { get; set; }
     public MagnitudeLevel Level { get; set; }
     public DateTimeOffset EvaluatedAt { get; set; }
+
+    // Not in the seed (docs/magnitude.md): the measured signals behind the scores, what triggered the evaluation,
+    // and the PDF report once one was made.
+
+    /// <summary>The signals and evidence counts the scores were computed from (JSON).</summary>
+    public string Evidence { get; set; } = "{}";
+    /// <summary><c>nightly</c>, <c>on_demand</c> or <c>training</c>.</summary>
+    public string Trigger { get; set; } = "nightly";
+    /// <summary>Object URI of the 星等报告 PDF in <c>exports</c>, once made.</summary>
+    public string? ReportUri { get; set; }
 }
 
 /// <summary>Seed 000 <c>magnitude_history.level</c>; labels are <c>L1</c>…<c>L5</c> as written.</summary>

@@ -12,6 +12,17 @@ public class StarModelVersion
     public TimeWindow? TrainingDataSpan { get; set; }
     public string Metrics { get; set; } = "{}";
     public DateTimeOffset CreatedAt { get; set; }
+
+    // Not in the seed (docs/training.md): where the version came from and how it is served.
+
+    /// <summary>The training job that published it (null for a version registered otherwise).</summary>
+    public Guid? TrainingJobId { get; set; }
+    public Guid? DatasetId { get; set; }
+    /// <summary>The external trainer that made it, or null for the built-in prompt adapter.</summary>
+    public Guid? TrainerId { get; set; }
+    /// <summary>The model id an external trainer returned, served by its serving provider; null for a prompt adapter.</summary>
+    public string? ServedModelId { get; set; }
+    public Guid? CreatedBy { get; set; }
 }
 
 /// <summary>Seed 000 <c>star_model_versions.training_method</c>.</summary>

@@ -74,6 +74,7 @@ internal sealed class ChatTraceConfiguration : IEntityTypeConfiguration<ChatTrac
         b.HasOne<Star>().WithMany().HasForeignKey(t => t.StarId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(t => t.MessageId);
         b.HasIndex(t => new { t.StarId, t.CreatedAt }).IsDescending(false, true);
+        b.HasOne<StarModelVersion>().WithMany().HasForeignKey(t => t.ModelVersionId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -123,5 +124,26 @@ internal sealed class ConversationFeedbackConfiguration : IEntityTypeConfigurati
         b.Property(f => f.CreatedAt).HasDefaultValueSql("now()");
         b.HasOne<Conversation>().WithMany().HasForeignKey(f => f.ConversationId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(f => f.ConversationId);
+    }
+}
+
+internal sealed class AnswerFeedbackConfiguration : IEntityTypeConfiguration<AnswerFeedback>
+{
+    public void Configure(EntityTypeBuilder<AnswerFeedback> b)
+    {
+        b.ToTable("answer_feedback", t => t.HasCheckConstraint("ck_answer_feedback_rating", "rating BETWEEN 1 AND 5"));
+        b.Property(f => f.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(f => f.Labels).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(f => f.Prompt).IsRequired();
+        b.Property(f => f.Answer).IsRequired();
+        b.Property(f => f.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(f => f.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Conversation>().WithMany().HasForeignKey(f => f.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Star>().WithMany().HasForeignKey(f => f.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ChatTrace>().WithMany().HasForeignKey(f => f.TraceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<StarModelVersion>().WithMany().HasForeignKey(f => f.ModelVersionId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(f => f.TraceId).IsUnique();
+        b.HasIndex(f => new { f.StarId, f.CreatedAt });
+        b.HasIndex(f => f.MessageId);
     }
 }

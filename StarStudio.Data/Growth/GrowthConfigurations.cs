@@ -17,6 +17,8 @@ internal sealed class MagnitudeHistoryConfiguration : IEntityTypeConfiguration<M
         }
 
         b.Property(m => m.EvaluatedAt).HasDefaultValueSql("now()");
+        b.Property(m => m.Evidence).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        b.Property(m => m.Trigger).HasMaxLength(20).HasDefaultValue("nightly");
         b.HasOne<Star>().WithMany().HasForeignKey(m => m.StarId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(m => new { m.StarId, m.EvaluatedAt }).IsDescending(false, true);
     }

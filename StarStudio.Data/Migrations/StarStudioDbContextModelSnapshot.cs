@@ -19,6 +19,7 @@ using StarStudio.Core.Identity;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Market;
 using StarStudio.Core.Stars;
+using StarStudio.Core.Training;
 using StarStudio.Core.Webhooks;
 using StarStudio.Data;
 
@@ -59,7 +60,9 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_version_status", new[] { "pending_review", "published", "rejected" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "subscription_status", new[] { "active", "cancelled", "expired" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_job_status", new[] { "cancelled", "failed", "queued", "running", "succeeded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_method", new[] { "dpo", "qlora", "sft" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_phase", new[] { "evaluate", "prepare", "publish", "train" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "trial_status", new[] { "draft", "finished", "ongoing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "user_role", new[] { "admin", "skill_maker", "star_owner" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "wallet_currency", new[] { "balance", "points" });
@@ -1252,6 +1255,96 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("usage_billing_arrears", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Chat.AnswerFeedback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("answer");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.PrimitiveCollection<List<string>>("Labels")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("labels")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_version_id");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("prompt");
+
+                    b.Property<short>("Rating")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rating");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("TraceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trace_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_answer_feedback");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_answer_feedback_conversation_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_answer_feedback_message_id");
+
+                    b.HasIndex("ModelVersionId")
+                        .HasDatabaseName("ix_answer_feedback_model_version_id");
+
+                    b.HasIndex("TraceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_answer_feedback_trace_id");
+
+                    b.HasIndex("StarId", "CreatedAt")
+                        .HasDatabaseName("ix_answer_feedback_star_id_created_at");
+
+                    b.ToTable("answer_feedback", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_answer_feedback_rating", "rating BETWEEN 1 AND 5");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Chat.ChatModel", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1353,9 +1446,17 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("CitationCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("citation_count");
+
                     b.Property<Guid>("ConversationId")
                         .HasColumnType("uuid")
                         .HasColumnName("conversation_id");
+
+                    b.Property<float?>("CopiedShare")
+                        .HasColumnType("real")
+                        .HasColumnName("copied_share");
 
                     b.Property<decimal>("Cost")
                         .HasPrecision(12, 6)
@@ -1390,6 +1491,10 @@ namespace StarStudio.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("model");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_version_id");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
@@ -1432,6 +1537,9 @@ namespace StarStudio.Data.Migrations
 
                     b.HasIndex("MessageId")
                         .HasDatabaseName("ix_chat_traces_message_id");
+
+                    b.HasIndex("ModelVersionId")
+                        .HasDatabaseName("ix_chat_traces_model_version_id");
 
                     b.HasIndex("StarId", "CreatedAt")
                         .IsDescending(false, true)
@@ -1841,6 +1949,13 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("evaluated_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
                     b.Property<MagnitudeLevel>("Level")
                         .HasColumnType("magnitude_level")
                         .HasColumnName("level");
@@ -1855,9 +1970,21 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("numeric(5,2)")
                         .HasColumnName("overall");
 
+                    b.Property<string>("ReportUri")
+                        .HasColumnType("text")
+                        .HasColumnName("report_uri");
+
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("nightly")
+                        .HasColumnName("trigger");
 
                     b.Property<decimal>("Utility")
                         .HasPrecision(5, 2)
@@ -3274,6 +3401,14 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("DatasetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dataset_id");
+
                     b.Property<string>("Metrics")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -3281,13 +3416,26 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("metrics")
                         .HasDefaultValueSql("'{}'::jsonb");
 
+                    b.Property<string>("ServedModelId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("served_model_id");
+
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
 
+                    b.Property<Guid?>("TrainerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trainer_id");
+
                     b.Property<NpgsqlRange<DateTime>?>("TrainingDataSpan")
                         .HasColumnType("tstzrange")
                         .HasColumnName("training_data_span");
+
+                    b.Property<Guid?>("TrainingJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("training_job_id");
 
                     b.Property<TrainingMethod>("TrainingMethod")
                         .HasColumnType("training_method")
@@ -3302,10 +3450,290 @@ namespace StarStudio.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_star_model_versions");
 
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_star_model_versions_created_by");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_star_model_versions_dataset_id");
+
+                    b.HasIndex("TrainerId")
+                        .HasDatabaseName("ix_star_model_versions_trainer_id");
+
                     b.HasIndex("StarId", "CreatedAt")
                         .HasDatabaseName("ix_star_model_versions_star_id_created_at");
 
+                    b.HasIndex("StarId", "VersionName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_star_model_versions_star_id_version_name");
+
                     b.ToTable("star_model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.Trainer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("ApiKeyProtected")
+                        .HasColumnType("text")
+                        .HasColumnName("api_key_protected");
+
+                    b.Property<string>("BaseModel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("base_model");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("base_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.PrimitiveCollection<List<TrainingMethod>>("Methods")
+                        .IsRequired()
+                        .HasColumnType("training_method[]")
+                        .HasColumnName("methods");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("ServingProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("serving_provider_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trainers");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trainers_name");
+
+                    b.HasIndex("ServingProviderId")
+                        .HasDatabaseName("ix_trainers_serving_provider_id");
+
+                    b.ToTable("trainers", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.TrainingDataset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("counts")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<NpgsqlRange<DateTime>?>("DataSpan")
+                        .HasColumnType("tstzrange")
+                        .HasColumnName("data_span");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("filters")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<string>("ManifestUri")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("manifest_uri");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_training_datasets");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_training_datasets_created_by");
+
+                    b.HasIndex("StarId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_training_datasets_star_id_created_at");
+
+                    b.ToTable("training_datasets", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.TrainingJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid?>("BaseVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("base_version_id");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DatasetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<DateTimeOffset?>("EnqueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enqueued_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ExternalJobId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("external_job_id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("InterruptedRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("interrupted_runs");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<TrainingMethod>("Method")
+                        .HasColumnType("training_method")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_version_id");
+
+                    b.Property<TrainingJobPhase?>("Phase")
+                        .HasColumnType("training_phase")
+                        .HasColumnName("phase");
+
+                    b.Property<short>("Progress")
+                        .HasColumnType("smallint")
+                        .HasColumnName("progress");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<TrainingJobStatus>("Status")
+                        .HasColumnType("training_job_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TrainerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trainer_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_training_jobs");
+
+                    b.HasIndex("BaseVersionId")
+                        .HasDatabaseName("ix_training_jobs_base_version_id");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_training_jobs_created_by");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_training_jobs_dataset_id");
+
+                    b.HasIndex("LeaseUntil")
+                        .HasDatabaseName("ix_training_jobs_lease_until")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.HasIndex("ModelVersionId")
+                        .HasDatabaseName("ix_training_jobs_model_version_id");
+
+                    b.HasIndex("StarId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_training_jobs_one_active_per_star")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.HasIndex("TrainerId")
+                        .HasDatabaseName("ix_training_jobs_trainer_id");
+
+                    b.HasIndex("StarId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_training_jobs_star_id_created_at");
+
+                    b.ToTable("training_jobs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_training_jobs_progress", "progress BETWEEN 0 AND 100");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Webhooks.Webhook", b =>
@@ -4275,6 +4703,36 @@ namespace StarStudio.Data.Migrations
                         .HasConstraintName("fk_usage_billing_arrears_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Chat.AnswerFeedback", b =>
+                {
+                    b.HasOne("StarStudio.Core.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_answer_feedback_conversations_conversation_id");
+
+                    b.HasOne("StarStudio.Core.Stars.StarModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_answer_feedback_star_model_versions_model_version_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_answer_feedback_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Chat.ChatTrace", null)
+                        .WithMany()
+                        .HasForeignKey("TraceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_answer_feedback_chat_traces_trace_id");
+                });
+
             modelBuilder.Entity("StarStudio.Core.Chat.ChatModel", b =>
                 {
                     b.HasOne("StarStudio.Core.Chat.LlmProvider", null)
@@ -4293,6 +4751,12 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_chat_traces_conversations_conversation_id");
+
+                    b.HasOne("StarStudio.Core.Stars.StarModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_chat_traces_star_model_versions_model_version_id");
 
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
@@ -4604,12 +5068,98 @@ namespace StarStudio.Data.Migrations
 
             modelBuilder.Entity("StarStudio.Core.Stars.StarModelVersion", b =>
                 {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_star_model_versions_users_created_by");
+
+                    b.HasOne("StarStudio.Core.Training.TrainingDataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_star_model_versions_training_datasets_dataset_id");
+
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
                         .HasForeignKey("StarId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_star_model_versions_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Training.Trainer", null)
+                        .WithMany()
+                        .HasForeignKey("TrainerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_star_model_versions_trainers_trainer_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.Trainer", b =>
+                {
+                    b.HasOne("StarStudio.Core.Chat.LlmProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ServingProviderId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trainers_llm_providers_serving_provider_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.TrainingDataset", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_datasets_users_created_by");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_datasets_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Training.TrainingJob", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.StarModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BaseVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_training_jobs_star_model_versions_base_version_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_jobs_users_created_by");
+
+                    b.HasOne("StarStudio.Core.Training.TrainingDataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_jobs_training_datasets_dataset_id");
+
+                    b.HasOne("StarStudio.Core.Stars.StarModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_training_jobs_star_model_versions_model_version_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_training_jobs_stars_star_id");
+
+                    b.HasOne("StarStudio.Core.Training.Trainer", null)
+                        .WithMany()
+                        .HasForeignKey("TrainerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_training_jobs_trainers_trainer_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Webhooks.Webhook", b =>

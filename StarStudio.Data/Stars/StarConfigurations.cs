@@ -43,15 +43,26 @@ internal sealed class StarModelVersionConfiguration : IEntityTypeConfiguration<S
         b.Property(v => v.Id).HasDefaultValueSql("gen_random_uuid()");
         b.Property(v => v.VersionName).HasMaxLength(40).IsRequired();
         b.Property(v => v.Metrics).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
-        b.Property(v => v.TrainingDataSpan)
-            .HasColumnType("tstzrange")
-            .HasConversion(
-                w => w == null ? (NpgsqlRange<DateTime>?)null : ToRange(w),
-                r => r == null ? null : FromRange(r.Value));
+        b.Property(v => v.TrainingDataSpan).AsTimeWindowRange();
         b.Property(v => v.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(v => v.ServedModelId).HasMaxLength(200);
         b.HasOne<Star>().WithMany().HasForeignKey(v => v.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Core.Training.TrainingDataset>().WithMany().HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Core.Training.Trainer>().WithMany().HasForeignKey(v => v.TrainerId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<StarUser>().WithMany().HasForeignKey(v => v.CreatedBy).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(v => new { v.StarId, v.CreatedAt });
+        // Names are unique per star: the owner picks versions by name in compare and rollback.
+        b.HasIndex(v => new { v.StarId, v.VersionName }).IsUnique();
     }
+}
+
+/// <summary>Maps a <see cref="TimeWindow"/> to a PostgreSQL <c>tstzrange</c> (half-open, either end may be infinite).</summary>
+internal static class TimeWindowRange
+{
+    public static PropertyBuilder<TimeWindow?> AsTimeWindowRange(this PropertyBuilder<TimeWindow?> property) =>
+        property.HasColumnType("tstzrange").HasConversion(
+            w => w == null ? (NpgsqlRange<DateTime>?)null : ToRange(w),
+            r => r == null ? null : FromRange(r.Value));
 
     private static NpgsqlRange<DateTime> ToRange(TimeWindow w) => new(
         w.Start?.UtcDateTime ?? default, true, w.Start is null,

@@ -57,7 +57,13 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["star_semantic_embeddings"] = new(Scope.Star, PublicRead: true),
         ["knowledge_webhook_sources"] = new(Scope.Star),
         ["knowledge_webhook_receipts"] = new(Scope.Star),
-        ["magnitude_history"] = new(Scope.Star),
+        ["magnitude_history"] = new(Scope.Star, PublicRead: true),
+        // Training: datasets and jobs are the owner's; trainers are a registry admins keep; an answer's rating is its
+        // rater's (a chatting user), readable by the star's owner.
+        ["training_datasets"] = new(Scope.Star),
+        ["training_jobs"] = new(Scope.Star),
+        ["trainers"] = new(Scope.Global),
+        ["answer_feedback"] = new(Scope.Star, Chat: true, ParticipantRead: true, UserColumns: ["user_id"], Values: new() { ["rating"] = "4" }),
         ["training_logs"] = new(Scope.Star),
         // Owners enter without results (score, rank, reward): those are written by scoring, as an admin.
         ["trial_entries"] = new(Scope.Star, Values: new() { ["reward_points"] = "0", ["battles"] = "0" }),
