@@ -1,7 +1,10 @@
 namespace StarStudio.Core.Storage;
 
 /// <summary>A message of a conversation; seed 000 §2 <c>conversation_messages</c>.</summary>
-/// <remarks>Beyond the seed's fields: a status (a failed generation is kept and can be retried), the model, the trace, and citations.</remarks>
+/// <remarks>
+/// Beyond the seed's fields: a status (a failed generation is kept and can be retried), the model, the trace, citations,
+/// and the star's model version that wrote a star message (id and name; null: the base persona; docs/training.md).
+/// </remarks>
 public sealed record ConversationMessageDocument(
     Guid Id,
     Guid ConversationId,
@@ -13,7 +16,9 @@ public sealed record ConversationMessageDocument(
     string Status = MessageStatuses.Completed,
     string? Model = null,
     Guid? TraceId = null,
-    IReadOnlyList<MessageCitation>? Citations = null);
+    IReadOnlyList<MessageCitation>? Citations = null,
+    Guid? ModelVersionId = null,
+    string? ModelVersion = null);
 
 /// <summary>States of a message.</summary>
 public static class MessageStatuses

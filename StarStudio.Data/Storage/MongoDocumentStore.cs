@@ -264,6 +264,12 @@ internal sealed class MongoMessage
     [BsonElement("citations"), BsonIgnoreIfNull]
     public List<MongoCitation>? Citations { get; set; }
 
+    [BsonElement("modelVersionId"), BsonGuidRepresentation(GuidRepresentation.Standard), BsonIgnoreIfNull]
+    public Guid? ModelVersionId { get; set; }
+
+    [BsonElement("modelVersion"), BsonIgnoreIfNull]
+    public string? ModelVersion { get; set; }
+
     public static MongoMessage From(ConversationMessageDocument d) => new()
     {
         Id = d.Id,
@@ -277,13 +283,17 @@ internal sealed class MongoMessage
         Model = d.Model,
         TraceId = d.TraceId,
         Citations = d.Citations?.Select(c => new MongoCitation { Number = c.Number, ChunkId = c.ChunkId, TaskId = c.TaskId, SourceName = c.SourceName, Page = c.Page }).ToList(),
+        ModelVersionId = d.ModelVersionId,
+        ModelVersion = d.ModelVersion,
     };
 
     public ConversationMessageDocument ToDocument() => new(
         Id, ConversationId, Sender, Content, Tokens,
         ToolCalls.Select(t => new ToolCallRecord(t.Name, t.Arguments, t.Result)).ToList(),
         CreatedAt, Status, Model, TraceId,
-        Citations?.Select(c => new MessageCitation(c.Number, c.ChunkId, c.TaskId, c.SourceName, c.Page)).ToList());
+        Citations?.Select(c => new MessageCitation(c.Number, c.ChunkId, c.TaskId, c.SourceName, c.Page)).ToList(),
+        ModelVersionId,
+        ModelVersion);
 }
 
 [BsonIgnoreExtraElements]

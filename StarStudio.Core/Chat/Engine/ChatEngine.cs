@@ -20,7 +20,19 @@ public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> Histo
     /// engine asks the model for JSON only (<c>response_format</c> json_schema) and the offline engine writes an instance.
     /// </summary>
     public string? ResponseSchema { get; init; }
+
+    /// <summary>The active model version's prompt adapter (refined instructions and exemplars), or null; docs/training.md.</summary>
+    public Training.PromptAdapter? Adapter { get; init; }
+
+    /// <summary>
+    /// The model an external trainer's version is served as (the trainer's serving provider and the returned model id),
+    /// or null for the platform's default model.
+    /// </summary>
+    public ServedModel? ModelOverride { get; init; }
 }
+
+/// <summary>A model a version is served as: an <c>llm_providers</c> row and the model id there.</summary>
+public sealed record ServedModel(Guid ProviderId, string ModelId);
 
 /// <summary>Something the engine reports while it answers.</summary>
 public abstract record ChatEvent;
