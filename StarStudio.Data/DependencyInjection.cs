@@ -58,6 +58,7 @@ public static class DependencyInjection
         }
 
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
+        services.AddSingleton<Chat.ModelVersionAdapters>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
         services.AddStarStudioWallet();

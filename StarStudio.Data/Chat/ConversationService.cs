@@ -22,7 +22,8 @@ internal sealed class ConversationService(
     ITokenCounter tokens,
     TimeProvider clock,
     ILogger<ConversationService> log,
-    IGrowthEvents? growth = null) : IConversationService
+    IGrowthEvents? growth = null,
+    ModelVersionAdapters? adapters = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -350,6 +351,8 @@ internal sealed class ConversationService(
             userMessage.Content, context.ConversationId, context.UserId, answerId)
         {
             ResponseSchema = responseSchema,
+            Adapter = context.Version?.Adapter,
+            ModelOverride = context.Version?.Served,
         };
         ChatOutcome? outcome = null;
         var streamed = new System.Text.StringBuilder();
@@ -397,7 +400,7 @@ internal sealed class ConversationService(
             : MessageStatuses.Failed;
         var answer = new ConversationMessageDocument(answerId, context.ConversationId, MessageSenders.Star, content,
             outcome?.TokensOut ?? tokens.Count(content), outcome?.ToolCalls ?? [], clock.GetUtcNow(), status, outcome?.Model,
-            answerId, outcome?.Citations ?? []);
+            answerId, outcome?.Citations ?? [], context.Version?.Id, context.Version?.Name);
 
         // Stored even if the page went away mid-answer: nothing the user saw is lost.
         await messages.UpsertAsync(answer, CancellationToken.None);
@@ -442,6 +445,9 @@ internal sealed class ConversationService(
                     Error = outcome.Error,
                     Prompt = outcome.PromptJson,
                     CreatedAt = clock.GetUtcNow(),
+                    ModelVersionId = context.Version?.Id,
+                    CitationCount = outcome.CitationCount,
+                    CopiedShare = outcome.CopiedShare is { } copied ? (float)copied : null,
                 };
                 ctx.ChatTraces.Add(trace);
                 ctx.ChatTraceSteps.AddRange(outcome.Steps.Select((s, i) => new ChatTraceStep
@@ -520,7 +526,19 @@ internal sealed class ConversationService(
             return Result<Conversation>.Ok(c);
         }, ct);
 
-    private Task<SendContext> LoadForSendingAsync(Guid conversationId, CancellationToken ct) =>
+    private async Task<SendContext> LoadForSendingAsync(Guid conversationId, CancellationToken ct)
+    {
+        var context = await LoadRowsForSendingAsync(conversationId, ct);
+        if (context.Version is { } v && adapters is not null && v.ArtifactUri is not null)
+        {
+            // Read outside the transaction: the object store may be slow, and a version's adapter never changes.
+            context = context with { Version = v with { Adapter = await adapters.GetAsync(context.Persona.StarId, v.Id, v.ArtifactUri, ct) } };
+        }
+
+        return context;
+    }
+
+    private Task<SendContext> LoadRowsForSendingAsync(Guid conversationId, CancellationToken ct) =>
         db.RunAsync(async (ctx, user) =>
         {
             var c = await ctx.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
@@ -540,23 +558,34 @@ internal sealed class ConversationService(
                 return SendContext.Refused(new FieldError("Conversation", "Chat.Star.Unavailable"));
             }
 
+            // The active version (docs/training.md): its name goes into the prompt, its adapter or served model makes the answer.
             var version = star.CurrentModelVersion is { } v
-                ? await ctx.StarModelVersions.AsNoTracking().Where(m => m.Id == v).Select(m => m.VersionName).FirstOrDefaultAsync(ct)
+                ? await (from m in ctx.StarModelVersions.AsNoTracking()
+                         where m.Id == v
+                         join t in ctx.Trainers.AsNoTracking() on m.TrainerId equals t.Id into trainers
+                         from t in trainers.DefaultIfEmpty()
+                         select new ActiveVersion(m.Id, m.VersionName, m.ArtifactUri,
+                             m.ServedModelId != null && t != null && t.ServingProviderId != null ? new ServedModel(t.ServingProviderId.Value, m.ServedModelId) : null,
+                             null)).FirstOrDefaultAsync(ct)
                 : null;
             var maxChars = await ReadIntAsync(ctx, "chat_max_message_chars", ChatRules.DefaultMaxMessageChars, ct);
             var perMinute = await ReadIntAsync(ctx, "chat_rate_limit_per_minute", ChatRules.DefaultRatePerMinute, ct);
             // Members chat faster (docs/billing.md): their tier multiplies the platform's limit.
             var benefits = await Billing.Membership.MembershipBenefitsQuery.ForAsync(ctx, me, clock.GetUtcNow(), ct);
             perMinute = benefits.ChatRatePerMinute(perMinute);
-            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), (maxChars, perMinute), null, user.IsAdmin);
+            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version?.Name), (maxChars, perMinute), null, user.IsAdmin, version);
         }, ct);
 
     private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct) =>
         (int)Math.Min(int.MaxValue, await SystemConfigReader.PositiveAsync(ctx, key, fallback, ct));
 
     /// <param name="IsAdmin">Admins see a provider's own error text; everyone else a localized reason (ChatRules.AnswerError).</param>
-    private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal, bool IsAdmin = false)
+    /// <param name="Version">The star's active model version, or null for its base persona.</param>
+    private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal, bool IsAdmin = false, ActiveVersion? Version = null)
     {
         public static SendContext Refused(FieldError error) => new(Guid.Empty, Guid.Empty, new StarPersona(Guid.Empty, "", "", "", "", null), (0, 0), error);
     }
+
+    /// <summary>The version that answers: its adapter (read from the artifact) and, for an external trainer's version, its served model.</summary>
+    private sealed record ActiveVersion(Guid Id, string Name, string? ArtifactUri, ServedModel? Served, Core.Training.PromptAdapter? Adapter);
 }

@@ -541,9 +541,10 @@ namespace StarStudio.Data.Migrations
                 CREATE POLICY magnitude_history_public_read ON magnitude_history FOR SELECT USING ({PublicStar});
 
                 -- A star runs only one of its own versions: activating another star's version (or another owner's) fails here
-                -- even when a caller skips the service. Definer: the check must see the version whatever the caller may read.
+                -- even when a caller skips the service. Invoker's rights on purpose: the versions table forces RLS on its owner
+                -- too, so a definer would see nothing; the writer (the star's owner, an admin, maintenance) sees the star's own.
                 CREATE FUNCTION stars_own_model_version() RETURNS trigger
-                    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+                    LANGUAGE plpgsql SET search_path = public, pg_temp
                     AS $f$
                     BEGIN
                         IF NEW.current_model_version IS NOT NULL

@@ -63,7 +63,14 @@ public sealed record ChatOutcome(
     bool Cancelled,
     string? ErrorPhase,
     string? Error,
-    decimal Cost);
+    decimal Cost)
+{
+    /// <summary>The share of the answer's word 5-grams found in the passages it was given (null: none given, or it failed).</summary>
+    public double? CopiedShare { get; init; }
+
+    /// <summary>How many of the given passages the answer cites by number.</summary>
+    public int CitationCount { get; init; }
+}
 
 /// <summary>A step of the trace as the engine saw it (persisted as <see cref="ChatTraceStep"/>).</summary>
 public sealed record TraceStepRecord(string Kind, string Name, string? InputJson, string? OutputJson, int TokensIn, int TokensOut, int DurationMs, bool Success, string? Error);

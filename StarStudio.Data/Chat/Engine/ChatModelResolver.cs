@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Chat;
+using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Knowledge;
 using StarStudio.Data.Infrastructure;
 
@@ -176,6 +177,39 @@ public sealed class ChatModelResolver(IDataProtectionProvider protection, IOptio
             ? n
             : settings.DefaultTopK;
         return new ChatEngineConfig(primary, fallback, topK);
+    }
+
+    /// <summary>
+    /// The configuration for an answer by a model version that an external trainer serves (docs/training.md): the served
+    /// model on its provider first, the platform's default model as its fallback. The served model is not a
+    /// <c>chat_models</c> row: it takes the default model's window, parameters and prices (the platform charges a trained
+    /// version like its default model). A missing or inactive provider leaves the configuration as it was.
+    /// </summary>
+    public async Task<ChatEngineConfig> WithServedModelAsync(StarStudioDb db, ChatEngineConfig config, ServedModel served, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(served);
+        var provider = await db.RunAsync((ctx, _) => ctx.LlmProviders.AsNoTracking().FirstOrDefaultAsync(p => p.Id == served.ProviderId && p.IsActive, ct), ct);
+        if (provider is null || string.IsNullOrWhiteSpace(served.ModelId))
+        {
+            return config;
+        }
+
+        var template = config.Primary?.Model;
+        var model = new ChatModel
+        {
+            Id = Guid.Empty,
+            ProviderId = provider.Id,
+            ModelId = served.ModelId,
+            DisplayName = served.ModelId,
+            MaxContextTokens = template?.MaxContextTokens ?? 4096,
+            HasThinking = template?.HasThinking ?? false,
+            DefaultParams = template?.DefaultParams ?? "{}",
+            PriceInPer1K = config.Primary?.PriceInPer1K ?? 0,
+            PriceOutPer1K = config.Primary?.PriceOutPer1K ?? 0,
+        };
+        return config with { Primary = Resolve(model, provider), Fallback = config.Primary ?? config.Fallback };
     }
 
     /// <summary>A model of a provider, ready to call (or with the problem that prevents it).</summary>

@@ -6,6 +6,7 @@ using StarStudio.Core.Arena;
 using StarStudio.Core.Arena.Entries;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Core.Training;
 
 namespace StarStudio.Data.Chat.Engine;
 
@@ -15,9 +16,17 @@ namespace StarStudio.Data.Chat.Engine;
 /// sentences with <c>[n]</c> markers, and says plainly that it is the offline engine (in Chinese when the
 /// question is Chinese, else in English). With no passages it says the knowledge has nothing on the question.
 /// It streams in small pieces without delays. One instance per request (it holds the request's passages).
+/// With a model version's prompt adapter, an exemplar whose question is close to the question (<see cref="MatchExemplar"/>)
+/// is answered with first: few-shot learning as far as an engine without a model can take it (docs/training.md).
 /// </summary>
-public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null) : IChatClient
+public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null, PromptAdapter? adapter = null) : IChatClient
 {
+    /// <summary>
+    /// How close (<see cref="TextOverlap.Similarity"/> of the questions) an exemplar must be to answer with it. At 0.5 a
+    /// reworded question with most of its words kept matches; a question on another topic of the same star does not.
+    /// </summary>
+    public const double ExemplarMatchThreshold = 0.5;
+
     /// <summary>How many characters of a skill's result the answer shows.</summary>
     public const int MaxSkillResultChars = 800;
 
@@ -37,7 +46,7 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         var question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var answer = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }
             ? ComposeJson(star, question, passages, schema)
-            : Compose(star, question, passages, skill);
+            : Compose(star, question, passages, skill, MatchExemplar(adapter, question));
         var n = 0;
         foreach (var piece in Pieces(answer))
         {
@@ -65,8 +74,31 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
     {
     }
 
+    /// <summary>The adapter's exemplar closest to <paramref name="question"/>, when it reaches <see cref="ExemplarMatchThreshold"/>.</summary>
+    public static PromptExemplar? MatchExemplar(PromptAdapter? adapter, string? question)
+    {
+        if (adapter is null || string.IsNullOrWhiteSpace(question))
+        {
+            return null;
+        }
+
+        PromptExemplar? best = null;
+        var bestScore = ExemplarMatchThreshold;
+        foreach (var exemplar in adapter.Exemplars)
+        {
+            var score = TextOverlap.Similarity(question, exemplar.Question);
+            if (score >= bestScore)
+            {
+                best = exemplar;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The whole offline answer.</summary>
-    public static string Compose(StarPersona star, string question, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null)
+    public static string Compose(StarPersona star, string question, IReadOnlyList<PromptPassage> passages, OfflineSkillResult? skill = null, PromptExemplar? learned = null)
     {
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
@@ -97,6 +129,23 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
         }
 
         var quoted = passages.Take(MaxQuotedPassages).ToList();
+        if (learned is not null && skill is null)
+        {
+            // The version learned an answer to a question like this one: that answer first, then the knowledge.
+            var version = string.IsNullOrWhiteSpace(star.ModelVersion) ? "" : (chinese ? $"（{star.ModelVersion.Trim()}）" : $" ({star.ModelVersion.Trim()})");
+            sb.Append(chinese
+                ? $"。\n\n我的训练版本{version}学过一个相近的问题“{Shorten(learned.Question.Trim(), 60)}”，被评为好的回答是：\n{Shorten(learned.Answer.Trim(), MaxSkillResultChars)}"
+                : $".\n\nMy trained version{version} learned a close question, \"{Shorten(learned.Question.Trim(), 120)}\"; the answer rated good was:\n{Shorten(learned.Answer.Trim(), MaxSkillResultChars)}");
+            if (quoted.Count == 0)
+            {
+                return sb.Append("\n\n").Append(Closing(star.Tone, chinese)).ToString();
+            }
+
+            sb.Append(chinese ? "\n\n另外，以下内容直接摘自我的知识库：\n\n" : "\n\nAlso, quoting my knowledge directly:\n\n");
+            AppendQuotes(sb, quoted, terms, chinese, star.Tone);
+            return sb.ToString();
+        }
+
         if (skill is not null)
         {
             // The skill answered the question (or tried to): its result first, then what the knowledge adds, if anything.

@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Retrieval;
+using StarStudio.Core.Training;
 
 namespace StarStudio.Data.Chat.Engine;
 
@@ -32,6 +33,12 @@ public sealed record PromptInput(
 
     /// <summary>The share of the window (after the reserve) the passages may take; the rest goes to history.</summary>
     public double PassageShare { get; init; } = 0.6;
+
+    /// <summary>The active model version's prompt adapter: its instructions join the system prompt, its exemplars as many as fit.</summary>
+    public PromptAdapter? Adapter { get; init; }
+
+    /// <summary>The share of what the passages leave that the adapter's exemplars may take (the rest goes to history).</summary>
+    public double ExemplarShare { get; init; } = 1.0 / 3;
 }
 
 /// <summary>A built prompt: the messages to send, and the same as JSON for the trace.</summary>
@@ -77,7 +84,7 @@ public static class PromptBuilder
         var budget = input.MaxContextTokens - reserve - PrimingTokens;
         var userMessage = input.UserMessage ?? "";
         var userCost = MessageOverheadTokens + tokens.Count(userMessage);
-        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable, input.ResponseSchema);
+        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions);
         var bareSystemCost = MessageOverheadTokens + tokens.Count(bareSystem);
 
         // Passages first (best first), within their share, and never crowding out the system prompt and the question.
@@ -96,7 +103,26 @@ public static class PromptBuilder
             passageCost += cost;
         }
 
-        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema);
+        // The version's exemplars next, from what the passages left, best first as the trainer ordered them.
+        var exemplars = new List<PromptExemplar>();
+        if (input.Adapter is { Exemplars.Count: > 0 } adapter)
+        {
+            var exemplarBudget = Math.Max(0, (int)((budget - bareSystemCost - userCost - passageCost) * Math.Clamp(input.ExemplarShare, 0, 1)));
+            var exemplarCost = tokens.Count(ExemplarsHeading);
+            foreach (var exemplar in adapter.Exemplars)
+            {
+                var cost = tokens.Count(ExemplarBlock(exemplars.Count + 1, exemplar)) + 1;
+                if (exemplarCost + cost > exemplarBudget)
+                {
+                    break;
+                }
+
+                exemplars.Add(exemplar);
+                exemplarCost += cost;
+            }
+        }
+
+        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, exemplars);
         var used = MessageOverheadTokens + tokens.Count(system) + userCost;
 
         // History: newest first while it fits; the first turn that does not fit ends it (no gaps).
@@ -135,7 +161,11 @@ public static class PromptBuilder
 
     /// <summary>The system message: who the star is, how to answer, and the numbered passages.</summary>
     /// <param name="responseSchema">When set, the answer must be one JSON value for this schema (a trial's answer).</param>
-    public static string SystemPrompt(StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable, string? responseSchema = null)
+    /// <param name="adapterInstructions">The active version's learned guidance (docs/training.md), or null.</param>
+    /// <param name="exemplars">The active version's exemplars that fit, or none.</param>
+    public static string SystemPrompt(
+        StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable, string? responseSchema = null,
+        string? adapterInstructions = null, IReadOnlyList<PromptExemplar>? exemplars = null)
     {
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
@@ -166,6 +196,20 @@ public static class PromptBuilder
             .Append("Ground your answer in the knowledge passages below. When you use a passage, cite it by its number in square brackets, ")
             .Append("e.g. [1] or [2][3]. Do not cite numbers that are not listed. If the passages do not cover the question, say so ")
             .Append("plainly instead of inventing facts.\n");
+        if (!string.IsNullOrWhiteSpace(adapterInstructions))
+        {
+            sb.Append("Guidance learned from this star's rated answers:\n").Append(adapterInstructions.Trim()).Append('\n');
+        }
+
+        if (exemplars is { Count: > 0 })
+        {
+            sb.Append(ExemplarsHeading);
+            for (var i = 0; i < exemplars.Count; i++)
+            {
+                sb.Append(ExemplarBlock(i + 1, exemplars[i])).Append('\n');
+            }
+        }
+
         if (toolsAvailable)
         {
             sb.Append("If you need more of your knowledge, call the search_knowledge tool; its results are numbered passages that you cite the same way.\n");
@@ -195,6 +239,10 @@ public static class PromptBuilder
 
         return sb.ToString().TrimEnd();
     }
+
+    private const string ExemplarsHeading = "Examples of answers players rated good (follow their approach; they are not part of this conversation):\n";
+
+    private static string ExemplarBlock(int n, PromptExemplar exemplar) => $"Example {n}. Q: {exemplar.Question.Trim()}\nA: {exemplar.Answer.Trim()}";
 
     /// <summary><c>[n] (source: …, page …, section: …)</c> and the passage text.</summary>
     public static string PassageBlock(PromptPassage passage)

@@ -15,6 +15,7 @@ using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Knowledge.Retrieval;
 using StarStudio.Core.Market.Calls;
 using StarStudio.Core.Storage;
+using StarStudio.Core.Training;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Chat.Engine;
@@ -103,6 +104,13 @@ public sealed partial class StarChatEngine(
         private readonly List<RetrievedPassage> passages = [];
 
         public int Count => passages.Count;
+
+        /// <summary>The texts of the passages given, for the copy measure.</summary>
+        public IEnumerable<string> Texts => passages.Select(p => p.Text);
+
+        /// <summary>How many of the given passages <paramref name="answer"/> cites by number (explicitly; 0 when it cites none).</summary>
+        public int ExplicitlyCited(string answer) =>
+            string.IsNullOrWhiteSpace(answer) ? 0 : CitedNumbers(answer).Where(n => n >= 1 && n <= passages.Count).Distinct().Count();
 
         public int Cite(RetrievedPassage passage)
         {
@@ -195,7 +203,12 @@ public sealed partial class StarChatEngine(
             var text = content.ToString();
             return new ChatOutcome(
                 text, provider, model, tokensIn, tokensOut, book.For(text), toolCalls, steps, promptJson,
-                firstTokenMs, (int)clock.ElapsedMilliseconds, success && !cancelled, cancelled, success ? null : errorPhase, success ? null : error, cost);
+                firstTokenMs, (int)clock.ElapsedMilliseconds, success && !cancelled, cancelled, success ? null : errorPhase, success ? null : error, cost)
+            {
+                // Originality (docs/magnitude.md): how much of the answer is the passages' own words.
+                CopiedShare = success && !cancelled ? TextOverlap.CopiedShare(text, book.Texts) : null,
+                CitationCount = book.ExplicitlyCited(text),
+            };
         }
 
         private async Task AnswerAsync()
@@ -216,6 +229,12 @@ public sealed partial class StarChatEngine(
                 errorPhase = ChatErrorPhases.Config;
                 error = "The chat configuration could not be read: " + e.Message;
                 return;
+            }
+
+            if (request.ModelOverride is { } served)
+            {
+                // A version an external trainer made answers with its served model, the default model behind it.
+                config = await engine.models.WithServedModelAsync(engine.db, config, served, token);
             }
 
             // Retrieval: a failure is recorded and the answer goes on without passages.
@@ -244,6 +263,7 @@ public sealed partial class StarChatEngine(
                     ToolsAvailable = config.Primary is not null && tools.Count > 0,
                     MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
                     ResponseSchema = request.ResponseSchema,
+                    Adapter = request.Adapter,
                 },
                 Tokens);
             var prompt = Build(window);
@@ -314,7 +334,7 @@ public sealed partial class StarChatEngine(
             model = OfflineEngine.Model;
             var skill = await OfflineSkillAsync(tools);
             var started = clock.ElapsedMilliseconds;
-            using var client = new OfflineChatClient(request.Star, prompt.Passages, skill);
+            using var client = new OfflineChatClient(request.Star, prompt.Passages, skill, request.Adapter);
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, ResponseFormat() is { } format ? new ChatOptions { ResponseFormat = format } : null, token))
             {
                 Emit(update.Text);
