@@ -19,7 +19,10 @@ namespace StarStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The function runs as the owner; training_jobs is left unforced so it sees every owner's jobs
+            // (TrainingSchema.NotForced, the knowledge_tasks decision in docs/security.md).
             migrationBuilder.Sql($$"""
+                ALTER TABLE training_jobs NO FORCE ROW LEVEL SECURITY;
                 CREATE FUNCTION training_jobs_redrive(p_redrive_after interval, p_at_start boolean, p_limit integer)
                 RETURNS TABLE (job_id uuid, user_id uuid)
                 LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
@@ -42,7 +45,7 @@ namespace StarStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {RedriveSignature};");
+            migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {RedriveSignature}; ALTER TABLE training_jobs FORCE ROW LEVEL SECURITY;");
         }
     }
 }

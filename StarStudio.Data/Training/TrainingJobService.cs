@@ -148,14 +148,14 @@ public sealed class TrainingJobService(StarStudioDb db, ITrainingJobQueue queue,
                 return Result<IReadOnlyList<TrainingJobView>>.Forbidden();
             }
 
-            var jobs = await Views(ctx).Where(v => v.Job.StarId == starId).OrderByDescending(v => v.Job.CreatedAt).Take(50).ToListAsync(ct);
+            var jobs = await Views(ctx, ctx.TrainingJobs.Where(j => j.StarId == starId).OrderByDescending(j => j.CreatedAt).Take(50)).ToListAsync(ct);
             return Result<IReadOnlyList<TrainingJobView>>.Ok(jobs.ConvertAll(ToView));
         }, ct);
 
     public Task<Result<TrainingJobView>> GetAsync(Guid jobId, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, _) =>
         {
-            var row = await Views(ctx).FirstOrDefaultAsync(v => v.Job.Id == jobId, ct);
+            var row = await Views(ctx, ctx.TrainingJobs.Where(j => j.Id == jobId)).FirstOrDefaultAsync(ct);
             return row is null ? Result<TrainingJobView>.NotFound() : Result<TrainingJobView>.Ok(ToView(row));
         }, ct);
 
@@ -215,8 +215,8 @@ public sealed class TrainingJobService(StarStudioDb db, ITrainingJobQueue queue,
 
     private sealed record JobRow(TrainingJob Job, string? TrainerName, string? VersionName);
 
-    private static IQueryable<JobRow> Views(StarStudioDbContext ctx) =>
-        ctx.TrainingJobs.AsNoTracking().Select(j => new JobRow(
+    private static IQueryable<JobRow> Views(StarStudioDbContext ctx, IQueryable<TrainingJob> jobs) =>
+        jobs.AsNoTracking().Select(j => new JobRow(
             j,
             ctx.Trainers.Where(t => t.Id == j.TrainerId).Select(t => t.Name).FirstOrDefault(),
             ctx.StarModelVersions.Where(v => v.Id == j.ModelVersionId).Select(v => v.VersionName).FirstOrDefault()));
