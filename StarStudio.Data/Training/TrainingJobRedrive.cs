@@ -5,7 +5,7 @@ namespace StarStudio.Data.Training;
 
 /// <summary>
 /// Finds queued or running training jobs that no run holds and whose Hangfire job is missing or overdue, and queues each
-/// again, acting as the user who started it (the knowledge task pattern, <see cref="Knowledge.Pipeline.KnowledgeTaskRedrive"/>).
+/// again, acting as the user who started it (the knowledge task pattern, <c>KnowledgeTaskRedrive</c>).
 /// A duplicate is harmless: a run first claims the job and returns when it is held or finished.
 /// </summary>
 /// <remarks>The query is <c>training_jobs_redrive</c>, <c>SECURITY DEFINER</c> (migration <c>TrainingJobRedrive</c>): the app role sees only the acting user's jobs.</remarks>
