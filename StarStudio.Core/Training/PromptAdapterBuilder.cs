@@ -110,12 +110,15 @@ public static partial class PromptAdapterBuilder
             return ([], 0);
         }
 
+        // Each text is tokenized once (TextOverlap.Similarity would tokenize both sides for each of the c × t pairs).
+        var candidateTokens = candidates.Select(c => Bag(c.Question)).ToList();
+        var targetTokens = targets.Select(Bag).ToList();
         var sim = new double[candidates.Count, targets.Count];
         for (var c = 0; c < candidates.Count; c++)
         {
             for (var t = 0; t < targets.Count; t++)
             {
-                sim[c, t] = TextOverlap.Similarity(candidates[c].Question, targets[t]);
+                sim[c, t] = F1(candidateTokens[c], targetTokens[t]);
             }
         }
 
@@ -160,6 +163,52 @@ public static partial class PromptAdapterBuilder
         }
 
         return (chosen, covered.Average());
+    }
+
+    private static (Dictionary<string, int> Counts, int Total) Bag(string text)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var total = 0;
+        foreach (var token in Knowledge.Retrieval.SearchText.Tokens(text))
+        {
+            counts[token] = counts.GetValueOrDefault(token) + 1;
+            total++;
+        }
+
+        return (counts, total);
+    }
+
+    /// <summary>The same token F1 as <see cref="TextOverlap.Similarity"/>, over bags counted once.</summary>
+    private static double F1((Dictionary<string, int> Counts, int Total) a, (Dictionary<string, int> Counts, int Total) b)
+    {
+        if (a.Total == 0 && b.Total == 0)
+        {
+            return 1;
+        }
+
+        if (a.Total == 0 || b.Total == 0)
+        {
+            return 0;
+        }
+
+        var (small, large) = a.Counts.Count <= b.Counts.Count ? (a.Counts, b.Counts) : (b.Counts, a.Counts);
+        var common = 0;
+        foreach (var (token, count) in small)
+        {
+            if (large.TryGetValue(token, out var other))
+            {
+                common += Math.Min(count, other);
+            }
+        }
+
+        if (common == 0)
+        {
+            return 0;
+        }
+
+        var precision = (double)common / a.Total;
+        var recall = (double)common / b.Total;
+        return 2 * precision * recall / (precision + recall);
     }
 
     /// <summary>True when an answer cites a source: a bracketed number like <c>[1]</c>, or 来源/出处/source.</summary>

@@ -156,3 +156,19 @@ public sealed class PromptAdapterBuilderTests
         Assert.Equal(new Dictionary<string, double> { ["heldout_count"] = 0 }, EvaluationMetrics.Compute([]));
     }
 }
+
+public sealed class CoverSimilarityTests
+{
+    /// <summary>The coverage search's own token F1 must agree with TextOverlap.Similarity (it only avoids re-tokenizing).</summary>
+    [Theory]
+    [InlineData("宣纸怎么保存", "宣纸应该怎么保存")]
+    [InlineData("paper glue mold", "mold on paper")]
+    [InlineData("", "")]
+    [InlineData("古籍", "")]
+    public void CoverageOfOneTarget_EqualsTextOverlapSimilarity(string candidate, string target)
+    {
+        var (_, coverage) = PromptAdapterBuilder.Cover([new PromptExemplar(candidate.Length == 0 ? " " : candidate, "a")], [target], 1);
+        var expected = TextOverlap.Similarity(candidate.Length == 0 ? " " : candidate, target);
+        Assert.Equal(expected, coverage, 10);
+    }
+}
