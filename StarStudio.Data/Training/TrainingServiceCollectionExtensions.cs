@@ -12,7 +12,9 @@ public static class TrainingServiceCollectionExtensions
         services.AddScoped<ITrainingJobService, TrainingJobService>();
         services.AddScoped<IModelVersionService, ModelVersionService>();
         services.AddScoped<ITrainerAdminService, TrainerAdminService>();
-        services.AddScoped<TrainingJobRun>();
+        // A factory, so the container does not validate it at start: its ITrainingDatasetService is registered by the
+        // datasets feature (docs/training-datasets.md); a run resolved without it fails loudly in the job, not the app's start.
+        services.AddScoped(sp => ActivatorUtilities.CreateInstance<TrainingJobRun>(sp));
         services.AddSingleton<ExternalTrainerClient>();
         services.AddSingleton<TrainingJobRedrive>();
         return services;
