@@ -474,12 +474,14 @@ public sealed class TrainingJobRun(
                 throw new JobCancelledException();
             }
 
-            if (current.Phase is null || current.Phase < phase)
+            // A resumed run passes through phases already done: phase and progress stay where the job got to.
+            if (current.Phase is not { } reached || reached <= phase)
             {
+                var progress = TrainingRules.Progress(phase, fraction);
+                current.Progress = current.Phase == phase ? Math.Max(current.Progress, progress) : progress;
                 current.Phase = phase;
             }
 
-            current.Progress = Math.Max(TrainingRules.Progress(phase, fraction), current.Phase == phase ? current.Progress : (short)0);
             current.UpdatedAt = clock.GetUtcNow();
             await ctx.SaveChangesAsync(ct);
         }, ct);

@@ -157,6 +157,12 @@ public sealed class TrainingJobsTests(PostgresDatabase pg) : IClassFixture<Postg
         var planted = new PromptAdapter("planted by the dead run", [new PromptExemplar("宣纸怎么保存？", "防潮。")]);
         await H.Objects.PutAsync(Buckets.ModelArtifacts, adapterKey, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(planted.ToJson())), "application/json");
         await H.ArrangeAsync(jobId, "status = 'running', phase = 'evaluate', progress = 75, attempts = 1, started_at = now() - interval '10 minutes', lease_until = now() - interval '1 minute', enqueued_at = now() - interval '10 minutes'");
+        var progressSeen = new List<(TrainingJobPhase?, short)>();
+        H.Engine.BeforeAnswer = async () =>
+        {
+            var j = await H.JobAsync(jobId);
+            progressSeen.Add((j.Phase, j.Progress));
+        };
 
         var queued = await H.Redrive().RunAsync(TimeSpan.FromMinutes(2), atStart: false);
         await H.RunQueuedAsync();
@@ -172,6 +178,8 @@ public sealed class TrainingJobsTests(PostgresDatabase pg) : IClassFixture<Postg
         var lines = (await H.Service(owner).LogsAsync(jobId, 0)).Value!.Lines;
         Assert.Contains(lines, l => l.Stdout.StartsWith("resumed after an interrupted run", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Phase == TrainingPhases.Train);
+        Assert.All(progressSeen, p => Assert.Equal(TrainingJobPhase.Evaluate, p.Item1));
+        Assert.All(progressSeen, p => Assert.InRange(p.Item2, (short)75, (short)95)); // never back to 0 while resuming
     }
 
     [Fact]
