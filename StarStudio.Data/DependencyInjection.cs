@@ -15,6 +15,7 @@ using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Knowledge;
 using StarStudio.Data.Stars;
 using StarStudio.Data.Storage;
+using StarStudio.Data.Training;
 
 namespace StarStudio.Data;
 
@@ -27,7 +28,7 @@ public static class DependencyInjection
     /// with redirects off.
     /// </summary>
     public static readonly IReadOnlyList<string> GuardedHttpClients =
-        [OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName];
+        [OpenAiCompatibleEmbedder.HttpClientName, OpenAiCompatibleChatClient.HttpClientName, Admin.Chat.ChatModelAdminService.HttpClientName, Training.ExternalTrainerClient.HttpClientName];
 
     public static IServiceCollection AddStarStudioData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -64,6 +65,7 @@ public static class DependencyInjection
         services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
+        services.AddStarStudioTraining();
         Arena.ArenaServiceCollectionExtensions.AddStarStudioArena(services);
         Arena.Admin.ArenaAdminServiceCollectionExtensions.AddStarStudioArenaAdmin(services);
         Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);

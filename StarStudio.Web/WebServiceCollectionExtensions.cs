@@ -82,6 +82,7 @@ public static class WebServiceCollectionExtensions
         services.AddStarStudioBillingWeb();
         Arena.ArenaWebSetup.AddStarStudioArenaWeb(services);
         Market.MarketCallsWebSetup.AddStarStudioMarketCallsWeb(services);
+        Training.TrainingWebSetup.AddStarStudioTrainingWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
@@ -175,6 +176,7 @@ public static class WebServiceCollectionExtensions
         app.MapKnowledgeWebhooks();
         app.MapBillingEndpoints();
         app.MapJobsDashboard();
+        Training.TrainingWebSetup.MapTrainingEndpoints(app);
         return app;
     }
 

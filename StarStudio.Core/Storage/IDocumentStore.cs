@@ -61,12 +61,13 @@ public sealed record TrainingLogDocument(
     IReadOnlyDictionary<string, double> Metrics,
     DateTimeOffset CreatedAt);
 
-/// <summary>Phases of seed 000 <c>training_logs.phase</c>.</summary>
+/// <summary>Phases of seed 000 <c>training_logs.phase</c>, plus <c>publish</c> (docs/training.md).</summary>
 public static class TrainingPhases
 {
     public const string Prepare = "prepare";
     public const string Train = "train";
     public const string Evaluate = "evaluate";
+    public const string Publish = "publish";
 }
 
 /// <summary>The <c>conversation_messages</c> collection.</summary>

@@ -215,7 +215,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
 
         var unforced = catalog.RlsTables.Where(t => !catalog.Forced.Contains(t)).Order().ToList();
 
-        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Concat(Data.Knowledge.Semantic.SemanticSchema.NotForced).Concat(Data.Market.MarketSchema.NotForced).Order(), unforced);
+        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Concat(Data.Knowledge.Semantic.SemanticSchema.NotForced).Concat(Data.Market.MarketSchema.NotForced).Concat(Data.Training.TrainingSchema.NotForced).Order(), unforced);
     }
 
     private sealed record Context(string Name, Guid Star, Guid User);
