@@ -82,6 +82,7 @@ public static class WebServiceCollectionExtensions
         services.AddStarStudioBillingWeb();
         Arena.ArenaWebSetup.AddStarStudioArenaWeb(services);
         Market.MarketCallsWebSetup.AddStarStudioMarketCallsWeb(services);
+        Growth.MagnitudeWebSetup.AddStarStudioMagnitudeWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
@@ -172,6 +173,7 @@ public static class WebServiceCollectionExtensions
         app.MapCultureEndpoints();
         app.MapAccountEndpoints();
         app.MapMediaEndpoints();
+        Growth.MagnitudeEndpoints.MapMagnitudeEndpoints(app);
         app.MapKnowledgeWebhooks();
         app.MapBillingEndpoints();
         app.MapJobsDashboard();

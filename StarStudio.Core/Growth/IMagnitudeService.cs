@@ -16,6 +16,7 @@ public static class MagnitudeErrors
     public const string TooSoon = "Magnitude.Recompute.TooSoon";
     public const string NoEvaluation = "Magnitude.Report.NoEvaluation";
     public const string ReportFailed = "Magnitude.Report.Failed";
+    public const string NoChromium = "Magnitude.Report.NoChromium";
 }
 
 /// <summary>One point of the history chart.</summary>
