@@ -10,12 +10,20 @@ namespace StarStudio.Data.Growth.Magnitude;
 /// </summary>
 internal sealed class ChromiumPdf(IOptions<MagnitudeOptions> options)
 {
-    /// <summary>The Chromium binary: the configured one, else <c>STARSTUDIO_CHROMIUM</c>, else the first of the usual paths that exists.</summary>
+    /// <summary>
+    /// The Chromium binary, or null: the configured path only, when one is configured (an admin who names a binary means
+    /// that one); else <c>STARSTUDIO_CHROMIUM</c>, else the first of the usual Debian/Ubuntu paths that exists.
+    /// </summary>
     public string? Executable
     {
         get
         {
-            var candidates = new[] { options.Value.ChromiumPath, Environment.GetEnvironmentVariable("STARSTUDIO_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
+            if (!string.IsNullOrWhiteSpace(options.Value.ChromiumPath))
+            {
+                return File.Exists(options.Value.ChromiumPath) ? options.Value.ChromiumPath : null;
+            }
+
+            var candidates = new[] { Environment.GetEnvironmentVariable("STARSTUDIO_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
             return candidates.FirstOrDefault(p => !string.IsNullOrWhiteSpace(p) && File.Exists(p));
         }
     }
