@@ -44,6 +44,9 @@ public interface IMagnitudeService
 /// <summary>The nightly recomputation of every active star (run by Hangfire as no user).</summary>
 public interface IMagnitudeNightly
 {
-    /// <summary>Appends one <c>nightly</c> history row per active star, in batches; returns how many rows it wrote.</summary>
+    /// <summary>
+    /// Appends a <c>nightly</c> history row for every active star whose signals changed since its latest row (or that has
+    /// none), in batches; returns how many rows it wrote.
+    /// </summary>
     Task<int> RunAsync(CancellationToken ct = default);
 }

@@ -176,8 +176,11 @@ public static class MagnitudeEvidence
         }
     }
 
-    /// <summary>The signals stored in a row's evidence, for the evidence summary; null when unreadable.</summary>
-    public static MagnitudeSignals? Signals(string? evidenceJson)
+    /// <summary>
+    /// The signals stored in a row's evidence, for the evidence summary; null when unreadable, or when
+    /// <paramref name="formulaVersion"/> is given and the row was made by another version of the formula.
+    /// </summary>
+    public static MagnitudeSignals? Signals(string? evidenceJson, int? formulaVersion = null)
     {
         if (string.IsNullOrWhiteSpace(evidenceJson))
         {
@@ -186,7 +189,13 @@ public static class MagnitudeEvidence
 
         try
         {
-            return JsonNode.Parse(evidenceJson)?["signals"]?.Deserialize<MagnitudeSignals>();
+            var root = JsonNode.Parse(evidenceJson);
+            if (formulaVersion is { } v && root?["formula"]?.GetValue<int>() != v)
+            {
+                return null;
+            }
+
+            return root?["signals"]?.Deserialize<MagnitudeSignals>();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -11,6 +11,7 @@ namespace StarStudio.Data.Growth.Magnitude;
 /// <c>magnitude_signals</c> query, the formula in memory, one <c>magnitude_append</c> call (both SECURITY DEFINER,
 /// migration <c>Magnitude</c>; the connection carries no <c>app.user_id</c>, which is what they demand of a batch caller).
 /// No model is called at night: consistency carries the latest probe result forward from the previous row's evidence.
+/// A star whose signals are those of its latest row gets no new row.
 /// </summary>
 internal sealed partial class MagnitudeNightly(IDbContextFactory<StarStudioDbContext> factory, TimeProvider clock, ILogger<MagnitudeNightly> log) : IMagnitudeNightly
 {
@@ -33,7 +34,9 @@ internal sealed partial class MagnitudeNightly(IDbContextFactory<StarStudioDbCon
             }
 
             var rows = new JsonArray();
-            foreach (var star in batch)
+            // A star whose signals did not change since its last row (no new answer, rating or call; the same probe) would
+            // get the same scores again: no row, so quiet stars do not add 365 identical rows a year.
+            foreach (var star in batch.Where(s => s.Signals != s.Previous))
             {
                 var scores = MagnitudeFormula.Evaluate(star.Signals);
                 rows.Add(new JsonObject
@@ -49,8 +52,12 @@ internal sealed partial class MagnitudeNightly(IDbContextFactory<StarStudioDbCon
                 });
             }
 
-            var json = rows.ToJsonString();
-            written += await ctx.Database.SqlQuery<int>($"SELECT magnitude_append({json}::jsonb, {at}) AS \"Value\"").SingleAsync(ct);
+            if (rows.Count > 0)
+            {
+                var json = rows.ToJsonString();
+                written += await ctx.Database.SqlQuery<int>($"SELECT magnitude_append({json}::jsonb, {at}) AS \"Value\"").SingleAsync(ct);
+            }
+
             await tx.CommitAsync(ct);
             after = batch[^1].StarId;
             if (batch.Count < BatchSize)

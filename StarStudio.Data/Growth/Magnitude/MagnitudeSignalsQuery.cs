@@ -13,8 +13,11 @@ namespace StarStudio.Data.Growth.Magnitude;
 /// </summary>
 internal static class MagnitudeSignalsQuery
 {
-    /// <summary>One star's measured signals, and the probe result of its latest history row (the nightly run carries it).</summary>
-    public sealed record StarSignals(Guid StarId, MagnitudeSignals Signals, DateTimeOffset? ProbedAt);
+    /// <summary>
+    /// One star's measured signals, the probe result of its latest history row (the nightly run carries it) and that
+    /// row's signals (null without a row, or from another formula version).
+    /// </summary>
+    public sealed record StarSignals(Guid StarId, MagnitudeSignals Signals, DateTimeOffset? ProbedAt, MagnitudeSignals? Previous);
 
     /// <summary>The next <paramref name="limit"/> active stars after <paramref name="after"/> (the nightly job: no user set).</summary>
     public static Task<List<StarSignals>> BatchAsync(StarStudioDbContext ctx, Guid? after, int limit, CancellationToken ct) =>
@@ -43,7 +46,7 @@ internal static class MagnitudeSignalsQuery
             r.Ratings, r.RatingMean, r.DepthLabels, r.UsefulLabels,
             r.RubricDepthScores, r.RubricDepthMean, r.SkillCalls, r.SkillCallsSucceeded,
             r.Players, r.ReturningPlayers, probePairs, probeAgreement, regenPairs, regenMean);
-        return new StarSignals(r.StarId, signals, probedAt);
+        return new StarSignals(r.StarId, signals, probedAt, MagnitudeEvidence.Signals(r.LastProbe, MagnitudeFormula.Version));
     }
 
     /// <summary>Mean similarity of the two latest rated generations of each regenerated answer (at most 20 per star).</summary>

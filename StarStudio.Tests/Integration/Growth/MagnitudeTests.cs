@@ -165,12 +165,36 @@ public sealed class MagnitudeTests(PostgresDatabase pg) : IClassFixture<Postgres
         Assert.Equal(onDemand.Id, result.Value!.Latest!.Id);
 
         clock.Advance(TimeSpan.FromDays(1));
+        await TracesAsync(star, await ConversationAsync(star, owner), owner, 1);
         await Nightly().RunAsync();
 
         var nightly = (await RowsAsync(star)).Last();
         Assert.Equal(MagnitudeTriggers.Nightly, nightly.Trigger);
         Assert.Equal(70m, nightly.Consistency);
         Assert.Equal(MagnitudeProbes.MaxPairs, MagnitudeEvidence.Probe(nightly.Evidence).Pairs);
+    }
+
+    [Fact]
+    public async Task Nightly_WithoutNewData_AppendsNoRow_AndANewRatingDoes()
+    {
+        var owner = await pg.CreateUserAsync();
+        var player = await pg.CreateUserAsync();
+        var star = await StarAsync(owner);
+        var conversation = await ConversationAsync(star, player);
+        await TracesAsync(star, conversation, player, 3, citations: 1);
+
+        await Nightly().RunAsync();
+        clock.Advance(TimeSpan.FromDays(1));
+        await Nightly().RunAsync();
+        Assert.Single(await RowsAsync(star));
+
+        await ConversationRatingAsync(conversation, 5, ["有用"]);
+        clock.Advance(TimeSpan.FromDays(1));
+        await Nightly().RunAsync();
+
+        var rows = await RowsAsync(star);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(1, MagnitudeEvidence.Signals(rows[1].Evidence)!.Ratings);
     }
 
     [Fact]
