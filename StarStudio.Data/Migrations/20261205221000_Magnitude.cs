@@ -159,6 +159,11 @@ namespace StarStudio.Data.Migrations
 
                 REVOKE ALL ON FUNCTION magnitude_signals(uuid, integer, uuid) FROM PUBLIC;
                 REVOKE ALL ON FUNCTION magnitude_append(jsonb, timestamptz) FROM PUBLIC;
+
+                -- An evaluation, once recorded, is history: only its report may be added later.
+                CREATE TRIGGER magnitude_history_keep_evaluation BEFORE UPDATE ON magnitude_history
+                    FOR EACH ROW EXECUTE FUNCTION app_keep_columns('star_id', 'depth', 'originality', 'consistency', 'utility', 'overall',
+                                                                   'level', 'evaluated_at', 'evidence', 'trigger');
                 """);
         }
 
@@ -166,6 +171,7 @@ namespace StarStudio.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
+                DROP TRIGGER magnitude_history_keep_evaluation ON magnitude_history;
                 DROP FUNCTION magnitude_append(jsonb, timestamptz);
                 DROP FUNCTION magnitude_signals(uuid, integer, uuid);
                 DROP POLICY magnitude_history_magnitude_append ON magnitude_history;

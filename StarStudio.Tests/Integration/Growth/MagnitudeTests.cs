@@ -234,6 +234,23 @@ public sealed class MagnitudeTests(PostgresDatabase pg) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task ARecordedEvaluation_CannotBeEdited_ButItsReportCanBeAdded()
+    {
+        var owner = await pg.CreateUserAsync();
+        var star = await StarAsync(owner);
+        await Nightly().RunAsync();
+
+        var edit = await Assert.ThrowsAsync<PostgresException>(() => pg.Db(owner).RunAsync((ctx, _) =>
+            ctx.Database.ExecuteSqlAsync($"UPDATE magnitude_history SET level = 'L5', overall = 99 WHERE star_id = {star}")));
+        var report = await pg.Db(owner).RunAsync((ctx, _) =>
+            ctx.Database.ExecuteSqlAsync($"UPDATE magnitude_history SET report_uri = 's3://exports/x.pdf' WHERE star_id = {star}"));
+
+        Assert.Equal("42501", edit.SqlState);
+        Assert.Equal(1, report);
+        Assert.Equal(MagnitudeLevel.L2, Assert.Single(await RowsAsync(star)).Level);
+    }
+
+    [Fact]
     public async Task Reading_APublicStarsLevel_IsForAnyone_APrivateOnesForItsOwnerOnly()
     {
         var owner = await pg.CreateUserAsync();
