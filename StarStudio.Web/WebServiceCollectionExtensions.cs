@@ -83,6 +83,7 @@ public static class WebServiceCollectionExtensions
         Arena.ArenaWebSetup.AddStarStudioArenaWeb(services);
         Market.MarketCallsWebSetup.AddStarStudioMarketCallsWeb(services);
         Training.TrainingWebSetup.AddStarStudioTrainingWeb(services);
+        Growth.MagnitudeWebSetup.AddStarStudioMagnitudeWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();
@@ -173,6 +174,7 @@ public static class WebServiceCollectionExtensions
         app.MapCultureEndpoints();
         app.MapAccountEndpoints();
         app.MapMediaEndpoints();
+        Growth.MagnitudeEndpoints.MapMagnitudeEndpoints(app);
         app.MapKnowledgeWebhooks();
         app.MapBillingEndpoints();
         app.MapJobsDashboard();

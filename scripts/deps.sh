@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages StarStudio needs on this machine; quick when nothing is missing.
 # Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs: chromium, docker-compose, CJK fonts)
+# Without --test there is no chromium: the app then answers the 星等报告 (magnitude PDF) download with a readable
+# "no Chromium" message; install chromium and fonts-noto-cjk (or run with --test) to enable it (docs/magnitude.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

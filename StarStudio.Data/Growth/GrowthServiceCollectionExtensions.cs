@@ -14,6 +14,11 @@ public static class GrowthServiceCollectionExtensions
         services.AddScoped<IInviteService, InviteService>();
         services.AddScoped<ITaskAdminService, TaskAdminService>();
         services.AddScoped<IRedeemCodeAdminService, RedeemCodeAdminService>();
+        services.AddScoped<IMagnitudeService, Magnitude.MagnitudeService>();
+        services.AddScoped<IMagnitudeNightly, Magnitude.MagnitudeNightly>();
+        services.AddScoped<IMagnitudeReports, Magnitude.MagnitudeReportService>();
+        services.AddOptions<MagnitudeOptions>().BindConfiguration(MagnitudeOptions.Section);
+        services.AddSingleton<Magnitude.ChromiumPdf>();
         return services;
     }
 }
