@@ -11,6 +11,12 @@ public sealed class MagnitudeOptions
     /// <summary>Chromium for the PDF report (<c>StarStudio__Magnitude__ChromiumPath</c>); unset: STARSTUDIO_CHROMIUM, then the usual paths.</summary>
     public string? ChromiumPath { get; set; }
 
+    /// <summary>The default of <see cref="RecomputeCooldown"/>: each on-demand evaluation asks the model 2 × 4 probe questions.</summary>
+    public static readonly TimeSpan DefaultRecomputeCooldown = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far apart an owner's on-demand evaluations of one star must be (<c>StarStudio__Magnitude__RecomputeCooldown</c>).</summary>
+    public TimeSpan RecomputeCooldown { get; set; } = DefaultRecomputeCooldown;
+
     /// <summary>How long Chromium may take to print one report (<c>StarStudio__Magnitude__ReportTimeout</c>).</summary>
     public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

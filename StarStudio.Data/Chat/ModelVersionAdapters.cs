@@ -1,9 +1,23 @@
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using StarStudio.Core.Chat.Engine;
 using StarStudio.Core.Storage;
 using StarStudio.Core.Training;
+using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Chat;
+
+/// <summary>A model version as the chat engine runs it: its name, its prompt adapter (if it has one) and its served model (if any).</summary>
+public sealed record ActiveModelVersion(Guid Id, string Name, PromptAdapter? Adapter, ServedModel? Served)
+{
+    /// <summary>The request answered by this version (null: the base persona, the request as it is).</summary>
+    public static ChatRequest Apply(ChatRequest request, ActiveModelVersion? version) =>
+        version is null ? request : request with { Adapter = version.Adapter, ModelOverride = version.Served };
+}
+
+/// <summary>A version row with what running it needs: where its artifact is, and the model it is served as.</summary>
+public sealed record ModelVersionRef(Guid Id, Guid StarId, string Name, string? ArtifactUri, ServedModel? Served);
 
 /// <summary>
 /// Reads a model version's prompt adapter (<c>adapter.json</c> in <c>model-artifacts</c>) for the chat, once per version:
@@ -20,6 +34,38 @@ public sealed class ModelVersionAdapters(IObjectStore store, ILogger<ModelVersio
     public const int MaxBytes = 256 * 1024;
 
     private readonly ConcurrentDictionary<Guid, Lazy<Task<PromptAdapter?>>> cache = new();
+
+    /// <summary>
+    /// The version row and its trainer's serving provider, inside the caller's transaction (RLS applies: the owner sees
+    /// their star's versions, anyone the current version of a public active star).
+    /// </summary>
+    public static Task<ModelVersionRef?> FindAsync(StarStudioDbContext ctx, Guid versionId, CancellationToken ct = default) =>
+        (from m in ctx.StarModelVersions.AsNoTracking()
+         where m.Id == versionId
+         join t in ctx.Trainers.AsNoTracking() on m.TrainerId equals t.Id into trainers
+         from t in trainers.DefaultIfEmpty()
+         select new ModelVersionRef(m.Id, m.StarId, m.VersionName, m.ArtifactUri,
+             m.ServedModelId != null && t != null && t.ServingProviderId != null ? new ServedModel(t.ServingProviderId.Value, m.ServedModelId) : null))
+        .FirstOrDefaultAsync(ct);
+
+    /// <summary>The version ready to run: its adapter read (outside any transaction; cached per version).</summary>
+    public async Task<ActiveModelVersion> RunnableAsync(ModelVersionRef version, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return new ActiveModelVersion(version.Id, version.Name, await GetAsync(version.StarId, version.Id, version.ArtifactUri, ct), version.Served);
+    }
+
+    /// <summary>Finds the version as the current user and makes it runnable; null for no version (or one the user cannot see).</summary>
+    public async Task<ActiveModelVersion?> LoadAsync(StarStudioDb db, Guid? versionId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (versionId is not { } id || await db.RunAsync((ctx, _) => FindAsync(ctx, id, ct), ct) is not { } found)
+        {
+            return null;
+        }
+
+        return await RunnableAsync(found, ct);
+    }
 
     public async Task<PromptAdapter?> GetAsync(Guid starId, Guid versionId, string? artifactUri, CancellationToken ct = default)
     {

@@ -32,7 +32,8 @@ public sealed class TrainingJobRun(
     IDataProtectionProvider protection,
     TimeProvider clock,
     ILogger<TrainingJobRun> log,
-    IOptions<TrainingJobOptions>? jobOptions = null)
+    IOptions<TrainingJobOptions>? jobOptions = null,
+    Chat.ModelVersionAdapters? versionAdapters = null)
 {
     /// <summary>The Data Protection purpose of <c>trainers.api_key_protected</c>.</summary>
     public const string ApiKeyPurpose = "StarStudio.Trainers.ApiKey";
@@ -43,6 +44,7 @@ public sealed class TrainingJobRun(
     };
 
     private readonly TrainingJobOptions options = jobOptions?.Value ?? new TrainingJobOptions();
+    private readonly Chat.ModelVersionAdapters versions = versionAdapters ?? new Chat.ModelVersionAdapters(objects, Microsoft.Extensions.Logging.Abstractions.NullLogger<Chat.ModelVersionAdapters>.Instance);
 
     /// <summary>Runs the job as <paramref name="actingUserId"/>; returns quietly when it is finished or held by a live run.</summary>
     /// <param name="ct">Host shutdown: the job is given back (queued, no lease) and resumes after restart.</param>
@@ -390,28 +392,11 @@ public sealed class TrainingJobRun(
         return outcome is { Success: true } o ? (o.Content, o.Citations.Count) : ("", 0);
     }
 
+    /// <summary>The version the new one is compared with, as the chat would run it (adapter and served model).</summary>
     private async Task<(string? Name, PromptAdapter? Adapter, ServedModel? Model)> BaseAsync(Guid? baseVersionId, CancellationToken ct)
     {
-        if (baseVersionId is not { } id)
-        {
-            return (null, null, null);
-        }
-
-        var row = await db.RunAsync(async (ctx, _) =>
-        {
-            var v = await ctx.StarModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
-            var provider = v?.TrainerId is { } t ? await ctx.Trainers.Where(x => x.Id == t).Select(x => x.ServingProviderId).FirstOrDefaultAsync(ct) : null;
-            return (v, provider);
-        }, ct);
-        if (row.v is null)
-        {
-            return (null, null, null);
-        }
-
-        var key = ModelArtifacts.KeyOf(row.v.ArtifactUri, row.v.StarId);
-        var adapter = key is not null && key.EndsWith("adapter.json", StringComparison.Ordinal) ? await ReadAdapterAsync(key, ct) : null;
-        var model = row.v.ServedModelId is { } m && row.provider is { } p ? new ServedModel(p, m) : null;
-        return (row.v.VersionName, adapter, model);
+        var version = await versions.LoadAsync(db, baseVersionId, ct);
+        return (version?.Name, version?.Adapter, version?.Served);
     }
 
     private async Task<PromptAdapter?> ReadAdapterAsync(string key, CancellationToken ct) => PromptAdapter.Parse(await ReadTextAsync(key, ct));

@@ -15,13 +15,18 @@ namespace StarStudio.Data.Growth.Magnitude;
 /// On demand, the owner's probes run through the chat engine outside any transaction, then the signals are read through
 /// <c>magnitude_signals</c> (which checks ownership) and the row is appended under RLS.
 /// </summary>
-internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, TimeProvider clock) : IMagnitudeService
+internal sealed class MagnitudeService(
+    StarStudioDb db,
+    IStarChatEngine engine,
+    TimeProvider clock,
+    Chat.ModelVersionAdapters? versions = null,
+    Microsoft.Extensions.Options.IOptions<MagnitudeOptions>? options = null) : IMagnitudeService
 {
     /// <summary>History points the chart shows (newest ones).</summary>
     public const int HistoryPoints = 180;
 
     /// <summary>An owner's on-demand evaluations are this far apart at least: each asks the model 2 × MaxPairs times.</summary>
-    public static readonly TimeSpan Cooldown = TimeSpan.FromMinutes(2);
+    private readonly TimeSpan Cooldown = options?.Value.RecomputeCooldown ?? MagnitudeOptions.DefaultRecomputeCooldown;
 
     public async Task<Result<MagnitudeView>> RecomputeAsync(Guid starId, CancellationToken ct = default)
     {
@@ -31,12 +36,12 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
             var star = await ctx.Stars.AsNoTracking().FirstOrDefaultAsync(s => s.Id == starId, ct);
             if (star is null)
             {
-                return new Prep(Result<MagnitudeView>.NotFound(), null, Guid.Empty, []);
+                return new Prep(Result<MagnitudeView>.NotFound(), null, Guid.Empty, [], null);
             }
 
             if (user.UserId != star.OwnerId)
             {
-                return new Prep(Result<MagnitudeView>.Forbidden(), null, Guid.Empty, []);
+                return new Prep(Result<MagnitudeView>.Forbidden(), null, Guid.Empty, [], null);
             }
 
             var last = await ctx.MagnitudeHistory.AsNoTracking()
@@ -44,7 +49,7 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
                 .OrderByDescending(h => h.EvaluatedAt).Select(h => (DateTimeOffset?)h.EvaluatedAt).FirstOrDefaultAsync(ct);
             if (last is { } l && now - l < Cooldown)
             {
-                return new Prep(Result<MagnitudeView>.Invalid("Recompute", MagnitudeErrors.TooSoon, (int)Math.Ceiling((Cooldown - (now - l)).TotalSeconds)), null, Guid.Empty, []);
+                return new Prep(Result<MagnitudeView>.Invalid("Recompute", MagnitudeErrors.TooSoon, (int)Math.Ceiling((Cooldown - (now - l)).TotalSeconds)), null, Guid.Empty, [], null);
             }
 
             var version = star.CurrentModelVersion is { } v
@@ -52,14 +57,16 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
                 : null;
             var questions = await ctx.AnswerFeedback.AsNoTracking().Where(a => a.StarId == starId)
                 .OrderByDescending(a => a.CreatedAt).Select(a => a.Prompt).Take(50).ToListAsync(ct);
-            return new Prep(null, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), star.OwnerId, questions);
+            return new Prep(null, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version), star.OwnerId, questions, star.CurrentModelVersion);
         }, ct);
         if (prepared.Persona is not { } persona)
         {
             return prepared.Refusal ?? Result<MagnitudeView>.NotFound();
         }
 
-        var (pairs, agreement) = await ProbeAsync(persona, prepared.Owner, prepared.Questions, ct);
+        // Probes ask the star as players meet it: with its active version's adapter and served model.
+        var active = versions is null ? null : await versions.LoadAsync(db, prepared.Version, ct);
+        var (pairs, agreement) = await ProbeAsync(persona, prepared.Owner, prepared.Questions, active, ct);
         var probedAt = clock.GetUtcNow();
         await db.RunAsync(async (ctx, _) =>
         {
@@ -75,13 +82,13 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
     }
 
     /// <summary>Asks each probe pair through the engine; the agreement of a pair is the similarity of its two answers.</summary>
-    private async Task<(int Pairs, double Agreement)> ProbeAsync(StarPersona persona, Guid owner, IReadOnlyList<string> questions, CancellationToken ct)
+    private async Task<(int Pairs, double Agreement)> ProbeAsync(StarPersona persona, Guid owner, IReadOnlyList<string> questions, Chat.ActiveModelVersion? active, CancellationToken ct)
     {
         var sims = new List<double>();
         foreach (var (question, paraphrase) in MagnitudeProbes.Pairs(questions, persona.Domain))
         {
-            var a = await AnswerAsync(persona, owner, question, ct);
-            var b = a is null ? null : await AnswerAsync(persona, owner, paraphrase, ct);
+            var a = await AnswerAsync(persona, owner, question, active, ct);
+            var b = a is null ? null : await AnswerAsync(persona, owner, paraphrase, active, ct);
             if (a is not null && b is not null)
             {
                 sims.Add(TextOverlap.Similarity(a, b));
@@ -91,10 +98,10 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
         return sims.Count == 0 ? (0, 0) : (sims.Count, sims.Average());
     }
 
-    private async Task<string?> AnswerAsync(StarPersona persona, Guid owner, string question, CancellationToken ct)
+    private async Task<string?> AnswerAsync(StarPersona persona, Guid owner, string question, Chat.ActiveModelVersion? active, CancellationToken ct)
     {
         // No conversation: probes are not chat, so they leave no message, trace or rating behind to feed the next evaluation.
-        var request = new ChatRequest(persona, [], question, Guid.Empty, owner, Guid.NewGuid());
+        var request = Chat.ActiveModelVersion.Apply(new ChatRequest(persona, [], question, Guid.Empty, owner, Guid.NewGuid()), active);
         await foreach (var e in engine.StreamAsync(request, ct))
         {
             if (e is ChatCompleted done)
@@ -159,5 +166,5 @@ internal sealed class MagnitudeService(StarStudioDb db, IStarChatEngine engine, 
 
     private sealed record LevelRow(Guid StarId, string Level);
 
-    private sealed record Prep(Result<MagnitudeView>? Refusal, StarPersona? Persona, Guid Owner, IReadOnlyList<string> Questions);
+    private sealed record Prep(Result<MagnitudeView>? Refusal, StarPersona? Persona, Guid Owner, IReadOnlyList<string> Questions, Guid? Version);
 }
