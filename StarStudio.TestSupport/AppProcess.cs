@@ -40,6 +40,8 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
         ["Logging__LogLevel__Default"] = "Warning",
         ["StarStudio__RateLimits__SignIn__PermitLimit"] = "10000",
         ["StarStudio__RateLimits__Register__PermitLimit"] = "10000",
+        // A journey evaluates a star's magnitude before and after training, minutes apart.
+        ["StarStudio__Magnitude__RecomputeCooldown"] = "00:00:01",
     };
 
     /// <summary>Starts the app with <paramref name="settings"/> as environment variables (killing a running one first).</summary>
