@@ -88,7 +88,7 @@ public sealed class DatasetRulesTests
             Rating(3, "一般"),
         ]);
 
-        Assert.Equal(["答", "有用的答"], result.Data.SftTrain.Select(e => e.Answer));
+        Assert.Equal(["有用的答", "答"], result.Data.SftTrain.Select(e => e.Answer).Order(StringComparer.Ordinal));
         Assert.Equal(["system", "user", "assistant"], result.Data.SftTrain[0].Messages.Select(x => x.Role));
     }
 
