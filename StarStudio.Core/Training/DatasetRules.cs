@@ -197,7 +197,9 @@ public static class DatasetRules
             {
                 // A name the player introduced anywhere in the conversation is masked everywhere in it (the star's answers too).
                 var introduced = c.Messages.Where(m => m.Sender == MessageSenders.User).SelectMany(m => PersonalDataMasker.IntroducedNames(m.Content));
-                list = introduced.Concat(c.KnownNames).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(n => n.Length).ToList();
+                // The star's own name is never a player's name to hide ("我是墨痕的粉丝" must not blank the star).
+                list = introduced.Concat(c.KnownNames).Where(n => !string.Equals(n, star.Name, StringComparison.OrdinalIgnoreCase))
+                    .Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(n => n.Length).ToList();
                 names[c.Id] = list;
             }
 
@@ -210,16 +212,17 @@ public static class DatasetRules
         {
             if (!maskedMessages.TryGetValue(m.Id, out var text))
             {
-                text = MaskText(m.Content, c);
+                text = MaskText(m.Content, c, m.Sender == MessageSenders.User);
                 maskedMessages[m.Id] = text;
             }
 
             return text;
         }
 
-        string MaskText(string text, DatasetConversation c)
+        // Introductions are looked for only in what the player wrote: in an answer, "我是墨痕。" is the star itself.
+        string MaskText(string text, DatasetConversation c, bool player)
         {
-            var (result, counts) = PersonalDataMasker.Mask(text.Trim(), NamesOf(c));
+            var (result, counts) = PersonalDataMasker.Mask(text.Trim(), NamesOf(c), player);
             masked += counts;
             return result;
         }
@@ -285,8 +288,8 @@ public static class DatasetRules
             }
 
             var c = usable[r.ConversationId];
-            var q = MaskText(r.Prompt, c);
-            var a = MaskText(r.Answer, c);
+            var q = MaskText(r.Prompt, c, true);
+            var a = MaskText(r.Answer, c, false);
             var contributed = false;
             if (filters.IncludeSft && seenSft.Add((q, a)))
             {
@@ -322,14 +325,14 @@ public static class DatasetRules
                 }
 
                 var c = usable[best.ConversationId];
-                var chosen = MaskText(best.Answer, c);
-                var rejected = MaskText(worst.Answer, c);
+                var chosen = MaskText(best.Answer, c, false);
+                var rejected = MaskText(worst.Answer, c, false);
                 if (chosen == rejected)
                 {
                     continue;
                 }
 
-                dpo.Add((group.Key, new DpoExample(MaskText(best.Prompt, c), chosen, rejected)));
+                dpo.Add((group.Key, new DpoExample(MaskText(best.Prompt, c, true), chosen, rejected)));
                 used.Add(c.Id);
                 Span(best.RatedAt);
                 Span(worst.RatedAt);

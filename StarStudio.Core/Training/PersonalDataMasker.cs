@@ -149,7 +149,9 @@ public static partial class PersonalDataMasker
     };
 
     /// <summary>Masks e-mails, then phone numbers, then introduced and <paramref name="knownNames"/> names.</summary>
-    public static (string Text, MaskCounts Counts) Mask(string text, IReadOnlyList<string> knownNames)
+    /// <param name="detectIntroductions">Whether "我叫X" in this text names someone to mask: true for what a player wrote; false
+    /// for a star's answer, where "我是墨痕。" is the star introducing itself.</param>
+    public static (string Text, MaskCounts Counts) Mask(string text, IReadOnlyList<string> knownNames, bool detectIntroductions = true)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -184,7 +186,7 @@ public static partial class PersonalDataMasker
         }
 
         var all = knownNames;
-        var introduced = IntroducedNames(text);
+        var introduced = detectIntroductions ? IntroducedNames(text) : [];
         if (introduced.Count > 0)
         {
             all = [.. introduced.Concat(knownNames).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(n => n.Length)];

@@ -155,6 +155,21 @@ public sealed class DatasetRulesTests
     }
 
     [Fact]
+    public void Extract_TheStarIntroducingItself_IsNotMasked()
+    {
+        var c = Conversation(5,
+            id => User(id, "你是谁？我是墨痕的粉丝。", 0),
+            id => Answer(id, "我是墨痕。很高兴认识你。", 1));
+
+        var result = Extract([c]);
+
+        var example = Assert.Single(result.Data.SftTrain);
+        Assert.Equal("我是墨痕。很高兴认识你。", example.Answer);
+        Assert.Equal("你是谁？我是墨痕的粉丝。", example.Question);
+        Assert.Equal(0, result.Counts.MaskedNames);
+    }
+
+    [Fact]
     public void Extract_DateWindow_IsOverTheRatingsTime()
     {
         var inside = Conversation(5, id => User(id, "问1", 0), id => Answer(id, "答1", 1));
