@@ -34,6 +34,15 @@ public interface IConversationService
     /// <summary>Rates the conversation 1–5 with labels and a comment; keeps <c>conversations.feedback_score</c> in step.</summary>
     Task<Result<ConversationFeedback>> RateAsync(Guid conversationId, short rating, IReadOnlyList<string> labels, string? comment, CancellationToken ct = default);
 
+    /// <summary>
+    /// Rates one generation of a completed answer in the user's own conversation (docs/training-datasets.md): rating the same
+    /// generation again updates it; a regenerated answer is a new generation with a rating of its own.
+    /// </summary>
+    Task<Result<AnswerFeedback>> RateAnswerAsync(Guid conversationId, Guid messageId, short rating, IReadOnlyList<string> labels, CancellationToken ct = default);
+
+    /// <summary>The current user's ratings of the generations in a conversation, by trace id (empty when there are none or it is not theirs).</summary>
+    Task<IReadOnlyDictionary<Guid, AnswerRatingView>> GetMyAnswerRatingsAsync(Guid conversationId, CancellationToken ct = default);
+
     /// <summary>The trace of one answer, for the star's owner (or an admin).</summary>
     Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default);
 
@@ -58,6 +67,9 @@ public sealed record ConversationView(
     bool ViewerIsParticipant,
     IReadOnlyList<ConversationMessageDocument> Messages,
     ConversationFeedback? Feedback);
+
+/// <summary>A rating of one generation as the chat shows it.</summary>
+public sealed record AnswerRatingView(Guid MessageId, Guid TraceId, short Rating, IReadOnlyList<string> Labels);
 
 /// <summary>Something that happened while a message is sent and answered.</summary>
 public abstract record ChatUpdate;
@@ -126,6 +138,42 @@ public static class ChatRules
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Why a message cannot be rated as an answer (null: it can): only a completed star answer that has a trace (the
+    /// generation the rating names) is rated.
+    /// </summary>
+    public static FieldError? RateableAnswer(Storage.ConversationMessageDocument? message)
+    {
+        if (message is null || message.Sender != Storage.MessageSenders.Star)
+        {
+            return new FieldError("Message", "Chat.AnswerRating.NotAnAnswer");
+        }
+
+        return message.Status != Storage.MessageStatuses.Completed || message.TraceId is null || string.IsNullOrWhiteSpace(message.Content)
+            ? new FieldError("Message", "Chat.AnswerRating.NotCompleted")
+            : null;
+    }
+
+    /// <summary>The user message an answer replied to: the last user message before it (null: none).</summary>
+    public static Storage.ConversationMessageDocument? PromptOf(IReadOnlyList<Storage.ConversationMessageDocument> messages, Guid answerId)
+    {
+        Storage.ConversationMessageDocument? prompt = null;
+        foreach (var m in messages)
+        {
+            if (m.Id == answerId)
+            {
+                return prompt;
+            }
+
+            if (m.Sender == Storage.MessageSenders.User)
+            {
+                prompt = m;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The answer failed without a more specific reason.</summary>

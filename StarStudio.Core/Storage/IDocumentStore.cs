@@ -78,6 +78,9 @@ public interface IConversationMessageStore
     /// <summary>Messages of a conversation, oldest first.</summary>
     Task<IReadOnlyList<ConversationMessageDocument>> ListAsync(Guid conversationId, CancellationToken ct = default);
 
+    /// <summary>Messages of many conversations in one round trip, oldest first within each (a dataset build reads thousands).</summary>
+    Task<IReadOnlyList<ConversationMessageDocument>> ListManyAsync(IReadOnlyCollection<Guid> conversationIds, CancellationToken ct = default);
+
     Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default);
 
     /// <summary>Replaces a message (a retried or regenerated answer keeps its id); appends it if it is new.</summary>

@@ -291,6 +291,95 @@ internal sealed class ConversationService(
         return result;
     }
 
+    public async Task<Result<AnswerFeedback>> RateAnswerAsync(Guid conversationId, Guid messageId, short rating, IReadOnlyList<string> labels, CancellationToken ct = default)
+    {
+        labels = labels.Distinct().ToList();
+        var errors = ChatRules.ValidateFeedback(rating, labels, null);
+        if (errors.Count > 0)
+        {
+            return Result<AnswerFeedback>.Invalid(errors);
+        }
+
+        var conversation = await db.RunAsync(async (ctx, user) =>
+        {
+            var c = await ctx.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
+            return c is not null && user.UserId is { } me && c.UserId == me ? c : null;
+        }, ct);
+        if (conversation is null)
+        {
+            return Result<AnswerFeedback>.Forbidden();
+        }
+
+        // The message store is read outside the rating's transaction (it may be MongoDB); the text rated is the text shown now.
+        var all = await messages.ListAsync(conversationId, ct);
+        var answer = all.FirstOrDefault(m => m.Id == messageId);
+        if (ChatRules.RateableAnswer(answer) is { } notRateable)
+        {
+            return Result<AnswerFeedback>.Invalid([notRateable]);
+        }
+
+        var prompt = ChatRules.PromptOf(all, messageId)?.Content ?? "";
+        var traceId = answer!.TraceId!.Value;
+        try
+        {
+            var result = await db.RunAsync(async (ctx, _) =>
+            {
+                // One row per generation: the same trace again is a re-rating; a regenerated answer has a new trace and row,
+                // so the earlier generation's rating and text stay (a DPO pair once they differ).
+                var row = await ctx.AnswerFeedback.FirstOrDefaultAsync(f => f.TraceId == traceId, ct);
+                var now = clock.GetUtcNow();
+                if (row is null)
+                {
+                    row = new AnswerFeedback
+                    {
+                        Id = Guid.CreateVersion7(),
+                        ConversationId = conversationId,
+                        StarId = conversation.StarId,
+                        UserId = conversation.UserId,
+                        MessageId = messageId,
+                        TraceId = traceId,
+                        Prompt = prompt,
+                        Answer = answer.Content,
+                        ModelVersionId = answer.ModelVersionId,
+                        CreatedAt = now,
+                    };
+                    ctx.AnswerFeedback.Add(row);
+                }
+
+                row.Rating = rating;
+                row.Labels = [.. labels];
+                row.UpdatedAt = now;
+                await ctx.SaveChangesAsync(ct);
+                return Result<AnswerFeedback>.Ok(row);
+            }, ct);
+            if (growth is not null)
+            {
+                await growth.RecordAsync(GrowthEventKeys.RateAnswer, CancellationToken.None);
+            }
+
+            return result;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: "42501" or "23503" })
+        {
+            // The database refused the trace (not this conversation's, not this user's, or another version's): say so
+            // instead of failing, the message's record and the trace disagree.
+            log.LogWarning(ex, "Rating of message {MessageId} refused for trace {TraceId}", messageId, traceId);
+            return Result<AnswerFeedback>.Invalid("Message", "Chat.AnswerRating.NotCompleted");
+        }
+    }
+
+    public Task<IReadOnlyDictionary<Guid, AnswerRatingView>> GetMyAnswerRatingsAsync(Guid conversationId, CancellationToken ct = default) =>
+        db.RunAsync<IReadOnlyDictionary<Guid, AnswerRatingView>>(async (ctx, user) =>
+        {
+            if (user.UserId is not { } me)
+            {
+                return new Dictionary<Guid, AnswerRatingView>();
+            }
+
+            return await ctx.AnswerFeedback.AsNoTracking().Where(f => f.ConversationId == conversationId && f.UserId == me)
+                .ToDictionaryAsync(f => f.TraceId, f => new AnswerRatingView(f.MessageId, f.TraceId, f.Rating, f.Labels), ct);
+        }, ct);
+
     public Task<Result<TraceView>> GetTraceAsync(Guid messageId, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
@@ -398,9 +487,11 @@ internal sealed class ConversationService(
         var status = outcome is { Success: true } ? MessageStatuses.Completed
             : outcome is { Cancelled: true } || (outcome is null && ct.IsCancellationRequested) ? MessageStatuses.Stopped
             : MessageStatuses.Failed;
+        // Each generation has a trace of its own (a regenerated answer keeps its message id): ratings name the generation by it.
+        var traceId = outcome is null ? (Guid?)null : Guid.CreateVersion7();
         var answer = new ConversationMessageDocument(answerId, context.ConversationId, MessageSenders.Star, content,
             outcome?.TokensOut ?? tokens.Count(content), outcome?.ToolCalls ?? [], clock.GetUtcNow(), status, outcome?.Model,
-            answerId, outcome?.Citations ?? [], context.Version?.Id, context.Version?.Name);
+            traceId, outcome?.Citations ?? [], context.Version?.Id, context.Version?.Name);
 
         // Stored even if the page went away mid-answer: nothing the user saw is lost.
         await messages.UpsertAsync(answer, CancellationToken.None);
@@ -428,7 +519,7 @@ internal sealed class ConversationService(
                 // The writer (often a player) may not read or remove traces, which hold the star's prompt.
                 var trace = new ChatTrace
                 {
-                    Id = Guid.CreateVersion7(),
+                    Id = answer.TraceId ?? Guid.CreateVersion7(),
                     ConversationId = context.ConversationId,
                     StarId = context.Persona.StarId,
                     UserId = context.UserId,

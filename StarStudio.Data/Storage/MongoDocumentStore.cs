@@ -105,6 +105,21 @@ public sealed class MongoConversationMessageStore(MongoDocumentDatabase db) : IC
         return docs.ConvertAll(m => m.ToDocument());
     }
 
+    public async Task<IReadOnlyList<ConversationMessageDocument>> ListManyAsync(IReadOnlyCollection<Guid> conversationIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        if (conversationIds.Count == 0)
+        {
+            return [];
+        }
+
+        await db.EnsureIndexesAsync(ct);
+        var docs = await db.Messages.Find(Builders<MongoMessage>.Filter.In(m => m.ConversationId, conversationIds.Distinct()))
+            .Sort(Builders<MongoMessage>.Sort.Ascending(m => m.ConversationId).Ascending(m => m.CreatedAt).Ascending(m => m.Id))
+            .ToListAsync(ct);
+        return docs.ConvertAll(m => m.ToDocument());
+    }
+
     public async Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default)
     {
         await db.EnsureIndexesAsync(ct);

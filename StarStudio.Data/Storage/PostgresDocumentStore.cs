@@ -58,6 +58,27 @@ public sealed class PostgresConversationMessageStore(StarStudioDb db) : IConvers
             return bodies.ConvertAll(DocumentJson.Deserialize<ConversationMessageDocument>);
         }, ct);
 
+    public Task<IReadOnlyList<ConversationMessageDocument>> ListManyAsync(IReadOnlyCollection<Guid> conversationIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        if (conversationIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<ConversationMessageDocument>>([]);
+        }
+
+        var ids = conversationIds.Distinct().ToArray();
+        return db.RunAsync<IReadOnlyList<ConversationMessageDocument>>(async (ctx, _) =>
+        {
+            // One statement with an array parameter (= ANY(@ids)), not a query per conversation.
+            var bodies = await ctx.ConversationMessages
+                .Where(r => ids.Contains(r.ConversationId))
+                .OrderBy(r => r.ConversationId).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id)
+                .Select(r => r.Body)
+                .ToListAsync(ct);
+            return bodies.ConvertAll(DocumentJson.Deserialize<ConversationMessageDocument>);
+        }, ct);
+    }
+
     public Task<long> DeleteByConversationAsync(Guid conversationId, CancellationToken ct = default) =>
         db.RunAsync<long>(async (ctx, _) =>
             await ctx.ConversationMessages.Where(r => r.ConversationId == conversationId).ExecuteDeleteAsync(ct), ct);

@@ -44,7 +44,7 @@ public sealed class TrainingJobService(StarStudioDb db, ITrainingJobQueue queue,
                 var missing = DatasetRules.MissingFor(method, counts);
                 if (missing.Count > 0)
                 {
-                    return Result<TrainingJob>.Invalid(missing.Select(k => new FieldError("Dataset", k, DatasetRules.MinTrain)).ToList());
+                    return Result<TrainingJob>.Invalid(missing.Select(k => new FieldError("Dataset", k)).ToList());
                 }
 
                 if (trainerId is { } tid)

@@ -71,6 +71,27 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task ListManyMessages_ThreeConversations_ReturnsThoseAskedForOldestFirstWithinEach()
+    {
+        var star = await NewStarAsync();
+        var a = await NewConversationAsync(star);
+        var b = await NewConversationAsync(star);
+        var other = await NewConversationAsync(star);
+        await Messages.AppendAsync(NewMessage(b, T0.AddSeconds(2), MessageSenders.Star, "b1"));
+        await Messages.AppendAsync(NewMessage(a, T0.AddSeconds(1), MessageSenders.Star, "a1"));
+        await Messages.AppendAsync(NewMessage(b, T0, MessageSenders.User, "b0"));
+        await Messages.AppendAsync(NewMessage(a, T0, MessageSenders.User, "a0"));
+        await Messages.AppendAsync(NewMessage(other, T0, MessageSenders.User, "x"));
+
+        var listed = await Messages.ListManyAsync([a, b, Guid.NewGuid()]);
+
+        Assert.Equal(["a0", "a1"], listed.Where(m => m.ConversationId == a).Select(m => m.Content));
+        Assert.Equal(["b0", "b1"], listed.Where(m => m.ConversationId == b).Select(m => m.Content));
+        Assert.Equal(4, listed.Count);
+        Assert.Empty(await Messages.ListManyAsync([]));
+    }
+
+    [ContractFact]
     public async Task DeleteByConversation_TwoConversations_RemovesOnlyThatOneAndCountsIt()
     {
         var star = await NewStarAsync();

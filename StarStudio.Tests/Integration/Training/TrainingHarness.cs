@@ -159,7 +159,7 @@ internal sealed class TrainingHarness(PostgresDatabase pg, string objectsRoot)
             new DpoExample("什么是线装？", "用线在书脑处穿订的装帧。", "线装就是线装嘛，大家都知道的，没有什么好说的，真的很简单的。"),
             new DpoExample("什么是经折装？", "长卷按一定宽度反复折叠成册的装帧。", "经折装和佛经有关系，不过具体怎么做我也说不太清楚，你可以去查查。"),
         ],
-        [],
+        [new DpoExample("什么是旋风装？", "书页依次错开粘在底纸上、卷起收藏的装帧。", "旋风装嘛，名字很好听，具体我也记不清了，大概和风有关系吧。")],
         [new QaExample("补纸怎么选？", "补纸的颜色和厚薄要与原纸接近 [1]。", ["修复手册.pdf"])],
         [new QaExample("补纸颜色怎么选？", "补纸颜色要接近原纸。", ["修复手册.pdf"])]);
 

@@ -88,17 +88,17 @@ public sealed class TrainingJobsTests(PostgresDatabase pg) : IClassFixture<Postg
 
         var version = Assert.Single(await H.VersionsOfAsync(star));
         var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(version.Metrics)!;
-        Assert.Equal(3, metrics["heldout_count"]);
+        Assert.Equal(4, metrics["heldout_count"]);
         Assert.Equal(1, metrics["new.similarity"]);
         Assert.Equal(1, metrics["new.grounding_rate"]);
         Assert.Equal(0, metrics["new.refusal_rate"]);
         Assert.Equal(0, metrics["base.grounding_rate"]);
         Assert.Equal(1, metrics["base.refusal_rate"]);
         Assert.True(metrics["base.similarity"] < 0.3);
-        Assert.Equal(6, H.Engine.Requests.Count); // every held-out question, once per version
+        Assert.Equal(8, H.Engine.Requests.Count); // every held-out question, once per version
         var evaluation = JsonSerializer.Deserialize<EvaluationRecord>(
             (await H.ReadObjectAsync(ModelArtifacts.VersionFolder(star, version.Id) + "evaluation.json"))!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        Assert.Equal(3, evaluation.Items.Count);
+        Assert.Equal(4, evaluation.Items.Count);
         Assert.All(evaluation.Items, i => Assert.Equal("抱歉，我不知道。", i.BaseAnswer));
         Assert.Equal(metrics, JsonSerializer.Deserialize<Dictionary<string, double>>((await H.JobAsync(jobId)).Metrics));
     }
@@ -121,7 +121,7 @@ public sealed class TrainingJobsTests(PostgresDatabase pg) : IClassFixture<Postg
         Assert.Equal("Training.Job.StarNotYours", Assert.Single(notMine.Errors).Code);
         Assert.Equal("Training.Job.StarArchived", Assert.Single(isArchived.Errors).Code);
         Assert.Equal("Training.Job.DatasetNotOfStar", Assert.Single(wrongStar.Errors).Code);
-        Assert.Equal(["Training.Job.Missing.Dpo", "Training.Job.Missing.Holdout"], tooLittle.Errors.Select(e => e.Code));
+        Assert.Equal([DatasetRules.MissingDpoTrain, DatasetRules.MissingDpoHoldout], tooLittle.Errors.Select(e => e.Code));
         Assert.All(tooLittle.Errors, e => Assert.Equal("Dataset", e.Field));
         Assert.Empty(H.Jobs.Enqueued);
     }
@@ -296,7 +296,7 @@ public sealed class TrainingJobsTests(PostgresDatabase pg) : IClassFixture<Postg
 
         Assert.True(compared.Succeeded);
         Assert.Contains("new.similarity", compared.Value!.MetricNames);
-        Assert.Equal(3, compared.Value.Answers.Count);
+        Assert.Equal(4, compared.Value.Answers.Count);
         Assert.All(compared.Value.Answers, a =>
         {
             Assert.StartsWith("v1 says", a.AnswerA, StringComparison.Ordinal);

@@ -83,16 +83,6 @@ public sealed class TrainingRulesTests
         Assert.Equal("sft.holdout.jsonl", TrainingRules.TrainingFile(TrainingMethod.Qlora, true));
         Assert.Equal("supervised", FineTuningMethod.For(TrainingMethod.Qlora).Type);
     }
-
-    [Fact]
-    public void InterimDatasetRules_SayWhatIsMissing()
-    {
-        var none = new DatasetCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        var enough = new DatasetCounts(3, 1, 5, 1, 2, 0, 4, 0, 0, 0);
-        Assert.Equal(["Training.Job.Missing.Sft", "Training.Job.Missing.Holdout"], DatasetRules.MissingFor(TrainingMethod.Sft, none));
-        Assert.Empty(DatasetRules.MissingFor(TrainingMethod.Sft, enough));
-        Assert.Empty(DatasetRules.MissingFor(TrainingMethod.Dpo, enough));
-    }
 }
 
 public sealed class PromptAdapterBuilderTests

@@ -61,12 +61,12 @@ public sealed class TrainingPanelsTests : ComponentTest
     [Fact]
     public void Jobs_AStartRefusedForTooLittleData_ShowsWhatIsMissingAtTheDatasetField()
     {
-        jobs.StartResult = Result<TrainingJobView>.Invalid([new FieldError("Dataset", "Training.Job.Missing.Dpo", 5)]);
+        jobs.StartResult = Result<TrainingJobView>.Invalid([new FieldError("Dataset", "Training.Dataset.Missing.DpoTrain")]);
         var cut = Render<TrainingJobsPanel>(p => p.Add(x => x.StarId, Star));
 
         cut.Find("[data-testid=job-start] ").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains("DPO 至少需要 5 组偏好对", cut.Markup, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("至少 3 个 DPO 偏好对", cut.Markup, StringComparison.Ordinal));
     }
 
     [Fact]
