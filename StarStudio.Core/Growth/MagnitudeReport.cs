@@ -66,7 +66,7 @@ public static class MagnitudeReportHtml
         }
 
         h.Append("</tr></table>");
-        h.Append("<svg viewBox=\"0 0 240 240\" width=\"260\" height=\"260\">");
+        h.Append("<svg viewBox=\"-30 0 300 240\" width=\"325\" height=\"260\">");
         foreach (var ring in new[] { 25.0, 50, 75, 100 })
         {
             h.Append("<polygon points=\"").Append(MagnitudeCharts.RadarPoints([ring, ring, ring, ring], 120, 80)).Append("\" fill=\"none\" stroke=\"#ccc\"/>");
