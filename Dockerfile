@@ -27,6 +27,9 @@ WORKDIR /app
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true
 COPY --from=build /app ./
+# Chromium prints the 星等报告 (magnitude report) PDF; the CJK fonts make its Chinese text render (docs/magnitude.md).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
+ENV STARSTUDIO_CHROMIUM=/usr/bin/chromium
 # The Data Protection key directory exists in the image, owned by the app user and private (0700), so the
 # named volume compose mounts there starts out that way (a volume over a missing directory would be root's).
 RUN mkdir -p /home/app/keys && chown "$APP_UID" /home/app/keys && chmod 700 /home/app/keys

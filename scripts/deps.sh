@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages StarStudio needs on this machine; quick when nothing is missing.
-# Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs: chromium, docker-compose, CJK fonts)
-# Without --test there is no chromium: the app then answers the 星等报告 (magnitude PDF) download with a readable
-# "no Chromium" message; install chromium and fonts-noto-cjk (or run with --test) to enable it (docs/magnitude.md).
+# Usage: scripts/deps.sh [--test]   (--test adds what only the test suite needs: docker-compose)
+# Chromium and the CJK fonts are for everyone: the app prints the 星等报告 (magnitude report) PDF with them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,7 +14,7 @@ for arg in "$@"; do
   esac
 done
 
-wanted=(postgresql-15 postgresql-server-dev-15 build-essential ca-certificates curl)
+wanted=(postgresql-15 postgresql-server-dev-15 build-essential ca-certificates curl chromium fonts-noto-cjk)
 # PostgreSQL 15 in Debian ships contrib (citext) inside postgresql-15; only ask for the
 # separate package if the citext extension is somehow absent.
 if [[ -e /usr/lib/postgresql/15/bin/postgres && ! -e /usr/share/postgresql/15/extension/citext.control ]]; then
@@ -24,7 +23,7 @@ fi
 command -v node >/dev/null 2>&1 || wanted+=(nodejs)
 command -v npm >/dev/null 2>&1 || wanted+=(npm)
 if (( with_test )); then
-  wanted+=(chromium docker-compose fonts-noto-cjk)
+  wanted+=(docker-compose)
 fi
 
 # One dpkg-query call for all packages keeps the no-op path fast.
