@@ -598,29 +598,11 @@ public sealed class TrainingJobRun(
         return claimed.Count == 0 ? null : claimed[0];
     }
 
-    private async Task RenewLeaseAsync(Guid jobId, CancellationToken stop)
+    private Task RenewLeaseAsync(Guid jobId, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(options.RenewEvery, clock);
         var lease = options.LeaseDuration;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                try
-                {
-                    await db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlAsync(
-                        $"UPDATE training_jobs SET lease_until = now() + {lease} WHERE id = {jobId} AND status = 'running'", stop), stop);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogWarning(ex, "Could not renew the lease of training job {JobId}", jobId);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // the run ended
-        }
+        return LeaseRenewal.RunAsync(options.RenewEvery, clock, ct => db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlAsync(
+            $"UPDATE training_jobs SET lease_until = now() + {lease} WHERE id = {jobId} AND status = 'running'", ct), ct), log, "training job", jobId, stop);
     }
 
     private async Task ReleaseAsync(Guid jobId)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Knowledge;
 using StarStudio.Data.Knowledge.Pipeline;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Knowledge;
 
@@ -10,43 +11,12 @@ namespace StarStudio.Web.Knowledge;
 /// instance, gets one within a lease and a sweep).
 /// </summary>
 internal sealed class KnowledgeTaskRedriver(KnowledgeTaskRedrive redrive, IOptions<KnowledgeJobOptions> options, TimeProvider clock, ILogger<KnowledgeTaskRedriver> log)
-    : BackgroundService
+    : RedriveSweep(clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        var atStart = true;
-        using var timer = new PeriodicTimer(settings.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                var queued = await redrive.RunAsync(settings.RedriveAfter, atStart, stoppingToken);
-                if (queued.Count > 0)
-                {
-                    log.LogInformation("Queued {Count} unfinished knowledge task(s) again{When}.", queued.Count, atStart ? " on start" : "");
-                }
+    protected override string What => "knowledge task";
 
-                atStart = false;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The database may be down for a moment; the next sweep tries again (and still counts as the start one).
-                log.LogWarning(ex, "Could not re-drive unfinished knowledge tasks");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan SweepInterval => options.Value.SweepInterval;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override async Task<int> RedriveAsync(bool atStart, CancellationToken ct) =>
+        (await redrive.RunAsync(options.Value.RedriveAfter, atStart, ct)).Count;
 }

@@ -28,44 +28,14 @@ internal sealed class HangfireTrainingJobQueue(IBackgroundJobClient client) : IT
 /// whose run died (its lease ran out) or whose Hangfire job was lost is queued again and resumes where it was.
 /// </summary>
 internal sealed class TrainingJobRedriver(TrainingJobRedrive redrive, IOptions<TrainingJobOptions> options, TimeProvider clock, ILogger<TrainingJobRedriver> log)
-    : BackgroundService
+    : StarStudio.Web.Jobs.RedriveSweep(clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        var atStart = true;
-        using var timer = new PeriodicTimer(settings.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                var queued = await redrive.RunAsync(settings.RedriveAfter, atStart, stoppingToken);
-                if (queued.Count > 0)
-                {
-                    log.LogInformation("Queued {Count} unfinished training job(s) again{When}.", queued.Count, atStart ? " on start" : "");
-                }
+    protected override string What => "training job";
 
-                atStart = false;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning(ex, "Could not re-drive unfinished training jobs");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan SweepInterval => options.Value.SweepInterval;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override async Task<int> RedriveAsync(bool atStart, CancellationToken ct) =>
+        (await redrive.RunAsync(options.Value.RedriveAfter, atStart, ct)).Count;
 }
 
 /// <summary>Training's web side: the Hangfire queue and runner, the re-driver, and the owner's artifact download.</summary>

@@ -123,30 +123,11 @@ public sealed class KnowledgeIngestionJob(
     }
 
     /// <summary>Renews the lease every <see cref="KnowledgeJobOptions.RenewEvery"/> until the run ends.</summary>
-    private async Task RenewLeaseAsync(Guid taskId, CancellationToken stop)
+    private Task RenewLeaseAsync(Guid taskId, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(options.RenewEvery, clock);
         var lease = options.LeaseDuration;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                try
-                {
-                    await db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlAsync(
-                        $"UPDATE knowledge_tasks SET lease_until = now() + {lease} WHERE id = {taskId} AND status = 'processing'", stop), stop);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // One missed renewal is not fatal (the lease is three renewals long); the next tick tries again.
-                    log.LogWarning(ex, "Could not renew the lease of knowledge task {TaskId}", taskId);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // the run ended
-        }
+        return LeaseRenewal.RunAsync(options.RenewEvery, clock, ct => db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlAsync(
+            $"UPDATE knowledge_tasks SET lease_until = now() + {lease} WHERE id = {taskId} AND status = 'processing'", ct), ct), log, "knowledge task", taskId, stop);
     }
 
     /// <summary>A run stopped by the host's shutdown gives its task back: pending, free, not counted as interrupted.</summary>

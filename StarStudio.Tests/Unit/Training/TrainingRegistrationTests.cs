@@ -11,7 +11,7 @@ namespace StarStudio.Tests.Unit.Training;
 public sealed class TrainingRegistrationTests
 {
     [Fact]
-    public async Task Data_RegistersTheTrainingServices_AndTheRunNeedsTheDatasetService()
+    public async Task Data_RegistersTheTrainingServices_AndTheRunResolvesWithTheDatasetService()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["StarStudio:Database:ConnectionString"] = "Host=unused" })
@@ -30,16 +30,7 @@ public sealed class TrainingRegistrationTests
         Assert.IsType<ModelVersionService>(scope.ServiceProvider.GetRequiredService<IModelVersionService>());
         Assert.IsType<TrainerAdminService>(scope.ServiceProvider.GetRequiredService<ITrainerAdminService>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<TrainingJobRedrive>());
-        // The datasets feature registers ITrainingDatasetService (engineer A's branch); without it the run cannot be made
-        // (no silent no-op), with it the run resolves.
-        if (services.Any(d => d.ServiceType == typeof(ITrainingDatasetService)))
-        {
-            Assert.NotNull(scope.ServiceProvider.GetRequiredService<TrainingJobRun>());
-        }
-        else
-        {
-            var missing = Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<TrainingJobRun>());
-            Assert.Contains(nameof(ITrainingDatasetService), missing.Message, StringComparison.Ordinal);
-        }
+        Assert.IsType<TrainingDatasetService>(scope.ServiceProvider.GetRequiredService<ITrainingDatasetService>());
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<TrainingJobRun>());
     }
 }
