@@ -42,7 +42,9 @@ public static class MagnitudeReportHtml
         ArgumentNullException.ThrowIfNull(latest);
         var scores = MagnitudeCharts.Scores(latest);
         var h = new StringBuilder();
-        h.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>星等报告</title><style>")
+        // Chromium prints this page with --no-sandbox: every user text below is escaped, and the policy lets nothing run or
+        // load but inline styles and data images, should an escape ever be missed.
+        h.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"><title>星等报告</title><style>")
          .Append("body{font-family:'Noto Sans CJK SC','Noto Sans SC','WenQuanYi Micro Hei',sans-serif;margin:32px;color:#222}")
          .Append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 6px}table{border-collapse:collapse;width:100%;font-size:12px}")
          .Append("td,th{border:1px solid #ccc;padding:4px 6px;text-align:left}.lv{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff}")
