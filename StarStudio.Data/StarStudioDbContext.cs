@@ -33,6 +33,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<StarModelVersion> StarModelVersions => Set<StarModelVersion>();
     public DbSet<StarPersonaVersion> StarPersonaVersions => Set<StarPersonaVersion>();
     public DbSet<StarReview> StarReviews => Set<StarReview>();
+    public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<LoreEntry> LoreEntries => Set<LoreEntry>();
     public DbSet<Core.Creation.CreationSession> CreationSessions => Set<Core.Creation.CreationSession>();
     public DbSet<Core.Creation.CreationMessage> CreationMessages => Set<Core.Creation.CreationMessage>();

@@ -32,3 +32,21 @@ internal sealed class FeedbackSubmissionConfiguration : IEntityTypeConfiguration
         b.HasIndex(f => new { f.Status, f.CreatedAt }).IsDescending(false, true);
     }
 }
+
+internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<UserPreferences>
+{
+    public void Configure(EntityTypeBuilder<UserPreferences> b)
+    {
+        b.ToTable("user_preferences", t =>
+        {
+            t.HasCheckConstraint("ck_user_preferences_language", "language_preference IN ('zh-CN', 'en-US')");
+            t.HasCheckConstraint("ck_user_preferences_theme", "theme IN ('light', 'dark')");
+        });
+        b.HasKey(p => p.UserId);
+        b.Property(p => p.LanguagePreference).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultLanguage);
+        b.Property(p => p.Theme).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultTheme);
+        b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
+        b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
+        b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

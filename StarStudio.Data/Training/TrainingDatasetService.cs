@@ -233,6 +233,17 @@ internal sealed class TrainingDatasetService(
             var others = await usableConversations.Where(c => otherIds.Contains(c.Id))
                 .Select(c => new { c.Id, c.UserId, c.Channel, c.CreatedAt }).ToListAsync(ct);
 
+            // Players who keep their chats out of training data (their preference): none of their conversations or
+            // answer ratings goes in, whatever the owner's filters.
+            var optedOut = await Account.PreferencesService.OptedOutOfTrainingAsync(ctx, rated.Select(r => r.UserId).Concat(others.Select(o => o.UserId)).ToList(), ct);
+            if (optedOut.Count > 0)
+            {
+                var excluded = rated.Where(r => optedOut.Contains(r.UserId)).Select(r => r.Id).Concat(others.Where(o => optedOut.Contains(o.UserId)).Select(o => o.Id)).ToHashSet();
+                rated.RemoveAll(r => excluded.Contains(r.Id));
+                others.RemoveAll(o => excluded.Contains(o.Id));
+                ratings.RemoveAll(r => excluded.Contains(r.ConversationId));
+            }
+
             var userIds = rated.Select(r => r.UserId).Concat(others.Select(o => o.UserId)).Distinct().ToList();
             var users = await ctx.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
                 .Select(u => new { u.Id, u.UserName, u.DisplayName, u.Email }).ToListAsync(ct);

@@ -128,6 +128,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["creation_agent_messages"] = new(Scope.Owner),
         ["creation_draft_cards"] = new(Scope.Owner),
         ["creation_checkpoints"] = new(Scope.Owner),
+        ["user_preferences"] = new(Scope.Owner, Values: new() { ["language_preference"] = "zh-CN", ["theme"] = "light" }),
     };
 
     [Fact]

@@ -164,6 +164,25 @@ public sealed class TrainingDatasetServiceTests(PostgresDatabase pg) : IClassFix
     }
 
     [Fact]
+    public async Task Preview_PlayerWhoOptedOutOfTraining_NoneOfTheirChatsOrRatingsCount()
+    {
+        var (f, player) = await RichStarAsync();
+        var before = (await ServiceFor(f.Owner).PreviewAsync(f.Star, new DatasetFilters())).Value!.Counts;
+
+        // The player keeps their chats out of training data (their own preference, saved as themselves).
+        var saved = await new Data.Account.PreferencesService(pg.Db(player), TimeProvider.System)
+            .SaveAsync(new Core.Account.PreferencesDraft("zh-CN", "light", ExcludeFromTraining: true));
+        Assert.True(saved.Succeeded);
+        var after = (await ServiceFor(f.Owner).PreviewAsync(f.Star, new DatasetFilters())).Value!.Counts;
+
+        // Their 3 rated turns, their 5-star generation and their DPO pair are gone; the other player's 3 turns stay.
+        Assert.Equal(7, before.SftTrain + before.SftHoldout);
+        Assert.Equal(3, after.SftTrain + after.SftHoldout);
+        Assert.Equal(0, after.DpoTrain + after.DpoHoldout);
+        Assert.Equal(1, after.Conversations);
+    }
+
+    [Fact]
     public async Task Build_PersonalData_IsMaskedInTheWrittenFiles()
     {
         var (f, _) = await RichStarAsync();

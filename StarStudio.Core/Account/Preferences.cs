@@ -1,0 +1,72 @@
+using StarStudio.Core.Common;
+
+namespace StarStudio.Core.Account;
+
+/// <summary>
+/// A user's own settings (seed 004 <c>user_preferences</c>): the UI language and theme, which follow the user to every
+/// device they sign in on, and whether their chats may go into star owners' training data (docs/preferences.md).
+/// </summary>
+public class UserPreferences
+{
+    public Guid UserId { get; set; }
+    /// <summary><c>zh-CN</c> or <c>en-US</c>.</summary>
+    public string LanguagePreference { get; set; } = PreferenceRules.DefaultLanguage;
+    /// <summary><c>light</c> or <c>dark</c>.</summary>
+    public string Theme { get; set; } = PreferenceRules.DefaultTheme;
+    /// <summary>When set, the user's conversations and answer ratings never go into a training dataset.</summary>
+    public bool ExcludeFromTraining { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Whether the user ever saved preferences (the defaults are not stored and have no creation time).</summary>
+    public bool IsSaved => CreatedAt != default;
+}
+
+/// <summary>What the preferences panel edits.</summary>
+public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining)
+{
+    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining);
+}
+
+/// <summary>The allowed values of each preference.</summary>
+public static class PreferenceRules
+{
+    public const string DefaultLanguage = "zh-CN";
+    public const string DefaultTheme = "light";
+    public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
+    public static readonly IReadOnlyList<string> Themes = ["light", "dark"];
+
+    /// <summary>The defaults a user has before saving anything.</summary>
+    public static UserPreferences Defaults(Guid userId) => new() { UserId = userId };
+
+    /// <summary>Every field error at once (the panel offers only valid values; a crafted post gets these).</summary>
+    public static IReadOnlyList<FieldError> Validate(PreferencesDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var errors = new List<FieldError>();
+        if (!Languages.Contains(draft.LanguagePreference))
+        {
+            errors.Add(new FieldError(nameof(PreferencesDraft.LanguagePreference), "Preferences.Language.Unknown", string.Join(", ", Languages)));
+        }
+
+        if (!Themes.Contains(draft.Theme))
+        {
+            errors.Add(new FieldError(nameof(PreferencesDraft.Theme), "Preferences.Theme.Unknown", string.Join(", ", Themes)));
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>The signed-in user's preferences.</summary>
+public interface IPreferencesService
+{
+    /// <summary>The current user's preferences (the defaults when they never saved any); null when nobody is signed in.</summary>
+    Task<UserPreferences?> GetAsync(CancellationToken ct = default);
+
+    /// <summary>Saves the current user's preferences; forbidden when nobody is signed in.</summary>
+    Task<Result<UserPreferences>> SaveAsync(PreferencesDraft draft, CancellationToken ct = default);
+
+    /// <summary>Of <paramref name="userIds"/>, those who keep their chats out of training data (any caller may ask; only the flag is revealed).</summary>
+    Task<IReadOnlySet<Guid>> ExcludedFromTrainingAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default);
+}

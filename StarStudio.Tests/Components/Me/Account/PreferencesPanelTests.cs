@@ -1,0 +1,69 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Core.Account;
+using StarStudio.Core.Common;
+using StarStudio.Web.Components.Me.Account;
+
+namespace StarStudio.Tests.Components.Me.Account;
+
+public sealed class PreferencesPanelTests : ComponentTest
+{
+    private readonly FakePreferences preferences = new();
+
+    public PreferencesPanelTests()
+    {
+        Context.Services.AddSingleton<IPreferencesService>(preferences);
+        Context.Render<MudBlazor.MudPopoverProvider>();
+    }
+
+    [Fact]
+    public void Save_ThePrivacySwitch_SavesIt_AndReloadsThroughTheApplyEndpoint()
+    {
+        var cut = Render<PreferencesPanel>(_ => { });
+        var toggle = cut.Find("input[type=checkbox]");
+        Assert.False(toggle.HasAttribute("checked"));
+
+        toggle.Change(true);
+        cut.Find("[data-testid=preferences-save]").Click();
+
+        Assert.Equal(new PreferencesDraft("zh-CN", "light", true), preferences.Saved);
+        var nav = Context.Services.GetRequiredService<NavigationManager>();
+        Assert.EndsWith("/preferences/apply?redirectUri=" + Uri.EscapeDataString("/me?tab=preferences&saved=true"), nav.Uri);
+    }
+
+    [Fact]
+    public void Save_RefusedValues_AreShownAtTheirFields_AndThePageStays()
+    {
+        preferences.Refusal = [new FieldError("Theme", "Preferences.Theme.Unknown", "light, dark")];
+        var cut = Render<PreferencesPanel>(_ => { });
+
+        cut.Find("[data-testid=preferences-save]").Click();
+
+        Assert.Contains("请选择提供的主题之一（light, dark）", cut.Markup);
+        Assert.DoesNotContain("preferences/apply", Context.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    private sealed class FakePreferences : IPreferencesService
+    {
+        public PreferencesDraft? Saved { get; private set; }
+        public IReadOnlyList<FieldError>? Refusal { get; set; }
+
+        public Task<UserPreferences?> GetAsync(CancellationToken ct = default) =>
+            Task.FromResult<UserPreferences?>(PreferenceRules.Defaults(Guid.NewGuid()));
+
+        public Task<Result<UserPreferences>> SaveAsync(PreferencesDraft draft, CancellationToken ct = default)
+        {
+            if (Refusal is { } errors)
+            {
+                return Task.FromResult(Result<UserPreferences>.Invalid(errors));
+            }
+
+            Saved = draft;
+            return Task.FromResult(Result<UserPreferences>.Ok(new UserPreferences { LanguagePreference = draft.LanguagePreference, Theme = draft.Theme, ExcludeFromTraining = draft.ExcludeFromTraining }));
+        }
+
+        public Task<IReadOnlySet<Guid>> ExcludedFromTrainingAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlySet<Guid>>(new HashSet<Guid>());
+    }
+}
