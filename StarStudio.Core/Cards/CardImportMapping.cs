@@ -46,6 +46,9 @@ public static class CardImportMapping
     /// <summary>A card has no domain (星域); this is the one a star imported from a non-StarStudio card starts with.</summary>
     public const string DefaultDomain = "角色扮演";
 
+    /// <summary>The largest card file the import page sends (and the worker's default <c>CardLimits.MaxFileBytes</c>).</summary>
+    public const long MaxUploadBytes = 20L * 1024 * 1024;
+
     /// <summary>The longest lore entry content kept (longer entries are dropped with the reason).</summary>
     public const int LoreContentMax = 8000;
 

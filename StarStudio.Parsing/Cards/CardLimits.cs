@@ -5,7 +5,7 @@ namespace StarStudio.Parsing.Cards;
 public sealed record CardLimits
 {
     /// <summary>The largest card file accepted (JSON, PNG or CHARX).</summary>
-    public long MaxFileBytes { get; init; } = 20L * 1024 * 1024;
+    public long MaxFileBytes { get; init; } = StarStudio.Core.Cards.CardImportMapping.MaxUploadBytes;
 
     /// <summary>The largest card JSON, after base64 decoding or decompression. Real cards with big lorebooks stay under 2 MB.</summary>
     public int MaxJsonBytes { get; init; } = 8 * 1024 * 1024;
