@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddStarStudioStorage(configuration);
         services.AddSingleton<StarServiceFactory>();
         services.AddStarStudioKnowledge();
+        Cards.CardsServiceCollectionExtensions.AddStarStudioCards(services);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddScoped<IEmbeddingModelAdminService, EmbeddingModelAdminService>();
         services.AddStarStudioChatEngine();

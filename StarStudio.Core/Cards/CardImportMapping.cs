@@ -120,29 +120,29 @@ public static class CardImportMapping
         }
 
         var domain = card.Domain is { Length: > 0 } own && StarRules.Length(own) <= StarRules.DomainMax ? own : DefaultDomain;
-        var scenario = Optional(card.Scenario, "scenario", "Scenario", StarCardLimits.ScenarioMax, mapped, dropped);
-        var greeting = Optional(card.FirstMessage, "first_mes", "Greeting", StarCardLimits.GreetingMax, mapped, dropped);
-        var examples = Optional(card.ExampleMessages, "mes_example", "ExampleDialogues", StarCardLimits.ExampleDialoguesMax, mapped, dropped);
-        var notes = Optional(card.CreatorNotes, "creator_notes", "CreatorNotes", StarCardLimits.CreatorNotesMax, mapped, dropped);
-        var system = Optional(card.SystemPrompt, "system_prompt", "SystemPrompt", StarCardLimits.SystemPromptMax, mapped, dropped);
+        var scenario = Optional(card.Scenario, "scenario", "Scenario", StarRules.ScenarioMax, mapped, dropped);
+        var greeting = Optional(card.FirstMessage, "first_mes", "Greeting", StarRules.GreetingMax, mapped, dropped);
+        var examples = Optional(card.ExampleMessages, "mes_example", "ExampleDialogues", StarRules.ExampleDialoguesMax, mapped, dropped);
+        var notes = Optional(card.CreatorNotes, "creator_notes", "CreatorNotes", StarRules.CreatorNotesMax, mapped, dropped);
+        var system = Optional(card.SystemPrompt, "system_prompt", "SystemPrompt", StarRules.SystemPromptMax, mapped, dropped);
 
         var greetings = new List<string>();
         for (var i = 0; i < card.AlternateGreetings.Count; i++)
         {
-            var text = card.AlternateGreetings[i];
+            var text = card.AlternateGreetings[i].Trim();
             var field = $"alternate_greetings[{i}]";
-            if (string.IsNullOrWhiteSpace(text))
+            if (text.Length == 0)
             {
                 continue;
             }
 
-            if (StarRules.Length(text) > StarCardLimits.GreetingMax)
+            if (StarRules.Length(text) > StarRules.GreetingMax)
             {
-                dropped.Add(new CardDrop(field, "Cards.Dropped.FieldTooLong", field, Number(StarRules.Length(text)), Number(StarCardLimits.GreetingMax)));
+                dropped.Add(new CardDrop(field, "Cards.Dropped.FieldTooLong", field, Number(StarRules.Length(text)), Number(StarRules.GreetingMax)));
             }
-            else if (greetings.Count >= StarCardLimits.AlternateGreetingsMax)
+            else if (greetings.Count >= StarRules.AlternateGreetingsMax)
             {
-                dropped.Add(new CardDrop(field, "Cards.Dropped.TooManyGreetings", Number(StarCardLimits.AlternateGreetingsMax)));
+                dropped.Add(new CardDrop(field, "Cards.Dropped.TooManyGreetings", Number(StarRules.AlternateGreetingsMax)));
             }
             else
             {
@@ -184,6 +184,29 @@ public static class CardImportMapping
         return Result<CardImportPlan>.Ok(new CardImportPlan(
             fields, entries, card.ExtrasJson, mapped, dropped, extraFields, card.Spec, parsed.Container, parsed.Avatar is not null, usesMacros));
     }
+
+    /// <summary>The draft the star is created from (its persona version's source: import).</summary>
+    public static StarDraft ToDraft(CardStarFields star, CardSpec spec) => new()
+    {
+        Name = star.Name,
+        Domain = star.Domain,
+        Persona = star.Persona,
+        Tone = star.Tone,
+        Tags = [.. star.Tags],
+        SystemPrompt = star.SystemPrompt,
+        Greeting = star.Greeting,
+        AlternateGreetings = [.. star.AlternateGreetings],
+        ExampleDialogues = star.ExampleDialogues,
+        Scenario = star.Scenario,
+        CreatorNotes = star.CreatorNotes,
+        VersionSource = PersonaVersionSource.Import,
+        ChangeLog = $"Imported from a character card ({spec}).",
+    };
+
+    /// <summary>A star's fields as an export reads them.</summary>
+    public static CardStarFields FromStar(Star star) => new(
+        star.Name, star.Domain, star.Persona, star.Tone, star.Tags, star.SystemPrompt, star.Greeting, star.AlternateGreetings,
+        star.ExampleDialogues, star.Scenario, star.CreatorNotes);
 
     /// <summary>The card an export writes for a star: its fields, its lore entries and the extras its import kept.</summary>
     public static CharacterCard ToCard(CardStarFields star, IEnumerable<CardLoreEntry> entries, string? extrasJson) => new()
@@ -227,7 +250,9 @@ public static class CardImportMapping
 
     private static string Optional(string value, string cardField, string starField, int max, List<CardFieldMapping> mapped, List<CardDrop> dropped)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        // Trimmed as the star service stores it, so an export and a second import give the same text.
+        value = value.Trim();
+        if (value.Length == 0)
         {
             return "";
         }
@@ -283,16 +308,4 @@ public static class CardImportMapping
         using var document = JsonDocument.Parse(extrasJson);
         return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.EnumerateObject().Select(p => p.Name).ToList() : [];
     }
-}
-
-/// <summary>The limits of the card fields a star keeps; the same values as the schema's <c>StarRules</c> limits of
-/// issue 14 (system prompt 8000, greeting 4000, 10 alternate greetings, examples 8000, scenario 4000, notes 4000).</summary>
-public static class StarCardLimits
-{
-    public const int SystemPromptMax = 8000;
-    public const int GreetingMax = 4000;
-    public const int AlternateGreetingsMax = 10;
-    public const int ExampleDialoguesMax = 8000;
-    public const int ScenarioMax = 4000;
-    public const int CreatorNotesMax = 4000;
 }
