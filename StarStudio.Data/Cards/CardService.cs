@@ -1,4 +1,8 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using StarStudio.Core.Cards;
 using StarStudio.Core.Common;
 using StarStudio.Core.Knowledge;
@@ -71,28 +75,7 @@ internal sealed class CardService(
         if (plan.LoreEntries.Count > 0)
         {
             noteTask = await AddLoreNoteAsync(star, plan.LoreEntries, ct);
-            var now = clock.GetUtcNow();
-            var rows = plan.LoreEntries.Select((e, i) => new LoreEntry
-            {
-                StarId = star.Id,
-                KnowledgeTaskId = noteTask,
-                EntryOrder = i,
-                Keys = e.Keys,
-                SecondaryKeys = e.SecondaryKeys,
-                Content = e.Content,
-                Comment = e.Comment,
-                Enabled = e.Enabled,
-                InsertionOrder = e.InsertionOrder,
-                Constant = e.Constant,
-                Selective = e.Selective,
-                Extras = e.ExtrasJson,
-                CreatedAt = now,
-            }).ToList();
-            await db.RunAsync(async (ctx, _) =>
-            {
-                ctx.LoreEntries.AddRange(rows);
-                await ctx.SaveChangesAsync(ct);
-            }, ct);
+            await InsertLoreEntriesAsync(star.Id, noteTask, plan.LoreEntries, ct);
         }
 
         return Result<CardImportResult>.Ok(new CardImportResult(star, plan.LoreEntries.Count, noteTask, dropped));
@@ -121,6 +104,68 @@ internal sealed class CardService(
                 var png = PngCardWriter.Write(avatar, CardWriter.Write(card, CardSpec.V2, indented: false), CardWriter.Write(card, CardSpec.V3, indented: false));
                 return Result<CardFile>.Ok(new CardFile(png, fileName, "image/png"));
         }
+    }
+
+    /// <summary>All entries in one INSERT … SELECT over a jsonb array (one round trip, one RLS check per row in the
+    /// server): 500 entries through EF's batched inserts took about 1 s on the loaded test machine, this a few tens of ms.</summary>
+    private Task InsertLoreEntriesAsync(Guid starId, Guid? noteTask, IReadOnlyList<CardLoreEntry> entries, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var e = entries[i];
+                writer.WriteStartObject();
+                writer.WriteNumber("entry_order", i);
+                Strings(writer, "keys", e.Keys);
+                Strings(writer, "secondary_keys", e.SecondaryKeys);
+                writer.WriteString("content", e.Content);
+                writer.WriteString("comment", e.Comment);
+                writer.WriteBoolean("enabled", e.Enabled);
+                writer.WriteNumber("insertion_order", e.InsertionOrder);
+                writer.WriteBoolean("constant", e.Constant);
+                writer.WriteBoolean("selective", e.Selective);
+                writer.WritePropertyName("extras");
+                if (e.ExtrasJson is { Length: > 0 } extras)
+                {
+                    writer.WriteRawValue(extras);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        var rows = new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length) };
+        var star = new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = starId };
+        var task = new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = noteTask is { } id ? id : DBNull.Value };
+        var now = new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = clock.GetUtcNow() };
+        return db.RunAsync((ctx, _) => ctx.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO knowledge_lore_entries (star_id, knowledge_task_id, entry_order, keys, secondary_keys, content, comment, enabled, insertion_order, constant, selective, extras, created_at)
+            SELECT @star, @task, r.entry_order, coalesce(r.keys, ARRAY[]::text[]), coalesce(r.secondary_keys, ARRAY[]::text[]), r.content, r.comment, r.enabled, r.insertion_order, r.constant, r.selective, r.extras, @now
+            FROM jsonb_to_recordset(@rows) AS r(entry_order int, keys text[], secondary_keys text[], content text, comment text, enabled boolean, insertion_order int, constant boolean, selective boolean, extras jsonb)
+            """,
+            [rows, star, task, now],
+            ct), ct);
+    }
+
+    private static void Strings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>The card file read (bounded) and parsed in the worker; a refusal as its <c>Cards.Parse.*</c> error.</summary>

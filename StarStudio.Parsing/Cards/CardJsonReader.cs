@@ -194,7 +194,7 @@ internal static class CardJsonReader
             {
                 if (!KeptEntryFields.Contains(property.Name))
                 {
-                    property.WriteTo(writer);
+                    WriteClean(writer, property);
                     any = true;
                 }
             }
@@ -220,7 +220,7 @@ internal static class CardJsonReader
             {
                 if (!KeptFields.Contains(property.Name) && !skip.Contains(property.Name))
                 {
-                    property.WriteTo(writer);
+                    WriteClean(writer, property);
                     any = true;
                 }
             }
@@ -232,7 +232,7 @@ internal static class CardJsonReader
                 {
                     if (property.Name != OwnExtension)
                     {
-                        property.WriteTo(writer);
+                        WriteClean(writer, property);
                     }
                 }
 
@@ -247,7 +247,7 @@ internal static class CardJsonReader
                 {
                     if (property.Name != "entries")
                     {
-                        property.WriteTo(writer);
+                        WriteClean(writer, property);
                     }
                 }
 
@@ -260,6 +260,47 @@ internal static class CardJsonReader
 
         return any ? Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length) : null;
     }
+
+    /// <summary>Copies a property without NUL characters, which PostgreSQL's text and jsonb cannot hold (the depth is
+    /// already bounded by the scan, so the recursion is too).</summary>
+    private static void WriteClean(Utf8JsonWriter writer, JsonProperty property)
+    {
+        writer.WritePropertyName(Clean(property.Name));
+        WriteClean(writer, property.Value);
+    }
+
+    private static void WriteClean(Utf8JsonWriter writer, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    WriteClean(writer, property);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.EnumerateArray())
+                {
+                    WriteClean(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(Clean(value.GetString() ?? ""));
+                break;
+            default:
+                value.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static string Clean(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text;
 
     private static List<CardAsset> Assets(JsonElement data)
     {
@@ -291,7 +332,7 @@ internal static class CardJsonReader
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return value.GetString() ?? "";
+            return Clean(value.GetString() ?? "");
         }
 
         dropped.Add(new CardDrop(name, CardParseCodes.WrongType, name));
@@ -311,7 +352,7 @@ internal static class CardJsonReader
             return [];
         }
 
-        return value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString() ?? "").ToList();
+        return value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => Clean(v.GetString() ?? "")).ToList();
     }
 
     private static bool? Bool(JsonElement element, string name) =>

@@ -186,6 +186,19 @@ public class CardReaderTests
     }
 
     [Fact]
+    public void NulCharacters_AreRemoved_SincePostgresCannotStoreThem()
+    {
+        var card = CardFiles.V2("Se\0ra", CardFiles.Entries(1));
+        card["data"]!["extensions"]!["x\0"] = "a\0b";
+        card["data"]!["character_book"]!["entries"]![0]!["extensions"] = new JsonObject { ["n"] = "\0" };
+        var result = Read(CardFiles.Utf8(card));
+        Assert.Equal("Sera", result.Card.Name);
+        Assert.DoesNotContain("\\u0000", result.Card.ExtrasJson!, StringComparison.Ordinal);
+        Assert.Equal("ab", JsonNode.Parse(result.Card.ExtrasJson!)!["extensions"]!["x"]!.GetValue<string>());
+        Assert.DoesNotContain("\\u0000", result.Card.LoreEntries[0].ExtrasJson!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Charx_ReadsCardJsonAndTheMainIcon()
     {
         var icon = CardFiles.Png(32, 32);
