@@ -12,7 +12,4 @@ public static class PersonaVersionRules
 
     /// <summary>Versions count 1, 2, 3 … per star; a rollback takes the next number too (it is a new version).</summary>
     public static int NextNumber(int? latestNumber) => (latestNumber ?? 0) + 1;
-
-    /// <summary>The longest change log kept with a version (the editor's one-line "what changed").</summary>
-    public const int ChangeLogMax = 500;
 }
