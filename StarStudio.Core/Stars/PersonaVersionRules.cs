@@ -13,3 +13,10 @@ public static class PersonaVersionRules
     /// <summary>Versions count 1, 2, 3 … per star; a rollback takes the next number too (it is a new version).</summary>
     public static int NextNumber(int? latestNumber) => (latestNumber ?? 0) + 1;
 }
+
+/// <summary>Limits of the publish review.</summary>
+public static class StarReviewLimits
+{
+    /// <summary>The longest reject reason (what an owner reads, not an essay).</summary>
+    public const int ReasonMax = 500;
+}

@@ -8,9 +8,6 @@ namespace StarStudio.Data.Stars;
 /// <summary>The admins' review queue for making star versions public (seed 002's publish review).</summary>
 internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : IStarReviewService
 {
-    /// <summary>The longest reject reason (what an owner reads, not an essay).</summary>
-    public const int ReasonMax = 500;
-
     private static readonly PersonaSnapshot Empty = new("", "", "", "", [], "", "", [], "", "", "");
 
     public Task<Result<IReadOnlyList<PendingStarReview>>> ListPendingAsync(CancellationToken ct = default) =>
@@ -58,9 +55,9 @@ internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : I
             return Task.FromResult(Result<StarReview>.Invalid("Reason", "Review.Reason.Required"));
         }
 
-        if (StarRules.Length(reason) > ReasonMax)
+        if (StarRules.Length(reason) > StarReviewLimits.ReasonMax)
         {
-            return Task.FromResult(Result<StarReview>.Invalid("Reason", "Review.Reason.TooLong", ReasonMax));
+            return Task.FromResult(Result<StarReview>.Invalid("Reason", "Review.Reason.TooLong", StarReviewLimits.ReasonMax));
         }
 
         return DecideAsync(reviewId, (review, _) =>
