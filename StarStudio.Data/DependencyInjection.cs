@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<Chat.ModelVersionAdapters>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
+        services.AddStarStudioPersonaVersions();
         services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
