@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddStarStudioStorage(configuration);
         services.AddSingleton<StarServiceFactory>();
         services.AddStarStudioKnowledge();
+        Cards.CardsServiceCollectionExtensions.AddStarStudioCards(services);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddScoped<IEmbeddingModelAdminService, EmbeddingModelAdminService>();
         services.AddStarStudioChatEngine();
@@ -62,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<Chat.ModelVersionAdapters>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
         services.AddScoped<IStarService, StarService>();
+        services.AddStarStudioPersonaVersions();
         services.AddStarStudioWallet();
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();

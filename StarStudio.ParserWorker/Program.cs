@@ -4,7 +4,9 @@
 // the worker at the deadline or over the cap. Whatever a document does to this process — a stack overflow, running out
 // of memory, never returning — ends only this process, never the app.
 using System.Runtime;
+using StarStudio.Core.Cards;
 using StarStudio.Core.Knowledge.Parsing;
+using StarStudio.Parsing.Cards;
 using StarStudio.Parsing.Knowledge;
 
 return ParserWorker.Run(args);
@@ -61,6 +63,11 @@ internal static class ParserWorker
     /// <summary>Parses and returns how to write the reply (so the document's bytes can be released before writing).</summary>
     private static Action<Stream> Parse(KnowledgeFileKind kind, byte[] content, DocumentParserLimits limits)
     {
+        if ((int)kind == ParserWorkerProtocol.CardRequestKind)
+        {
+            return ParseCard(content, limits.Cards);
+        }
+
         try
         {
             if (content.Length == 0)
@@ -97,6 +104,30 @@ internal static class ParserWorker
         catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "kind")
         {
             return Failure(DocumentParseCodes.Corrupt, "Unknown file kind.");
+        }
+    }
+
+    /// <summary>A character card: the normalised card and its avatar, or why the file was refused.</summary>
+    private static Action<Stream> ParseCard(byte[] content, CardLimits limits)
+    {
+        try
+        {
+            var card = CardReader.Read(content, limits);
+            return output => ParserWorkerProtocol.WriteCard(output, card);
+        }
+        catch (CardParseException ex)
+        {
+            return output => ParserWorkerProtocol.WriteFailure(output, ex.Code, ex.Message, ex.Args);
+        }
+        catch (OutOfMemoryException)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect();
+            return Failure(CardParseCodes.OutOfMemory, OutOfMemoryMessage);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return Failure(CardParseCodes.TooDeep, "The card nests too deeply to be read.");
         }
     }
 

@@ -179,6 +179,7 @@ public static class WebServiceCollectionExtensions
         app.MapBillingEndpoints();
         app.MapJobsDashboard();
         Training.TrainingWebSetup.MapTrainingEndpoints(app);
+        Components.Studio.Cards.CardEndpoints.MapCardEndpoints(app);
         return app;
     }
 

@@ -66,7 +66,9 @@ public sealed record ConversationView(
     bool ViewerOwnsStar,
     bool ViewerIsParticipant,
     IReadOnlyList<ConversationMessageDocument> Messages,
-    ConversationFeedback? Feedback);
+    ConversationFeedback? Feedback,
+    string Greeting = "",
+    int? PersonaVersionNo = null);
 
 /// <summary>A rating of one generation as the chat shows it.</summary>
 public sealed record AnswerRatingView(Guid MessageId, Guid TraceId, short Rating, IReadOnlyList<string> Labels);
@@ -87,7 +89,8 @@ public sealed record ChatAnswerDelta(string Text) : ChatUpdate;
 public sealed record ChatAnswered(ConversationMessageDocument Message, string? Error) : ChatUpdate;
 
 /// <summary>A trace with its steps, as its owner sees it.</summary>
-public sealed record TraceView(ChatTrace Summary, IReadOnlyList<ChatTraceStep> Steps);
+/// <param name="PersonaVersionNo">The number of the persona version the answer used, if it recorded one.</param>
+public sealed record TraceView(ChatTrace Summary, IReadOnlyList<ChatTraceStep> Steps, int? PersonaVersionNo = null);
 
 /// <summary>What players said about a star's conversations.</summary>
 public sealed record StarFeedbackReport(int Ratings, double? Average, IReadOnlyDictionary<string, int> Labels, IReadOnlyList<FeedbackComment> Recent, IReadOnlyList<DailyRating> Trend);

@@ -91,7 +91,8 @@ internal sealed class ConversationService(
             var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == c.StarId)
                 .Select(s => new { s.Name, s.Domain, s.Tone, HasAvatar = s.AvatarKey != null, s.OwnerId }).FirstOrDefaultAsync(ct);
             var feedback = await ctx.ConversationFeedback.AsNoTracking().Where(f => f.ConversationId == c.Id).OrderByDescending(f => f.CreatedAt).FirstOrDefaultAsync(ct);
-            return new { Conversation = c, Star = star, Feedback = feedback, Owns = star?.OwnerId == me || user.IsAdmin, Participant = c.UserId == me };
+            var persona = await PersonaForAsync(ctx, user, c.StarId, ct);
+            return new { Conversation = c, Star = star, Feedback = feedback, Owns = star?.OwnerId == me || user.IsAdmin, Participant = c.UserId == me, Persona = persona };
         }, ct);
         if (head is null)
         {
@@ -101,7 +102,10 @@ internal sealed class ConversationService(
 
         var list = await messages.ListAsync(conversationId, ct);
         return Result<ConversationView>.Ok(new ConversationView(head.Conversation, head.Star?.Name ?? "", head.Star?.Domain ?? "", head.Star?.Tone ?? "",
-            head.Star?.HasAvatar == true, head.Owns, head.Participant, list, head.Feedback));
+            head.Star?.HasAvatar == true, head.Owns, head.Participant, list, head.Feedback,
+            // The greeting opens every chat as the star's first line; it is shown, never stored or billed as an answer.
+            head.Persona is { } p ? PersonaMacros.Render(p.Greeting, p.Star.Name, p.Star.UserName) : "",
+            head.Persona?.VersionNo));
     }
 
     public async IAsyncEnumerable<ChatUpdate> SendAsync(Guid conversationId, string message, [EnumeratorCancellation] CancellationToken ct = default)
@@ -397,7 +401,10 @@ internal sealed class ConversationService(
             }
 
             var steps = await ctx.ChatTraceSteps.AsNoTracking().Where(s => s.TraceId == trace.Id).OrderBy(s => s.Seq).ToListAsync(ct);
-            return Result<TraceView>.Ok(new TraceView(trace, steps));
+            var versionNo = trace.PersonaVersionId is { } pv
+                ? await ctx.StarPersonaVersions.AsNoTracking().Where(v => v.Id == pv).Select(v => (int?)v.VersionNo).FirstOrDefaultAsync(ct)
+                : null;
+            return Result<TraceView>.Ok(new TraceView(trace, steps, versionNo));
         }, ct);
 
     public Task<Result<string>> GetCitedPassageAsync(Guid conversationId, Guid chunkId, CancellationToken ct = default) =>
@@ -537,6 +544,7 @@ internal sealed class ConversationService(
                     Prompt = outcome.PromptJson,
                     CreatedAt = clock.GetUtcNow(),
                     ModelVersionId = context.Version?.Id,
+                    PersonaVersionId = context.Persona.PersonaVersionId,
                     CitationCount = outcome.CitationCount,
                     CopiedShare = outcome.CopiedShare is { } copied ? (float)copied : null,
                 };
@@ -574,7 +582,9 @@ internal sealed class ConversationService(
                         """);
                 }
 
-                await ctx.Conversations.Where(c => c.Id == context.ConversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, clock.GetUtcNow()));
+                await ctx.Conversations.Where(c => c.Id == context.ConversationId).ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.UpdatedAt, clock.GetUtcNow())
+                    .SetProperty(c => c.PersonaVersionId, context.Persona.PersonaVersionId));
             });
         }
         catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
@@ -664,8 +674,40 @@ internal sealed class ConversationService(
             // Members chat faster (docs/billing.md): their tier multiplies the platform's limit.
             var benefits = await Billing.Membership.MembershipBenefitsQuery.ForAsync(ctx, me, clock.GetUtcNow(), ct);
             perMinute = benefits.ChatRatePerMinute(perMinute);
-            return new SendContext(c.Id, me, new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, version?.Name), (maxChars, perMinute), null, user.IsAdmin, version);
+            var persona = (await PersonaForAsync(ctx, user, star.Id, ct))!.Star with { ModelVersion = version?.Name };
+            return new SendContext(c.Id, me, persona, (maxChars, perMinute), null, user.IsAdmin, version);
         }, ct);
+
+    /// <summary>
+    /// The persona a user chats with (docs/persona-versions.md): the owner and admins get the working copy (saved as
+    /// the star's latest version), everyone else the approved public version's snapshot. A star published before
+    /// versions existed has no public version yet and answers from its working copy, as it did then.
+    /// </summary>
+    private static async Task<ChatPersona?> PersonaForAsync(StarStudioDbContext ctx, UserContext user, Guid starId, CancellationToken ct)
+    {
+        var star = await ctx.Stars.AsNoTracking().FirstOrDefaultAsync(s => s.Id == starId, ct);
+        if (star is null || user.UserId is not { } me)
+        {
+            return null;
+        }
+
+        var userName = await ctx.Users.AsNoTracking().Where(u => u.Id == me).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "";
+        var versionId = star.OwnerId == me || user.IsAdmin ? star.PersonaVersionId : star.PublicVersionId ?? star.PersonaVersionId;
+        var version = versionId is { } id ? await ctx.StarPersonaVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct) : null;
+        if (version is not null && (star.OwnerId != me && !user.IsAdmin))
+        {
+            return new ChatPersona(new StarPersona(star.Id, version.Name, version.Domain, version.Persona, version.Tone, null,
+                version.SystemPrompt, version.Scenario, version.ExampleDialogues, userName, version.Id), version.Greeting, version.VersionNo);
+        }
+
+        // The working copy; the version it was saved as is named only when the row is readable (a player cannot read an
+        // unapproved version, and then no version is recorded).
+        return new ChatPersona(new StarPersona(star.Id, star.Name, star.Domain, star.Persona, star.Tone, null,
+            star.SystemPrompt, star.Scenario, star.ExampleDialogues, userName, version?.Id), star.Greeting, version?.VersionNo);
+    }
+
+    /// <summary>The persona to answer with, the greeting of the same version, and that version's number.</summary>
+    private sealed record ChatPersona(StarPersona Star, string Greeting, int? VersionNo);
 
     private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct) =>
         (int)Math.Min(int.MaxValue, await SystemConfigReader.PositiveAsync(ctx, key, fallback, ct));

@@ -34,7 +34,9 @@ public static class KnowledgeServiceCollectionExtensions
             .BindConfiguration(ParserWorkerOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ParserWorkerOptions>, ParserWorkerOptionsValidator>();
-        services.AddSingleton<IDocumentParser, WorkerDocumentParser>();
+        // One pool of workers for documents and character cards (WorkerCardParser uses it too).
+        services.AddSingleton<WorkerDocumentParser>();
+        services.AddSingleton<IDocumentParser>(sp => sp.GetRequiredService<WorkerDocumentParser>());
         services.AddSingleton<ITokenCounter>(Cl100kTokenCounter.Instance);
         services.AddSingleton<EmbeddingModelResolver>();
         services.AddScoped<IStarEmbedderProvider, DefaultStarEmbedderProvider>();

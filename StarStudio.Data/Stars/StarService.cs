@@ -86,6 +86,8 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
             Apply(star, draft);
             ctx.Stars.Add(star);
             await ctx.SaveChangesAsync(ct);
+            // Version 1 in the same transaction: a star never exists without the snapshot its chats can name.
+            await PersonaVersioning.SnapshotIfChangedAsync(ctx, user, star, draft.VersionSource ?? PersonaVersionSource.Create, null, draft.ChangeLog, now, ct);
             await GrantStarOwnerAsync(ctx, userId, ct);
             return Result<Star>.Ok(star);
         }, ct);
@@ -110,9 +112,11 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
                 return Result<Star>.Invalid(errors);
             }
 
+            await PersonaVersioning.LockAsync(ctx, id, ct);
             Apply(star, draft);
             star.UpdatedAt = clock.GetUtcNow();
             await ctx.SaveChangesAsync(ct);
+            await PersonaVersioning.SnapshotIfChangedAsync(ctx, user, star, draft.VersionSource ?? PersonaVersionSource.Edit, null, draft.ChangeLog, star.UpdatedAt, ct);
             return Result<Star>.Ok(star);
         }, ct);
 
@@ -218,9 +222,34 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
                 return Result<Star>.NotFound();
             }
 
-            star.IsPublic = isPublic;
-            star.UpdatedAt = clock.GetUtcNow();
-            await ctx.SaveChangesAsync(ct);
+            // Publishing goes through review (docs/persona-versions.md): an owner's request leaves the star as it is
+            // until an admin approves; an admin's is its own approval. Making a star private needs nobody's approval.
+            var now = clock.GetUtcNow();
+            await PersonaVersioning.LockAsync(ctx, id, ct);
+            if (!isPublic)
+            {
+                star.IsPublic = false;
+                star.UpdatedAt = now;
+                await ctx.SaveChangesAsync(ct);
+                await PersonaVersioning.WithdrawPendingAsync(ctx, id, ct);
+                return Result<Star>.Ok(star);
+            }
+
+            if (star.Status == StarStatus.Archived)
+            {
+                return Result<Star>.Invalid("Status", "Star.Archived.ReadOnly");
+            }
+
+            // A star from before versions existed gets its first snapshot now.
+            await PersonaVersioning.SnapshotIfChangedAsync(ctx, user, star, PersonaVersionSource.Edit, null, "", now, ct);
+            var wasPublic = star.IsPublic;
+            await PersonaVersioning.RequestPublicationAsync(ctx, user, star, now, ct);
+            if (star.IsPublic != wasPublic)
+            {
+                star.UpdatedAt = now;
+                await ctx.SaveChangesAsync(ct);
+            }
+
             return Result<Star>.Ok(star);
         }, ct);
 

@@ -38,4 +38,7 @@ public sealed record DocumentParserLimits
 
     /// <summary>The most characters of text one document may yield.</summary>
     public long MaxExtractedChars { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>The limits of character card files (parsed by the same worker).</summary>
+    public StarStudio.Parsing.Cards.CardLimits Cards { get; init; } = new();
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using StarStudio.Core.Cards;
 using StarStudio.Core.Knowledge.Parsing;
 
 namespace StarStudio.Parsing.Knowledge;
@@ -47,11 +48,19 @@ public static class ParserWorkerProtocol
         }
     }
 
+    /// <summary>The request kind of a character card (beside the <see cref="KnowledgeFileKind"/> values); its reply
+    /// carries a <see cref="CardParseResult"/>.</summary>
+    public const int CardRequestKind = 1000;
+
     /// <summary>One request: the kind (4 bytes) and the length (8 bytes), little-endian, then the file's bytes.</summary>
-    public static async Task WriteRequestAsync(Stream output, KnowledgeFileKind kind, ReadOnlyMemory<byte> content, CancellationToken ct)
+    public static Task WriteRequestAsync(Stream output, KnowledgeFileKind kind, ReadOnlyMemory<byte> content, CancellationToken ct) =>
+        WriteRequestAsync(output, (int)kind, content, ct);
+
+    /// <summary>One request of a kind given as its number (<see cref="CardRequestKind"/> for a card).</summary>
+    public static async Task WriteRequestAsync(Stream output, int kind, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var header = new byte[12];
-        BinaryPrimitives.WriteInt32LittleEndian(header, (int)kind);
+        BinaryPrimitives.WriteInt32LittleEndian(header, kind);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(4), content.Length);
         await output.WriteAsync(header, ct).ConfigureAwait(false);
         await output.WriteAsync(content, ct).ConfigureAwait(false);
@@ -118,7 +127,8 @@ public static class ParserWorkerProtocol
         return reply switch
         {
             null => throw new InvalidDataException("The parser worker's reply is empty."),
-            { Code: { } code } => new WorkerOutcome(null, new DocumentParseException(code, reply.Message ?? code)),
+            { Code: { } code } => new WorkerOutcome(null, new DocumentParseException(code, reply.Message ?? code)) { Args = reply.Args ?? [] },
+            { Card: { } card } => new WorkerOutcome(null, null) { Card = card },
             _ => new WorkerOutcome(
                 new ParsedDocument((reply.Units ?? []).Select(u => new DocumentUnit(u.Text ?? "", u.Page, u.HeadingPath ?? [])).ToList(), reply.PageCount),
                 null),
@@ -136,9 +146,13 @@ public static class ParserWorkerProtocol
             },
             Wire.WorkerReply);
 
-    /// <summary>Writes a failure as the reply.</summary>
-    public static void WriteFailure(Stream output, string code, string message) =>
-        JsonSerializer.Serialize(output, new WorkerReply { Code = code, Message = message }, Wire.WorkerReply);
+    /// <summary>Writes a parsed card as the reply.</summary>
+    public static void WriteCard(Stream output, CardParseResult card) =>
+        JsonSerializer.Serialize(output, new WorkerReply { Card = card }, Wire.WorkerReply);
+
+    /// <summary>Writes a failure as the reply (with the arguments its message formats in, for a card).</summary>
+    public static void WriteFailure(Stream output, string code, string message, IReadOnlyList<string>? args = null) =>
+        JsonSerializer.Serialize(output, new WorkerReply { Code = code, Message = message, Args = args is { Count: > 0 } ? [.. args] : null }, Wire.WorkerReply);
 
     internal sealed class WorkerReply
     {
@@ -149,6 +163,10 @@ public static class ParserWorkerProtocol
         public int PageCount { get; set; }
 
         public List<WorkerUnit>? Units { get; set; }
+
+        public CardParseResult? Card { get; set; }
+
+        public string[]? Args { get; set; }
     }
 
     internal sealed class WorkerUnit
@@ -161,8 +179,13 @@ public static class ParserWorkerProtocol
     }
 }
 
-/// <summary>What a worker replied: a document, or the failure to throw.</summary>
-public sealed record WorkerOutcome(ParsedDocument? Document, DocumentParseException? Failure);
+/// <summary>What a worker replied: a document or a card, or the failure to throw (with its message's arguments).</summary>
+public sealed record WorkerOutcome(ParsedDocument? Document, DocumentParseException? Failure)
+{
+    public CardParseResult? Card { get; init; }
+
+    public IReadOnlyList<string> Args { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ParserWorkerProtocol.WorkerReply))]

@@ -23,8 +23,7 @@ public sealed class ChatJourneyTests(AppServer app)
         await owner.WaitForURLAsync(url => url.Contains("/studio/stars/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
         await owner.WaitForInteractiveAsync();
         var starId = owner.Url.Split('/').Last();
-        await owner.GetByText("私密：仅自己可见").ClickAsync();
-        await Expect(owner.GetByTestId("star-public-link")).ToBeVisibleAsync();
+        await Versions.ReviewSteps.PublishThroughReviewAsync(owner, app);
         await owner.GetByRole(AriaRole.Tab, new() { Name = "知识" }).ClickAsync();
         await owner.GetByRole(AriaRole.Tab, new() { Name = "写笔记" }).ClickAsync();
         await owner.FillAsync("#note-title", "糨糊");

@@ -77,8 +77,7 @@ public sealed partial class MarketJourneyTests(PrivateNetworkAppServer app) : IC
         var owner = await app.NewPageAsync();
         await owner.RegisterWithAStarAsync("mo", "星主", "晴川" + tag, "出行助手", "帮人安排出行，会看天气。");
         var starId = owner.Url.Split('/').Last();
-        await owner.GetByText("私密：仅自己可见").ClickAsync();
-        await Expect(owner.GetByTestId("star-public-link")).ToBeVisibleAsync();
+        await Versions.ReviewSteps.PublishThroughReviewAsync(owner, app);
         await owner.OpenInteractiveAsync("/me?tab=orders");
         await owner.Locator("[data-testid=recharge-product][data-product='充值 ¥50']").GetByTestId("recharge-buy").ClickAsync();
         await owner.WaitForURLAsync("**/pay/sandbox/**");

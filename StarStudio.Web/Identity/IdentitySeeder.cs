@@ -90,12 +90,18 @@ internal sealed class IdentitySeeder(
         // The demo admin's password is published: where the operator chose an admin, it is not created at all.
         var demo = DemoAccounts.All.Where(a => !(adminConfigured && a.Roles.Contains(RoleNames.Admin))).ToList();
         StarUser? owner = null;
+        var admin = adminConfigured ? await users.FindByEmailAsync(seed.Admin.Email!) : null;
         foreach (var (email, name, roles) in demo)
         {
             var user = await CreateAsync(email, name, DemoAccounts.Password, roles);
             if (roles.Contains(RoleNames.StarOwner))
             {
                 owner = user;
+            }
+
+            if (roles.Contains(RoleNames.Admin))
+            {
+                admin ??= user;
             }
         }
 
@@ -132,9 +138,11 @@ internal sealed class IdentitySeeder(
                     }
                 }
 
-                if (demoStar.IsPublic)
+                if (demoStar.IsPublic && admin is not null)
                 {
-                    await stars.SetPublicAsync(star.Value!.Id, true, ct);
+                    // Publishing goes through review (docs/persona-versions.md); an admin's publication is its own approval.
+                    var adminDb = new StarStudioDb(contexts, new FixedCurrentUser(UserContext.For(admin.Id, RoleNames.Admin)));
+                    await ActivatorUtilities.CreateInstance<Data.Stars.StarServiceFactory>(services).Create(adminDb).SetPublicAsync(star.Value!.Id, true, ct);
                 }
             }
         }

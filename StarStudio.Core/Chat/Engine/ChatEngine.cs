@@ -3,7 +3,24 @@ using StarStudio.Core.Storage;
 namespace StarStudio.Core.Chat.Engine;
 
 /// <summary>The star a reply speaks as.</summary>
-public sealed record StarPersona(Guid StarId, string Name, string Domain, string Persona, string Tone, string? ModelVersion);
+/// <param name="SystemPrompt">The card's extra instructions, appended to the built system prompt.</param>
+/// <param name="Scenario">Where the conversation takes place (a card's scenario).</param>
+/// <param name="ExampleDialogues">Example exchanges showing the star's style (<c>&lt;START&gt;</c> blocks).</param>
+/// <param name="UserName">The chatting user's name, for <c>{{user}}</c>; empty renders a neutral word.</param>
+/// <param name="PersonaVersionId">The persona version these fields come from (recorded with the answer), null for a
+/// star that has none yet.</param>
+public sealed record StarPersona(
+    Guid StarId,
+    string Name,
+    string Domain,
+    string Persona,
+    string Tone,
+    string? ModelVersion,
+    string SystemPrompt = "",
+    string Scenario = "",
+    string ExampleDialogues = "",
+    string UserName = "",
+    Guid? PersonaVersionId = null);
 
 /// <summary>A past turn of the conversation, oldest first.</summary>
 public sealed record ChatTurn(string Role, string Content)

@@ -178,12 +178,17 @@ public static class PromptBuilder
 
         if (!string.IsNullOrWhiteSpace(star.Persona))
         {
-            sb.Append("Persona: ").Append(star.Persona.Trim()).Append('\n');
+            sb.Append("Persona: ").Append(Macros(star, star.Persona)).Append('\n');
         }
 
         if (!string.IsNullOrWhiteSpace(star.Tone))
         {
             sb.Append("Tone: ").Append(Clean(star.Tone)).Append('\n');
+        }
+
+        if (!string.IsNullOrWhiteSpace(star.Scenario))
+        {
+            sb.Append("Scenario: ").Append(Macros(star, star.Scenario)).Append('\n');
         }
 
         if (!string.IsNullOrWhiteSpace(star.ModelVersion))
@@ -196,6 +201,17 @@ public static class PromptBuilder
             .Append("Ground your answer in the knowledge passages below. When you use a passage, cite it by its number in square brackets, ")
             .Append("e.g. [1] or [2][3]. Do not cite numbers that are not listed. If the passages do not cover the question, say so ")
             .Append("plainly instead of inventing facts.\n");
+        if (!string.IsNullOrWhiteSpace(star.ExampleDialogues))
+        {
+            sb.Append("Example dialogues showing how you speak (style only; they are not part of this conversation):\n")
+                .Append(Macros(star, star.ExampleDialogues)).Append('\n');
+        }
+
+        if (!string.IsNullOrWhiteSpace(star.SystemPrompt))
+        {
+            sb.Append("Instructions from the star's creator:\n").Append(Macros(star, star.SystemPrompt)).Append('\n');
+        }
+
         if (!string.IsNullOrWhiteSpace(adapterInstructions))
         {
             sb.Append("Guidance learned from this star's rated answers:\n").Append(adapterInstructions.Trim()).Append('\n');
@@ -239,6 +255,10 @@ public static class PromptBuilder
 
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>A card field with <c>{{char}}</c> and <c>{{user}}</c> rendered (the neutral "the user" when the name is unknown).</summary>
+    private static string Macros(StarPersona star, string text) =>
+        Core.Stars.PersonaMacros.Render(text.Trim(), star.Name, string.IsNullOrWhiteSpace(star.UserName) ? "the user" : star.UserName);
 
     private const string ExemplarsHeading = "Examples of answers players rated good (follow their approach; they are not part of this conversation):\n";
 

@@ -75,6 +75,17 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         ArgumentNullException.ThrowIfNull(content);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bytes = await ReadAllAsync(content, ct).ConfigureAwait(false);
+        var (outcome, run) = await RunInWorkerAsync((int)kind, bytes, ct).ConfigureAwait(false);
+        Finished?.Invoke(run with { Kind = kind });
+        return outcome.Document ?? throw outcome.Failure ?? new DocumentParseException(DocumentParseCodes.Crashed, "The parser worker replied with no document.");
+    }
+
+    /// <summary>Runs one request in a worker (a warm one when there is one): its outcome (a clean failure of the
+    /// parser is an outcome too) and the run's measurements; the worker's death, the deadline or the memory cap
+    /// throw a <see cref="DocumentParseException"/> (<c>Timeout</c>, <c>TooLarge</c>, <c>Crashed</c>).</summary>
+    internal async Task<(WorkerOutcome Outcome, WorkerRun Run)> RunInWorkerAsync(int kind, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         Worker? worker = null;
         var keep = false;
@@ -83,22 +94,18 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
             var clock = Stopwatch.StartNew();
             var warm = _idle.TryTake(out worker);
             worker ??= Worker.Start(StartInfo());
-            WorkerRun run;
             try
             {
-                var (document, memory) = await RunAsync(worker, kind, bytes, ct).ConfigureAwait(false);
-                keep = memory.LastBytes < _limitBytes / 2 && worker.Served < _options.DocumentsPerWorker;
-                run = new WorkerRun(kind, clock.Elapsed, memory.PeakBytes, warm, null);
-                Finished?.Invoke(run);
-                return document;
+                var (outcome, memory) = await RunAsync(worker, kind, bytes, ct).ConfigureAwait(false);
+
+                // A worker that refused a document cleanly is as good as before; one that ran out of memory is not.
+                keep = memory.LastBytes < _limitBytes / 2 && !worker.HasExited && worker.Served < _options.DocumentsPerWorker
+                    && outcome.Failure?.Code is not (DocumentParseCodes.TooLarge or DocumentParseCodes.Timeout or DocumentParseCodes.Crashed or "Cards.Parse.OutOfMemory");
+                return (outcome, new WorkerRun(null, clock.Elapsed, memory.PeakBytes, warm, outcome.Failure?.Code));
             }
             catch (DocumentParseException ex)
             {
-                // A worker that refused a document cleanly is as good as before; one that ran out of memory is not.
-                keep = worker.LastMemory is { } last && last.LastBytes < _limitBytes / 2 && !worker.HasExited
-                    && ex.Code is not (DocumentParseCodes.TooLarge or DocumentParseCodes.Timeout or DocumentParseCodes.Crashed)
-                    && worker.Served < _options.DocumentsPerWorker;
-                Finished?.Invoke(new WorkerRun(kind, clock.Elapsed, worker.LastMemory?.PeakBytes ?? 0, warm, ex.Code));
+                Finished?.Invoke(new WorkerRun(kind == ParserWorkerProtocol.CardRequestKind ? null : (KnowledgeFileKind)kind, clock.Elapsed, worker.LastMemory?.PeakBytes ?? 0, warm, ex.Code));
                 throw;
             }
         }
@@ -131,7 +138,7 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         _slots.Dispose();
     }
 
-    private async Task<(ParsedDocument Document, MemoryWatch Memory)> RunAsync(Worker worker, KnowledgeFileKind kind, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    private async Task<(WorkerOutcome Outcome, MemoryWatch Memory)> RunAsync(Worker worker, int kind, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         using var deadline = new CancellationTokenSource(_options.Timeout);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
@@ -178,7 +185,7 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
         }
 
         _log.LogDebug("Parser worker: {Kind}, peak {PeakMb} MB, {Code}", kind, memory.PeakBytes / (1024 * 1024), outcome.Failure?.Code ?? "ok");
-        return outcome.Document is { } document ? (document, memory) : throw outcome.Failure!;
+        return (outcome, memory);
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(Stream content, CancellationToken ct)
@@ -382,7 +389,7 @@ public sealed class WorkerDocumentParser : IDocumentParser, IDisposable
     }
 }
 
-/// <summary>One document through a parser worker: the kind, the wall time (start-up included for a new worker), the
+/// <summary>One document through a parser worker: the kind (null for a character card), the wall time (start-up included for a new worker), the
 /// worker's peak resident memory while parsing it, whether the worker was warm (reused), and the failure code (null
 /// on success).</summary>
-public sealed record WorkerRun(KnowledgeFileKind Kind, TimeSpan Elapsed, long PeakBytes, bool Warm, string? Code);
+public sealed record WorkerRun(KnowledgeFileKind? Kind, TimeSpan Elapsed, long PeakBytes, bool Warm, string? Code);

@@ -87,8 +87,10 @@ public sealed class StarServiceTests(PostgresDatabase pg) : IClassFixture<Postgr
         var shown = (await stars.CreateAsync(Draft("公开的星"))).Value!;
         var paused = (await stars.CreateAsync(Draft("暂停的星"))).Value!;
         var hidden = (await stars.CreateAsync(Draft("私密的星"))).Value!;
-        await stars.SetPublicAsync(shown.Id, true);
-        await stars.SetPublicAsync(paused.Id, true);
+        // An owner's request goes to review; an admin's publication is its own approval (docs/persona-versions.md).
+        var admin = ServiceFor(await pg.CreateAdminAsync());
+        await admin.SetPublicAsync(shown.Id, true);
+        await admin.SetPublicAsync(paused.Id, true);
         await stars.ChangeStatusAsync(paused.Id, StarStatus.Paused);
 
         var seen = await ServiceFor(player).ListPublicAsync(50);
