@@ -102,6 +102,9 @@ public static class PublishGate
         nameof(StarDraft.Persona) => "persona_card",
         nameof(StarDraft.Tone) => "tone",
         nameof(StarDraft.Tags) => "domain",
+        nameof(StarDraft.Greeting) => "greeting",
+        nameof(StarDraft.ExampleDialogues) => "examples",
+        nameof(StarDraft.SystemPrompt) => "boundaries",
         _ => starField.ToLowerInvariant(),
     };
 }
@@ -109,12 +112,17 @@ public static class PublishGate
 /// <summary>The star a session publishes.</summary>
 public static class CreationPublishing
 {
-    /// <summary>The full star draft from the anchors and cards: the persona card is the persona, the domain its tag (when short enough to be one).</summary>
+    /// <summary>
+    /// The full star draft from the anchors and cards: the persona card is the persona, the greeting and example cards
+    /// the card fields, the boundaries the system prompt (so boundaries written after drafting still reach the model),
+    /// the domain its tag (when short enough to be one); version source <see cref="PersonaVersionSource.Assistant"/>.
+    /// </summary>
     public static StarDraft ToStarDraft(CreationAnchors anchors, CreationDrafts drafts)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(drafts);
         var a = anchors.Normalized();
+        var english = OfflineCreationDrafter.IsEnglish(string.Join(" ", a.Name, a.Domain, a.Persona, a.Tone, a.Audience));
         return new StarDraft
         {
             Name = a.Name,
@@ -122,6 +130,15 @@ public static class CreationPublishing
             Persona = drafts.Persona.Trim(),
             Tone = a.Tone,
             Tags = a.Domain.Length == 0 || StarRules.Length(a.Domain) > StarRules.TagMax ? [] : [a.Domain],
+            Greeting = drafts.Greeting.Trim(),
+            ExampleDialogues = drafts.Examples.Trim(),
+            SystemPrompt = SystemPromptOf(a.Boundaries, english),
+            VersionSource = PersonaVersionSource.Assistant,
+            ChangeLog = english ? "Created with the creation assistant" : "由创作助手创建",
         };
     }
+
+    /// <summary>The boundaries as a standing instruction, or empty.</summary>
+    public static string SystemPromptOf(string boundaries, bool english) =>
+        string.IsNullOrWhiteSpace(boundaries) ? "" : (english ? "Boundaries (always keep): " : "边界（必须遵守）：") + boundaries.Trim();
 }

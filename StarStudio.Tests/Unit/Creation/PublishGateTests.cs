@@ -1,4 +1,5 @@
 using StarStudio.Core.Creation;
+using StarStudio.Core.Stars;
 
 namespace StarStudio.Tests.Unit.Creation;
 
@@ -72,6 +73,16 @@ public class PublishGateTests
     }
 
     [Fact]
+    public void Evaluate_TooLongGreetingCard_IsABlockerAtTheGreeting()
+    {
+        var a = Good();
+        var d = OfflineCreationDrafter.Draft(a) with { Greeting = new string('好', 4001) };
+
+        var b = Assert.Single(Gate(CreationStage.Drafting, a, d).Blockers);
+        Assert.Equal(("greeting", "Star.Field.TooLong", "4000"), (b.Field, b.ResourceKey, b.Args[0]));
+    }
+
+    [Fact]
     public void Evaluate_Published_IsClosedForGood()
     {
         var a = Good();
@@ -101,6 +112,9 @@ public class PublishGateTests
         var star = CreationPublishing.ToStarDraft(a, d);
 
         Assert.Equal((a.Name, a.Domain, d.Persona, a.Tone), (star.Name, star.Domain, star.Persona, star.Tone));
+        Assert.Equal((d.Greeting, d.Examples), (star.Greeting, star.ExampleDialogues));
+        Assert.Equal("边界（必须遵守）：不讨论现实政治", star.SystemPrompt);
+        Assert.Equal(PersonaVersionSource.Assistant, star.VersionSource);
         Assert.Equal(["历史"], star.Tags);
     }
 }
