@@ -23,7 +23,7 @@ public partial class CreationResourceTests
         {
             var keys = XDocument.Load(Path.Combine(root, "StarStudio.Web", "Resources", file)).Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
             Assert.True(used.Count > 20, "the scan found the keys");
-            Assert.Empty(used.Concat(anchorFields).Where(k => !keys.Contains(k)));
+            Assert.DoesNotContain(used.Concat(anchorFields), k => !keys.Contains(k));
         }
     }
 
