@@ -31,6 +31,13 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
 {
     public DbSet<Star> Stars => Set<Star>();
     public DbSet<StarModelVersion> StarModelVersions => Set<StarModelVersion>();
+    public DbSet<StarPersonaVersion> StarPersonaVersions => Set<StarPersonaVersion>();
+    public DbSet<StarReview> StarReviews => Set<StarReview>();
+    public DbSet<LoreEntry> LoreEntries => Set<LoreEntry>();
+    public DbSet<Core.Creation.CreationSession> CreationSessions => Set<Core.Creation.CreationSession>();
+    public DbSet<Core.Creation.CreationMessage> CreationMessages => Set<Core.Creation.CreationMessage>();
+    public DbSet<Core.Creation.CreationDraftCard> CreationDraftCards => Set<Core.Creation.CreationDraftCard>();
+    public DbSet<Core.Creation.CreationCheckpoint> CreationCheckpoints => Set<Core.Creation.CreationCheckpoint>();
     public DbSet<KnowledgeTask> KnowledgeTasks => Set<KnowledgeTask>();
     public DbSet<StarEmbedding> StarEmbeddings => Set<StarEmbedding>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
@@ -126,6 +133,12 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
         o.MapEnum<Core.Billing.Payments.PaymentEventStatus>("payment_event_status");
         o.MapEnum<Core.Training.TrainingJobStatus>("training_job_status");
         o.MapEnum<Core.Training.TrainingJobPhase>("training_phase");
+        o.MapEnum<PersonaVersionSource>("persona_version_source");
+        o.MapEnum<StarReviewStatus>("star_review_status");
+        o.MapEnum<Core.Creation.CreationStage>("creation_stage");
+        o.MapEnum<Core.Creation.CreationMessageRole>("creation_message_role");
+        o.MapEnum<Core.Creation.CreationDraftKind>("creation_draft_kind");
+        o.MapEnum<Core.Creation.CreationDraftStatus>("creation_draft_status");
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

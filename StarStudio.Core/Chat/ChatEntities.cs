@@ -67,6 +67,8 @@ public class ChatTrace
     public int CitationCount { get; set; }
     /// <summary>The share of the answer's word 5-grams found in the passages it was given (null: none given); magnitude originality.</summary>
     public float? CopiedShare { get; set; }
+    /// <summary>The persona version this answer used (docs/persona-versions.md).</summary>
+    public Guid? PersonaVersionId { get; set; }
 }
 
 /// <summary>One ordered step of a trace: the user message, a model call, a tool call, a fallback.</summary>

@@ -16,6 +16,8 @@ public class Conversation
     public string Title { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>The persona version the latest answer used (docs/persona-versions.md).</summary>
+    public Guid? PersonaVersionId { get; set; }
 }
 
 /// <summary>A user's rating of a conversation; seed 000 §1.6.</summary>

@@ -22,4 +22,23 @@ public class Star
     public bool IsPublic { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    // Character-card fields (issue 14; docs/cards.md): the working copy the owner edits.
+
+    /// <summary>Extra instructions appended to the built system prompt (a card's <c>system_prompt</c>).</summary>
+    public string SystemPrompt { get; set; } = "";
+    /// <summary>The star's first message in a new chat (a card's <c>first_mes</c>); <c>{{user}}</c> is rendered.</summary>
+    public string Greeting { get; set; } = "";
+    public List<string> AlternateGreetings { get; set; } = [];
+    /// <summary>Example dialogues (a card's <c>mes_example</c>, <c>&lt;START&gt;</c> blocks).</summary>
+    public string ExampleDialogues { get; set; } = "";
+    public string Scenario { get; set; } = "";
+    /// <summary>Notes for people reading the card; never sent to the model.</summary>
+    public string CreatorNotes { get; set; } = "";
+    /// <summary>Raw JSON of an imported card's fields StarStudio has no column for, exported back unchanged.</summary>
+    public string? CardExtras { get; set; }
+    /// <summary>The latest persona version (what the working copy was last published as).</summary>
+    public Guid? PersonaVersionId { get; set; }
+    /// <summary>The persona version players get: the last one an admin approved (docs/persona-versions.md).</summary>
+    public Guid? PublicVersionId { get; set; }
 }

@@ -12,6 +12,13 @@ public static class StarRules
     public const int PersonaMax = 8000;
     public const int TagMax = 24;
     public const int TagsMax = 10;
+    public const int SystemPromptMax = 8000;
+    public const int GreetingMax = 4000;
+    public const int AlternateGreetingsMax = 10;
+    public const int ExampleDialoguesMax = 8000;
+    public const int ScenarioMax = 4000;
+    public const int CreatorNotesMax = 4000;
+    public const int ChangeLogMax = 500;
 
     /// <summary>Trims and de-duplicates tags the way they will be stored.</summary>
     public static List<string> NormalizeTags(IEnumerable<string> tags) =>
@@ -46,6 +53,22 @@ public static class StarRules
             errors.Add(new FieldError(nameof(StarDraft.Tags), "Star.Tags.TooLong", TagMax, longTag));
         }
 
+        Optional(errors, nameof(StarDraft.SystemPrompt), draft.SystemPrompt, SystemPromptMax);
+        Optional(errors, nameof(StarDraft.Greeting), draft.Greeting, GreetingMax);
+        Optional(errors, nameof(StarDraft.ExampleDialogues), draft.ExampleDialogues, ExampleDialoguesMax);
+        Optional(errors, nameof(StarDraft.Scenario), draft.Scenario, ScenarioMax);
+        Optional(errors, nameof(StarDraft.CreatorNotes), draft.CreatorNotes, CreatorNotesMax);
+        Optional(errors, nameof(StarDraft.ChangeLog), draft.ChangeLog, ChangeLogMax);
+        var greetings = NormalizeGreetings(draft.AlternateGreetings);
+        if (greetings.Count > AlternateGreetingsMax)
+        {
+            errors.Add(new FieldError(nameof(StarDraft.AlternateGreetings), "Star.AlternateGreetings.TooMany", AlternateGreetingsMax));
+        }
+        else if (greetings.Any(g => Length(g) > GreetingMax))
+        {
+            errors.Add(new FieldError(nameof(StarDraft.AlternateGreetings), "Star.Field.TooLong", GreetingMax));
+        }
+
         return errors;
     }
 
@@ -76,6 +99,18 @@ public static class StarRules
         }
 
         return count;
+    }
+
+    /// <summary>Alternate greetings as stored: trimmed, empty ones dropped, order kept.</summary>
+    public static List<string> NormalizeGreetings(IEnumerable<string>? greetings) =>
+        (greetings ?? []).Select(g => (g ?? "").Trim()).Where(g => g.Length > 0).ToList();
+
+    private static void Optional(List<FieldError> errors, string field, string? value, int max)
+    {
+        if (Length(value?.Trim()) > max)
+        {
+            errors.Add(new FieldError(field, "Star.Field.TooLong", max));
+        }
     }
 
     private static void Required(List<FieldError> errors, string field, string? value, int max, string prefix)

@@ -20,6 +20,7 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.Property(c => c.Title).HasMaxLength(120).IsRequired().HasDefaultValue("");
         b.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
         b.HasIndex(c => new { c.UserId, c.UpdatedAt }).IsDescending(false, true).HasFilter("deleted_at IS NULL");
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(c => c.PersonaVersionId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -75,6 +76,7 @@ internal sealed class ChatTraceConfiguration : IEntityTypeConfiguration<ChatTrac
         b.HasIndex(t => t.MessageId);
         b.HasIndex(t => new { t.StarId, t.CreatedAt }).IsDescending(false, true);
         b.HasOne<StarModelVersion>().WithMany().HasForeignKey(t => t.ModelVersionId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(t => t.PersonaVersionId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

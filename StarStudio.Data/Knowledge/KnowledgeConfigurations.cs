@@ -155,3 +155,20 @@ internal sealed class StarEmbeddingConfiguration : IEntityTypeConfiguration<Star
         b.ToTable(t => t.HasCheckConstraint("ck_star_embeddings_dimensions", "vector_dims(embedding) = dimensions"));
     }
 }
+
+internal sealed class LoreEntryConfiguration : IEntityTypeConfiguration<LoreEntry>
+{
+    public void Configure(EntityTypeBuilder<LoreEntry> b)
+    {
+        b.ToTable("knowledge_lore_entries");
+        b.Property(e => e.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(e => e.Keys).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(e => e.SecondaryKeys).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(e => e.Comment).HasDefaultValue("");
+        b.Property(e => e.Extras).HasColumnType("jsonb");
+        b.Property(e => e.CreatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Star>().WithMany().HasForeignKey(e => e.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<KnowledgeTask>().WithMany().HasForeignKey(e => e.KnowledgeTaskId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(e => new { e.StarId, e.EntryOrder }).IsUnique();
+    }
+}

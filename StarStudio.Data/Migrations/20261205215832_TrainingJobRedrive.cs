@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -11,6 +12,8 @@ namespace StarStudio.Data.Migrations
     /// sees only the acting user's; it returns ids only and changes nothing but <c>enqueued_at</c>. PUBLIC may not call it;
     /// the migrator grants EXECUTE to the app role. The knowledge tasks' function (<c>KnowledgeTaskLeases</c>) is the model.
     /// </summary>
+    [DbContext(typeof(StarStudioDbContext))]
+    [Migration("20261205215832_TrainingJobRedrive")]
     public partial class TrainingJobRedrive : Migration
     {
         /// <summary>The function's signature, for REVOKE and DROP.</summary>

@@ -14,6 +14,7 @@ using StarStudio.Core.Billing.Membership;
 using StarStudio.Core.Billing.Orders;
 using StarStudio.Core.Billing.Payments;
 using StarStudio.Core.Chat;
+using StarStudio.Core.Creation;
 using StarStudio.Core.Growth;
 using StarStudio.Core.Identity;
 using StarStudio.Core.Knowledge;
@@ -40,6 +41,10 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "battle_outcome", new[] { "a_wins", "b_wins", "both_bad", "tie" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_channel", new[] { "api", "mobile", "trial", "web" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "conversation_status", new[] { "active", "closed" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "creation_draft_kind", new[] { "examples", "greeting", "knowledge_plan", "persona" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "creation_draft_status", new[] { "drafted", "edited" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "creation_message_role", new[] { "assistant", "user" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "creation_stage", new[] { "collecting_anchors", "drafting", "published", "reviewing" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "feedback_status", new[] { "in_progress", "open", "resolved" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_source_type", new[] { "note", "upload", "webhook" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "knowledge_task_status", new[] { "completed", "failed", "pending", "processing" });
@@ -49,6 +54,7 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "membership_tier", new[] { "premium", "standard" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "order_status", new[] { "cancelled", "paid", "pending", "refunded" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "payment_event_status", new[] { "declined", "paid" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "persona_version_source", new[] { "assistant", "create", "edit", "import", "rollback" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "product_kind", new[] { "membership", "recharge" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_redeem_code_mode", new[] { "private", "public", "unique" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "profile_task_cycle", new[] { "daily", "once", "weekly" });
@@ -58,6 +64,7 @@ namespace StarStudio.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_pricing_type", new[] { "free", "subscription", "usage" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_status", new[] { "draft", "pending_review", "published", "suspended" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "skill_version_status", new[] { "pending_review", "published", "rejected" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_review_status", new[] { "approved", "pending", "rejected", "withdrawn" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "star_status", new[] { "active", "archived", "paused" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "subscription_status", new[] { "active", "cancelled", "expired" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "training_job_status", new[] { "cancelled", "failed", "queued", "running", "succeeded" });
@@ -1496,6 +1503,10 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("model_version_id");
 
+                    b.Property<Guid?>("PersonaVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("persona_version_id");
+
                     b.Property<string>("Prompt")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -1540,6 +1551,9 @@ namespace StarStudio.Data.Migrations
 
                     b.HasIndex("ModelVersionId")
                         .HasDatabaseName("ix_chat_traces_model_version_id");
+
+                    b.HasIndex("PersonaVersionId")
+                        .HasDatabaseName("ix_chat_traces_persona_version_id");
 
                     b.HasIndex("StarId", "CreatedAt")
                         .IsDescending(false, true)
@@ -1643,6 +1657,10 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("feedback_score");
 
+                    b.Property<Guid?>("PersonaVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("persona_version_id");
+
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
@@ -1671,6 +1689,9 @@ namespace StarStudio.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_conversations");
+
+                    b.HasIndex("PersonaVersionId")
+                        .HasDatabaseName("ix_conversations_persona_version_id");
 
                     b.HasIndex("StarId", "CreatedAt")
                         .IsDescending(false, true)
@@ -1874,6 +1895,238 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_usage_records_user_id_created_at");
 
                     b.ToTable("usage_records", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationCheckpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("label");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<int>("Turn")
+                        .HasColumnType("integer")
+                        .HasColumnName("turn");
+
+                    b.HasKey("Id")
+                        .HasName("pk_creation_checkpoints");
+
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_creation_checkpoints_session_id_created_at");
+
+                    b.ToTable("creation_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationDraftCard", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<CreationDraftKind>("Kind")
+                        .HasColumnType("creation_draft_kind")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<CreationDraftStatus>("Status")
+                        .HasColumnType("creation_draft_status")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("WarningCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("warning_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_creation_draft_cards");
+
+                    b.HasIndex("SessionId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_creation_draft_cards_session_id_kind");
+
+                    b.ToTable("creation_draft_cards", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<CreationMessageRole>("Role")
+                        .HasColumnType("creation_message_role")
+                        .HasColumnName("role");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_creation_agent_messages");
+
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_creation_agent_messages_session_id_created_at");
+
+                    b.ToTable("creation_agent_messages", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Anchors")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("anchors")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("CurrentTurn")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_turn");
+
+                    b.Property<string>("Engine")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("LastAssistantReply")
+                        .HasColumnType("text")
+                        .HasColumnName("last_assistant_reply");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<short>("ProgressPercent")
+                        .HasColumnType("smallint")
+                        .HasColumnName("progress_percent");
+
+                    b.Property<string>("PublishGate")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("publish_gate")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<Guid?>("PublishedStarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_star_id");
+
+                    b.Property<string>("QualityFindings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("quality_findings")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<string>("SeedText")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("seed_text");
+
+                    b.Property<CreationStage>("Stage")
+                        .HasColumnType("creation_stage")
+                        .HasColumnName("stage");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_creation_agent_sessions");
+
+                    b.HasIndex("PublishedStarId")
+                        .HasDatabaseName("ix_creation_agent_sessions_published_star_id");
+
+                    b.HasIndex("Stage")
+                        .HasDatabaseName("ix_creation_agent_sessions_stage");
+
+                    b.HasIndex("OwnerId", "UpdatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_creation_agent_sessions_owner_id_updated_at");
+
+                    b.ToTable("creation_agent_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_creation_agent_sessions_progress", "progress_percent BETWEEN 0 AND 100");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
@@ -2612,6 +2865,91 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("knowledge_webhook_sources", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Knowledge.LoreEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Comment")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("comment");
+
+                    b.Property<bool>("Constant")
+                        .HasColumnType("boolean")
+                        .HasColumnName("constant");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<int>("EntryOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_order");
+
+                    b.Property<string>("Extras")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("extras");
+
+                    b.Property<int>("InsertionOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("insertion_order");
+
+                    b.PrimitiveCollection<List<string>>("Keys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("keys")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<Guid?>("KnowledgeTaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("knowledge_task_id");
+
+                    b.PrimitiveCollection<List<string>>("SecondaryKeys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("secondary_keys")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<bool>("Selective")
+                        .HasColumnType("boolean")
+                        .HasColumnName("selective");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_knowledge_lore_entries");
+
+                    b.HasIndex("KnowledgeTaskId")
+                        .HasDatabaseName("ix_knowledge_lore_entries_knowledge_task_id");
+
+                    b.HasIndex("StarId", "EntryOrder")
+                        .IsUnique()
+                        .HasDatabaseName("ix_knowledge_lore_entries_star_id_entry_order");
+
+                    b.ToTable("knowledge_lore_entries", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Core.Knowledge.SystemConfig", b =>
                 {
                     b.Property<string>("Key")
@@ -3275,15 +3613,33 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.PrimitiveCollection<List<string>>("AlternateGreetings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("alternate_greetings")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("AvatarKey")
                         .HasColumnType("text")
                         .HasColumnName("avatar_key");
+
+                    b.Property<string>("CardExtras")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("card_extras");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
+
+                    b.Property<string>("CreatorNotes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("creator_notes");
 
                     b.Property<Guid?>("CurrentModelVersion")
                         .HasColumnType("uuid")
@@ -3294,6 +3650,20 @@ namespace StarStudio.Data.Migrations
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)")
                         .HasColumnName("domain");
+
+                    b.Property<string>("ExampleDialogues")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("example_dialogues");
+
+                    b.Property<string>("Greeting")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("greeting");
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean")
@@ -3314,6 +3684,14 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("persona");
 
+                    b.Property<Guid?>("PersonaVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("persona_version_id");
+
+                    b.Property<Guid?>("PublicVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("public_version_id");
+
                     b.Property<int?>("RagChunkOverlap")
                         .HasColumnType("integer")
                         .HasColumnName("rag_chunk_overlap");
@@ -3322,9 +3700,23 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rag_chunk_size");
 
+                    b.Property<string>("Scenario")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("scenario");
+
                     b.Property<StarStatus>("Status")
                         .HasColumnType("star_status")
                         .HasColumnName("status");
+
+                    b.Property<string>("SystemPrompt")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("system_prompt");
 
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
@@ -3350,6 +3742,12 @@ namespace StarStudio.Data.Migrations
 
                     b.HasIndex("CurrentModelVersion")
                         .HasDatabaseName("ix_stars_current_model_version");
+
+                    b.HasIndex("PersonaVersionId")
+                        .HasDatabaseName("ix_stars_persona_version_id");
+
+                    b.HasIndex("PublicVersionId")
+                        .HasDatabaseName("ix_stars_public_version_id");
 
                     b.HasIndex("Tags")
                         .HasDatabaseName("ix_stars_tags");
@@ -3467,6 +3865,201 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_star_model_versions_star_id_version_name");
 
                     b.ToTable("star_model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Stars.StarPersonaVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.PrimitiveCollection<List<string>>("AlternateGreetings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("alternate_greetings")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<Guid?>("BasedOnVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("based_on_version_id");
+
+                    b.Property<string>("ChangeLog")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasDefaultValue("")
+                        .HasColumnName("change_log");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("CreatorNotes")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("creator_notes");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("ExampleDialogues")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("example_dialogues");
+
+                    b.Property<string>("Greeting")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("greeting");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Persona")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("persona");
+
+                    b.Property<string>("Scenario")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("scenario");
+
+                    b.Property<PersonaVersionSource>("Source")
+                        .HasColumnType("persona_version_source")
+                        .HasColumnName("source");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("SystemPrompt")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("system_prompt");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("Tone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tone");
+
+                    b.Property<int>("VersionNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_no");
+
+                    b.HasKey("Id")
+                        .HasName("pk_star_persona_versions");
+
+                    b.HasIndex("BasedOnVersionId")
+                        .HasDatabaseName("ix_star_persona_versions_based_on_version_id");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_star_persona_versions_created_by");
+
+                    b.HasIndex("StarId", "VersionNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_star_persona_versions_star_id_version_no");
+
+                    b.ToTable("star_persona_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_persona_versions_version_no", "version_no >= 1");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Stars.StarReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid>("PersonaVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("persona_version_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<StarReviewStatus>("Status")
+                        .HasColumnType("star_review_status")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_star_reviews");
+
+                    b.HasIndex("PersonaVersionId")
+                        .HasDatabaseName("ix_star_reviews_persona_version_id");
+
+                    b.HasIndex("RequestedBy")
+                        .HasDatabaseName("ix_star_reviews_requested_by");
+
+                    b.HasIndex("ReviewedBy")
+                        .HasDatabaseName("ix_star_reviews_reviewed_by");
+
+                    b.HasIndex("StarId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_star_reviews_one_pending_per_star")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("StarId", "RequestedAt")
+                        .HasDatabaseName("ix_star_reviews_star_id_requested_at");
+
+                    b.HasIndex("Status", "RequestedAt")
+                        .HasDatabaseName("ix_star_reviews_status_requested_at");
+
+                    b.ToTable("star_reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_reviews_reject_reason", "status <> 'rejected' OR length(btrim(coalesce(reason, ''))) > 0");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Training.Trainer", b =>
@@ -4758,6 +5351,12 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_chat_traces_star_model_versions_model_version_id");
 
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_chat_traces_star_persona_versions_persona_version_id");
+
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
                         .HasForeignKey("StarId")
@@ -4778,6 +5377,12 @@ namespace StarStudio.Data.Migrations
 
             modelBuilder.Entity("StarStudio.Core.Chat.Conversation", b =>
                 {
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_conversations_star_persona_versions_persona_version_id");
+
                     b.HasOne("StarStudio.Core.Stars.Star", null)
                         .WithMany()
                         .HasForeignKey("StarId")
@@ -4811,6 +5416,52 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_usage_records_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationCheckpoint", b =>
+                {
+                    b.HasOne("StarStudio.Core.Creation.CreationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_creation_checkpoints_creation_sessions_session_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationDraftCard", b =>
+                {
+                    b.HasOne("StarStudio.Core.Creation.CreationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_creation_draft_cards_creation_sessions_session_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationMessage", b =>
+                {
+                    b.HasOne("StarStudio.Core.Creation.CreationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_creation_agent_messages_creation_sessions_session_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Creation.CreationSession", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_creation_agent_sessions_asp_net_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("PublishedStarId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_creation_agent_sessions_stars_published_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
@@ -4918,6 +5569,22 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_knowledge_webhook_sources_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Knowledge.LoreEntry", b =>
+                {
+                    b.HasOne("StarStudio.Core.Knowledge.KnowledgeTask", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeTaskId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_knowledge_lore_entries_knowledge_tasks_knowledge_task_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_knowledge_lore_entries_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Market.Skill", b =>
@@ -5064,6 +5731,18 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_stars_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_stars_star_persona_versions_persona_version_id");
+
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PublicVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_stars_star_persona_versions_public_version_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.StarModelVersion", b =>
@@ -5092,6 +5771,58 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("TrainerId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_star_model_versions_trainers_trainer_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Stars.StarPersonaVersion", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("BasedOnVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .HasConstraintName("fk_star_persona_versions_star_persona_versions_based_on_versio");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_star_persona_versions_users_created_by");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_persona_versions_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Stars.StarReview", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.StarPersonaVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_reviews_star_persona_versions_persona_version_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_reviews_users_requested_by");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_star_reviews_users_reviewed_by");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_reviews_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Training.Trainer", b =>

@@ -21,6 +21,15 @@ internal sealed class StarConfiguration : IEntityTypeConfiguration<Star>
         b.Property(s => s.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithMany().HasForeignKey(s => s.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<StarModelVersion>().WithMany().HasForeignKey(s => s.CurrentModelVersion).OnDelete(DeleteBehavior.SetNull);
+        b.Property(s => s.SystemPrompt).HasDefaultValue("");
+        b.Property(s => s.Greeting).HasDefaultValue("");
+        b.Property(s => s.AlternateGreetings).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(s => s.ExampleDialogues).HasDefaultValue("");
+        b.Property(s => s.Scenario).HasDefaultValue("");
+        b.Property(s => s.CreatorNotes).HasDefaultValue("");
+        b.Property(s => s.CardExtras).HasColumnType("jsonb");
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(s => s.PersonaVersionId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(s => s.PublicVersionId).OnDelete(DeleteBehavior.SetNull);
 
         // The owner's list pages by these orders; each has an index that starts with owner_id and ends with the id
         // tie-break. They include is_public and status because the read policies (stars_owner OR stars_public_read)
@@ -53,6 +62,46 @@ internal sealed class StarModelVersionConfiguration : IEntityTypeConfiguration<S
         b.HasIndex(v => new { v.StarId, v.CreatedAt });
         // Names are unique per star: the owner picks versions by name in compare and rollback.
         b.HasIndex(v => new { v.StarId, v.VersionName }).IsUnique();
+    }
+}
+
+internal sealed class StarPersonaVersionConfiguration : IEntityTypeConfiguration<StarPersonaVersion>
+{
+    public void Configure(EntityTypeBuilder<StarPersonaVersion> b)
+    {
+        b.ToTable("star_persona_versions", t => t.HasCheckConstraint("ck_star_persona_versions_version_no", "version_no >= 1"));
+        b.Property(v => v.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(v => v.Name).HasMaxLength(StarRules.NameMax).IsRequired();
+        b.Property(v => v.Domain).HasMaxLength(StarRules.DomainMax).IsRequired();
+        b.Property(v => v.Tone).HasMaxLength(StarRules.ToneMax).IsRequired();
+        b.Property(v => v.Tags).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(v => v.AlternateGreetings).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(v => v.ChangeLog).HasMaxLength(StarRules.ChangeLogMax).HasDefaultValue("");
+        b.Property(v => v.CreatedAt).HasDefaultValueSql("now()");
+        b.HasOne<Star>().WithMany().HasForeignKey(v => v.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(v => v.BasedOnVersionId).OnDelete(DeleteBehavior.NoAction);
+        b.HasOne<StarUser>().WithMany().HasForeignKey(v => v.CreatedBy).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(v => new { v.StarId, v.VersionNo }).IsUnique();
+    }
+}
+
+internal sealed class StarReviewConfiguration : IEntityTypeConfiguration<StarReview>
+{
+    public void Configure(EntityTypeBuilder<StarReview> b)
+    {
+        b.ToTable("star_reviews", t => t.HasCheckConstraint("ck_star_reviews_reject_reason",
+            "status <> 'rejected' OR length(btrim(coalesce(reason, ''))) > 0"));
+        b.Property(r => r.Id).HasDefaultValueSql("gen_random_uuid()");
+        b.Property(r => r.Reason).HasMaxLength(1000);
+        b.Property(r => r.RequestedAt).HasDefaultValueSql("now()");
+        b.HasOne<Star>().WithMany().HasForeignKey(r => r.StarId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<StarPersonaVersion>().WithMany().HasForeignKey(r => r.PersonaVersionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<StarUser>().WithMany().HasForeignKey(r => r.RequestedBy).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StarUser>().WithMany().HasForeignKey(r => r.ReviewedBy).OnDelete(DeleteBehavior.SetNull);
+        // One open request per star; the admin queue reads pending ones oldest first.
+        b.HasIndex(r => r.StarId).IsUnique().HasFilter("status = 'pending'").HasDatabaseName("ux_star_reviews_one_pending_per_star");
+        b.HasIndex(r => new { r.Status, r.RequestedAt });
+        b.HasIndex(r => new { r.StarId, r.RequestedAt });
     }
 }
 

@@ -289,6 +289,12 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
         star.Persona = draft.Persona.Trim();
         star.Tone = (draft.Tone ?? "").Trim();
         star.Tags = StarRules.NormalizeTags(draft.Tags);
+        star.SystemPrompt = (draft.SystemPrompt ?? "").Trim();
+        star.Greeting = (draft.Greeting ?? "").Trim();
+        star.AlternateGreetings = StarRules.NormalizeGreetings(draft.AlternateGreetings);
+        star.ExampleDialogues = (draft.ExampleDialogues ?? "").Trim();
+        star.Scenario = (draft.Scenario ?? "").Trim();
+        star.CreatorNotes = (draft.CreatorNotes ?? "").Trim();
     }
 
     // Creating a first star makes a player a star owner (the seed's role for people who own stars).

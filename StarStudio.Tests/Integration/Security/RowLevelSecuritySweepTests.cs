@@ -118,6 +118,16 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["skill_versions"] = new(Scope.Owner, PartyInsert: true),
         ["skill_reviews"] = new(Scope.Owner, PartyInsert: true, Values: new() { ["rating"] = "3" }),
         ["skill_calls"] = new(Scope.Owner, FunctionsWrite: true),
+        // Issue 14: persona versions and reviews are the star owner's (players read only the version a public star
+        // shows, which a generated row is not); lorebook entries are read with a public star; creation sessions and
+        // what hangs off them are their owner's.
+        ["star_persona_versions"] = new(Scope.Star, Values: new() { ["version_no"] = "1" }),
+        ["star_reviews"] = new(Scope.Star, Values: new() { ["status"] = "pending"}),
+        ["knowledge_lore_entries"] = new(Scope.Star, PublicRead: true),
+        ["creation_agent_sessions"] = new(Scope.Owner, Values: new() { ["progress_percent"] = "0" }),
+        ["creation_agent_messages"] = new(Scope.Owner),
+        ["creation_draft_cards"] = new(Scope.Owner),
+        ["creation_checkpoints"] = new(Scope.Owner),
     };
 
     [Fact]

@@ -104,4 +104,23 @@ public class StarRulesTests
     [InlineData(StarStatus.Active, StarStatus.Active, false)]
     public void CanMove_StatusPairs_FollowTheLifecycle(StarStatus from, StarStatus to, bool allowed) =>
         Assert.Equal(allowed, StarRules.CanMove(from, to));
+
+    [Fact]
+    public void Validate_CardFieldsOverTheirLimits_ReportEachAtItsField()
+    {
+        var draft = Valid();
+        draft.SystemPrompt = new string('a', StarRules.SystemPromptMax + 1);
+        draft.Greeting = new string('问', StarRules.GreetingMax + 1);
+        draft.ExampleDialogues = new string('b', StarRules.ExampleDialoguesMax);
+        draft.AlternateGreetings = [.. Enumerable.Range(0, StarRules.AlternateGreetingsMax + 1).Select(i => $"你好 {i}")];
+
+        var errors = StarRules.Validate(draft);
+
+        Assert.Equal(["SystemPrompt", "Greeting", "AlternateGreetings"], errors.Select(e => e.Field));
+        Assert.Equal(["Star.Field.TooLong", "Star.Field.TooLong", "Star.AlternateGreetings.TooMany"], errors.Select(e => e.Code));
+    }
+
+    [Fact]
+    public void NormalizeGreetings_DropsBlankOnes_KeepsOrder() =>
+        Assert.Equal(["嗨", "hello"], StarRules.NormalizeGreetings([" 嗨 ", "", "  ", "hello"]));
 }
