@@ -46,9 +46,9 @@ public sealed class CreationAssistantServiceTests(PostgresDatabase pg) : IClassF
         Assert.Equal(["Creation.Gate.NotDrafted", "Creation.Finding.MissingBoundaries"], s.Gate.Blockers.Select(b => b.ResourceKey));
         await using var db = pg.OwnerContext();
         var row = await db.CreationSessions.AsNoTracking().SingleAsync(x => x.Id == s.Id);
-        Assert.Contains("\"domain\":\"历史\"", row.Anchors);
-        Assert.Contains("missing_boundaries", row.QualityFindings);
-        Assert.Contains("\"open\":false", row.PublishGate);
+        Assert.Equal("历史", CreationAnchors.FromJson(row.Anchors).Domain);
+        Assert.Contains(CreationQualityRules.FromJson(row.QualityFindings), f => f.Code == "missing_boundaries");
+        Assert.False(PublishGateResult.FromJson(row.PublishGate).Open);
     }
 
     [Fact]
