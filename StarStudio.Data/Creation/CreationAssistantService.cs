@@ -26,7 +26,7 @@ internal sealed class CreationAssistantService(
     ILogger<CreationAssistantService>? log = null) : ICreationAssistantService
 {
     /// <summary>How long the LLM path may take before the offline drafter takes over.</summary>
-    internal static TimeSpan DraftTimeout { get; set; } = TimeSpan.FromSeconds(90);
+    internal static readonly TimeSpan DraftTimeout = TimeSpan.FromSeconds(90);
 
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {
@@ -149,7 +149,6 @@ internal sealed class CreationAssistantService(
                 return Result<CreationSessionView>.Invalid("Stage", "Creation.Error.Published");
             }
 
-            var english2 = English(session);
             foreach (var kind in CreationCards.Kinds)
             {
                 var card = cards.FirstOrDefault(c => c.Kind == kind);
@@ -161,7 +160,7 @@ internal sealed class CreationAssistantService(
                 }
 
                 card.Status = CreationDraftStatus.Drafted;
-                card.Title = CreationCards.TitleOf(kind, english2);
+                card.Title = CreationCards.TitleOf(kind, english);
                 card.Content = CreationCards.ContentOf(drafts, kind);
                 card.UpdatedAt = now;
             }
@@ -176,16 +175,16 @@ internal sealed class CreationAssistantService(
                     ? english ? "Drafted the cards from offline templates (no language model was used)." : "已用离线模板起草四张卡片（未使用大模型）。"
                     : english ? $"The model could not draft ({reason}); drafted from offline templates instead." : $"大模型起草失败（{reason}），已改用离线模板起草。";
             session.LastAssistantReply = reply;
-            Message(ctx, session, CreationMessageRole.User, CreationMessageKinds.Draft, english2 ? "Draft the cards." : "起草卡片。", now);
+            Message(ctx, session, CreationMessageRole.User, CreationMessageKinds.Draft, english ? "Draft the cards." : "起草卡片。", now);
             Message(ctx, session, CreationMessageRole.Assistant, CreationMessageKinds.Draft, reply, now);
             var findings = CreationQualityRules.FromJson(session.QualityFindings);
             if (findings.Count > 0)
             {
                 Message(ctx, session, CreationMessageRole.Assistant, CreationMessageKinds.Findings,
-                    (english2 ? "Findings: " : "质量检查：") + string.Join(english2 ? ", " : "、", findings.Select(f => f.Code)), now);
+                    (english ? "Findings: " : "质量检查：") + string.Join(english ? ", " : "、", findings.Select(f => f.Code)), now);
             }
 
-            Checkpoint(ctx, session, english2 ? $"Draft · turn {session.CurrentTurn}" : $"草稿 · 第 {session.CurrentTurn} 轮", CreationAnchors.FromJson(session.Anchors), drafts, now);
+            Checkpoint(ctx, session, english ? $"Draft · turn {session.CurrentTurn}" : $"草稿 · 第 {session.CurrentTurn} 轮", CreationAnchors.FromJson(session.Anchors), drafts, now);
             await Task.CompletedTask;
             return null;
         }, ct);
@@ -446,9 +445,18 @@ internal sealed class CreationAssistantService(
         {
             return (null, CreationEngines.Offline, $"no answer within {DraftTimeout.TotalSeconds:0} s");
         }
-        catch (Exception e) when (e is ChatProviderException or HttpRequestException or ArgumentException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogInformation(e, "The creation model {Model} failed", model);
+            // Whatever the model or the client did, the owner still gets cards: the offline drafter takes over.
+            if (e is ChatProviderException)
+            {
+                log.LogInformation(e, "The creation model {Model} failed", model);
+            }
+            else
+            {
+                log.LogWarning(e, "Drafting with the creation model {Model} threw", model);
+            }
+
             return (null, CreationEngines.Offline, Cut(e.Message));
         }
     }
