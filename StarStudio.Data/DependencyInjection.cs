@@ -7,6 +7,7 @@ using StarStudio.Core.Common;
 using StarStudio.Core.Security;
 using StarStudio.Data.Admin;
 using StarStudio.Data.Billing;
+using StarStudio.Data.Creation;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Knowledge.Embeddings;
 using StarStudio.Data.Growth;
@@ -68,6 +69,7 @@ public static class DependencyInjection
         services.AddStarStudioAccount();
         services.AddStarStudioGrowth();
         services.AddStarStudioTraining();
+        services.AddStarStudioCreation();
         Arena.ArenaServiceCollectionExtensions.AddStarStudioArena(services);
         Arena.Admin.ArenaAdminServiceCollectionExtensions.AddStarStudioArenaAdmin(services);
         Arena.Entries.ArenaEntriesServiceCollectionExtensions.AddStarStudioArenaEntries(services);
