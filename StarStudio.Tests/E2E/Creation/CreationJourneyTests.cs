@@ -68,6 +68,7 @@ public sealed partial class CreationJourneyTests(AppServer app)
         await page.WaitForURLAsync(new Regex("/studio/stars/[0-9a-f-]{36}$"));
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("史官小满");
+        await Expect(page.Locator("#star-greeting")).ToHaveValueAsync(new Regex("我是史官小满"));
         var starId = page.Url.Split('/').Last();
         var greeting = (string?)await app.ScalarAsync($"SELECT greeting FROM stars WHERE id = '{Guid.Parse(starId)}'");
         Assert.StartsWith("你好，{{user}}！我是史官小满", greeting, StringComparison.Ordinal);
