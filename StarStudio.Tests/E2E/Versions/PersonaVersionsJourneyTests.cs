@@ -21,6 +21,8 @@ public sealed class PersonaVersionsJourneyTests(AppServer app)
         var owner = await app.NewPageAsync();
         await owner.RegisterWithAStarAsync("pv", "星主", name, "古籍修复", V1);
         var starId = owner.Url.Split('/').Last();
+        // The tabs appear once the created star has loaded into the form (typing earlier would be overwritten).
+        await Expect(owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" })).ToBeVisibleAsync();
 
         // Two edits: v2 with a change log and a greeting, v3.
         await owner.FillAsync("#star-persona", V2);
@@ -30,7 +32,7 @@ public sealed class PersonaVersionsJourneyTests(AppServer app)
         await Expect(owner.GetByText("已保存")).ToBeVisibleAsync();
         await owner.FillAsync("#star-persona", V3);
         await owner.ClickAsync("[data-testid=star-save]");
-        await Expect(owner.GetByText("已保存").First).ToBeVisibleAsync();
+        await Expect(owner.GetByText("已保存")).ToHaveCountAsync(2);
 
         // The versions tab lists three; v1 against v3 side by side.
         await owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" }).ClickAsync();
