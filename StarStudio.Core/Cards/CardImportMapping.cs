@@ -6,27 +6,13 @@ using StarStudio.Core.Stars;
 
 namespace StarStudio.Core.Cards;
 
-/// <summary>The star fields a card fills (and an export reads back), after fitting them to <see cref="StarRules"/>.</summary>
-public sealed record CardStarFields(
-    string Name,
-    string Domain,
-    string Persona,
-    string Tone,
-    IReadOnlyList<string> Tags,
-    string SystemPrompt,
-    string Greeting,
-    IReadOnlyList<string> AlternateGreetings,
-    string ExampleDialogues,
-    string Scenario,
-    string CreatorNotes);
-
 /// <summary>One line of the preview: a card field, the StarStudio field it fills, and how much text it carries.</summary>
 public sealed record CardFieldMapping(string CardField, string StarField, int Length, string Sample);
 
 /// <summary>What importing a card would do: the star's fields, the lore entries, the extras kept for export, what maps
 /// where and what is dropped (and why).</summary>
 public sealed record CardImportPlan(
-    CardStarFields Star,
+    PersonaSnapshot Star,
     IReadOnlyList<CardLoreEntry> LoreEntries,
     string? ExtrasJson,
     IReadOnlyList<CardFieldMapping> Mapped,
@@ -179,37 +165,23 @@ public static class CardImportMapping
         }
 
         var extraFields = ExtraFieldNames(card.ExtrasJson);
-        var fields = new CardStarFields(name, domain, persona, tone, keptTags, system, greeting, greetings, examples, scenario, notes);
+        var fields = new PersonaSnapshot(name, domain, persona, tone, keptTags, system, greeting, greetings, examples, scenario, notes);
         var usesMacros = new[] { persona, greeting, scenario, examples, system }.Concat(greetings).Any(PersonaMacros.HasMacros);
         return Result<CardImportPlan>.Ok(new CardImportPlan(
             fields, entries, card.ExtrasJson, mapped, dropped, extraFields, card.Spec, parsed.Container, parsed.Avatar is not null, usesMacros));
     }
 
     /// <summary>The draft the star is created from (its persona version's source: import).</summary>
-    public static StarDraft ToDraft(CardStarFields star, CardSpec spec) => new()
+    public static StarDraft ToDraft(PersonaSnapshot star, CardSpec spec)
     {
-        Name = star.Name,
-        Domain = star.Domain,
-        Persona = star.Persona,
-        Tone = star.Tone,
-        Tags = [.. star.Tags],
-        SystemPrompt = star.SystemPrompt,
-        Greeting = star.Greeting,
-        AlternateGreetings = [.. star.AlternateGreetings],
-        ExampleDialogues = star.ExampleDialogues,
-        Scenario = star.Scenario,
-        CreatorNotes = star.CreatorNotes,
-        VersionSource = PersonaVersionSource.Import,
-        ChangeLog = $"Imported from a character card ({spec}).",
-    };
-
-    /// <summary>A star's fields as an export reads them.</summary>
-    public static CardStarFields FromStar(Star star) => new(
-        star.Name, star.Domain, star.Persona, star.Tone, star.Tags, star.SystemPrompt, star.Greeting, star.AlternateGreetings,
-        star.ExampleDialogues, star.Scenario, star.CreatorNotes);
+        var draft = star.ToDraft();
+        draft.VersionSource = PersonaVersionSource.Import;
+        draft.ChangeLog = $"Imported from a character card ({spec}).";
+        return draft;
+    }
 
     /// <summary>The card an export writes for a star: its fields, its lore entries and the extras its import kept.</summary>
-    public static CharacterCard ToCard(CardStarFields star, IEnumerable<CardLoreEntry> entries, string? extrasJson) => new()
+    public static CharacterCard ToCard(PersonaSnapshot star, IEnumerable<CardLoreEntry> entries, string? extrasJson) => new()
     {
         Spec = CardSpec.V3,
         Name = star.Name,

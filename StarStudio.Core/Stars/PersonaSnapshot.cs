@@ -41,6 +41,30 @@ public sealed record PersonaSnapshot(
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 
+    /// <summary>The snapshotted fields of a star's working copy.</summary>
+    public static PersonaSnapshot Of(Star s) =>
+        new(s.Name, s.Domain, s.Persona, s.Tone, s.Tags, s.SystemPrompt, s.Greeting, s.AlternateGreetings, s.ExampleDialogues, s.Scenario, s.CreatorNotes);
+
+    /// <summary>The snapshotted fields of a version.</summary>
+    public static PersonaSnapshot Of(StarPersonaVersion v) =>
+        new(v.Name, v.Domain, v.Persona, v.Tone, v.Tags, v.SystemPrompt, v.Greeting, v.AlternateGreetings, v.ExampleDialogues, v.Scenario, v.CreatorNotes);
+
+    /// <summary>The editor's draft with these fields (the version source and change log left to the caller).</summary>
+    public StarDraft ToDraft() => new()
+    {
+        Name = Name,
+        Domain = Domain,
+        Persona = Persona,
+        Tone = Tone,
+        Tags = [.. Tags],
+        SystemPrompt = SystemPrompt,
+        Greeting = Greeting,
+        AlternateGreetings = [.. AlternateGreetings],
+        ExampleDialogues = ExampleDialogues,
+        Scenario = Scenario,
+        CreatorNotes = CreatorNotes,
+    };
+
     /// <summary>Value equality over every field, lists by content (a record's generated equality compares list references).</summary>
     public bool SameAs(PersonaSnapshot other) => FieldNames.All(f => Text(f) == other.Text(f))
         && Tags.Count == other.Tags.Count && AlternateGreetings.Count == other.AlternateGreetings.Count;

@@ -21,18 +21,5 @@ public sealed class StarDraft
     /// <summary>The owner's note on what changed, kept with the version.</summary>
     public string ChangeLog { get; set; } = "";
 
-    public static StarDraft From(Star star) => new()
-    {
-        Name = star.Name,
-        Domain = star.Domain,
-        Persona = star.Persona,
-        Tone = star.Tone,
-        Tags = [.. star.Tags],
-        SystemPrompt = star.SystemPrompt,
-        Greeting = star.Greeting,
-        AlternateGreetings = [.. star.AlternateGreetings],
-        ExampleDialogues = star.ExampleDialogues,
-        Scenario = star.Scenario,
-        CreatorNotes = star.CreatorNotes,
-    };
+    public static StarDraft From(Star star) => PersonaSnapshot.Of(star).ToDraft();
 }

@@ -91,7 +91,7 @@ internal sealed class CardService(
 
         var entries = await db.RunAsync(
             (ctx, _) => ctx.LoreEntries.AsNoTracking().Where(e => e.StarId == starId).OrderBy(e => e.EntryOrder).ToListAsync(ct), ct);
-        var card = CardImportMapping.ToCard(CardImportMapping.FromStar(star), entries.Select(ToCardEntry), star.CardExtras);
+        var card = CardImportMapping.ToCard(PersonaSnapshot.Of(star), entries.Select(ToCardEntry), star.CardExtras);
         var fileName = CardWriter.FileName(star.Name, format);
         switch (format)
         {

@@ -60,7 +60,7 @@ internal sealed class PersonaVersionService(StarStudioDb db, TimeProvider clock)
                 return Result<PersonaComparison>.NotFound();
             }
 
-            return Result<PersonaComparison>.Ok(PersonaComparison.Of(PersonaVersioning.Snapshot(older), PersonaVersioning.Snapshot(newer)));
+            return Result<PersonaComparison>.Ok(PersonaComparison.Of(PersonaSnapshot.Of(older), PersonaSnapshot.Of(newer)));
         }, ct);
 
     public Task<Result<Star>> RollbackAsync(Guid versionId, CancellationToken ct = default) =>

@@ -10,14 +10,6 @@ namespace StarStudio.Data.Stars;
 /// </summary>
 internal static class PersonaVersioning
 {
-    /// <summary>The snapshotted fields of a star's working copy.</summary>
-    public static PersonaSnapshot Snapshot(Star s) =>
-        new(s.Name, s.Domain, s.Persona, s.Tone, s.Tags, s.SystemPrompt, s.Greeting, s.AlternateGreetings, s.ExampleDialogues, s.Scenario, s.CreatorNotes);
-
-    /// <summary>The snapshotted fields of a version.</summary>
-    public static PersonaSnapshot Snapshot(StarPersonaVersion v) =>
-        new(v.Name, v.Domain, v.Persona, v.Tone, v.Tags, v.SystemPrompt, v.Greeting, v.AlternateGreetings, v.ExampleDialogues, v.Scenario, v.CreatorNotes);
-
     /// <summary>Copies a version's content back into the star's working copy (a rollback).</summary>
     public static void Restore(Star star, StarPersonaVersion v)
     {
@@ -50,7 +42,7 @@ internal static class PersonaVersioning
         StarStudioDbContext ctx, UserContext user, Star star, PersonaVersionSource source, Guid? basedOn, string changeLog, DateTimeOffset now, CancellationToken ct)
     {
         var latest = star.PersonaVersionId is { } id ? await ctx.StarPersonaVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct) : null;
-        if (!PersonaVersionRules.NeedsNewVersion(latest is null ? null : Snapshot(latest), Snapshot(star)) && basedOn is null)
+        if (!PersonaVersionRules.NeedsNewVersion(latest is null ? null : PersonaSnapshot.Of(latest), PersonaSnapshot.Of(star)) && basedOn is null)
         {
             return null;
         }

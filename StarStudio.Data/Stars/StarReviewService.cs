@@ -32,7 +32,7 @@ internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : I
             IReadOnlyList<PendingStarReview> items = pending.Select(p =>
             {
                 var shown = p.Star.PublicVersionId is { } id ? approved.GetValueOrDefault(id) : null;
-                var diff = PersonaComparison.Of(shown is null ? Empty : PersonaVersioning.Snapshot(shown), PersonaVersioning.Snapshot(p.Version));
+                var diff = PersonaComparison.Of(shown is null ? Empty : PersonaSnapshot.Of(shown), PersonaSnapshot.Of(p.Version));
                 return new PendingStarReview(p.Review.Id, p.Star.Id, p.Star.Name, p.Owner, p.Version.Id, p.Version.VersionNo, p.Version.ChangeLog,
                     p.Review.RequestedAt, shown?.VersionNo, diff);
             }).ToList();

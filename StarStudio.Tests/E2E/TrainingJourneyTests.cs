@@ -98,7 +98,7 @@ public sealed class TrainingJourneyTests(AppServer app)
         await owner.ShotAsync("72-training-job-log");
 
         // Versions: activate v1 in one click.
-        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本" }).ClickAsync();
+        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本", Exact = true }).ClickAsync();
         var v1 = VersionCell(owner, "v1");
         await Expect(v1).ToBeVisibleAsync();
         await owner.ShotAsync("73-training-versions");
@@ -117,7 +117,7 @@ public sealed class TrainingJourneyTests(AppServer app)
         await owner.ClickAsync("[data-testid=job-start]");
         await Expect(owner.GetByTestId("job-row")).ToHaveCountAsync(2);
         await Expect(owner.Locator("[data-testid=job-status][data-status=succeeded]")).ToHaveCountAsync(2, new() { Timeout = 120_000 });
-        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本" }).ClickAsync();
+        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本", Exact = true }).ClickAsync();
         await Expect(VersionCell(owner, "v2")).ToBeVisibleAsync();
         await Row(owner, "v1").GetByRole(AriaRole.Checkbox).CheckAsync();
         await Row(owner, "v2").GetByRole(AriaRole.Checkbox).CheckAsync();
@@ -149,7 +149,7 @@ public sealed class TrainingJourneyTests(AppServer app)
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
 
         // Roll back to the base persona: the next answer is written by no version.
-        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本" }).ClickAsync();
+        await owner.GetByRole(AriaRole.Tab, new() { Name = "版本", Exact = true }).ClickAsync();
         await owner.ClickAsync("[data-testid=version-rollback-base]");
         await Expect(owner.GetByTestId("version-base-active")).ToBeVisibleAsync();
         await AskAsync(owner, "宣纸发黄应该怎么处理？");
