@@ -32,34 +32,13 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var entryCount = Arg("--entries", 500);
 var runs = Arg("--runs", 6);
 
-var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG")
-    ?? throw new InvalidOperationException("Run `eval \"$(scripts/postgres.sh env)\"` first (STARSTUDIO_TEST_PG is not set).");
-var name = "starstudio_bench_cards_" + Guid.NewGuid().ToString("N")[..10];
-var owner = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-var app = new NpgsqlConnectionStringBuilder(server)
-{
-    Database = name,
-    Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_USER") ?? "starstudio_app",
-    Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app",
-}.ConnectionString;
-var maint = new NpgsqlConnectionStringBuilder(server)
-{
-    Database = name,
-    Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_USER") ?? "starstudio_maint",
-    Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_PASSWORD") ?? "starstudio_maint",
-}.ConnectionString;
-var objectsRoot = Directory.CreateTempSubdirectory("starstudio-bench-cards-").FullName;
-
 Console.WriteLine($"StarStudio card import benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-await using (var conn = new NpgsqlConnection(server))
-{
-    await conn.OpenAsync();
-    await new NpgsqlCommand($"CREATE DATABASE {name}", conn).ExecuteNonQueryAsync();
-}
+await using var database = await BenchDatabase.CreateMigratedAsync("cards");
+var (app, maint) = (database.AppConnectionString, database.MaintConnectionString);
+var objectsRoot = Directory.CreateTempSubdirectory("starstudio-bench-cards-").FullName;
 
 try
 {
-    await DatabaseMigrator.MigrateAsync(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString, app, null);
     Guid ownerId;
     await using (var db = StarStudioContextFactory.Create(maint))
     {
@@ -117,10 +96,6 @@ try
 }
 finally
 {
-    NpgsqlConnection.ClearAllPools();
-    await using var conn = new NpgsqlConnection(server);
-    await conn.OpenAsync();
-    await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn).ExecuteNonQueryAsync();
     Directory.Delete(objectsRoot, recursive: true);
 }
 

@@ -28,35 +28,13 @@ var turns = Arg("--turns", 5);
 var regenerated = conversationCount / 5;
 const int Players = 1_000;
 
-var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG")
-    ?? throw new InvalidOperationException("Run `eval \"$(scripts/postgres.sh env)\"` first (STARSTUDIO_TEST_PG is not set).");
-var name = "starstudio_bench_datasets_" + Guid.NewGuid().ToString("N")[..10];
-var owner = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-var app = new NpgsqlConnectionStringBuilder(server)
-{
-    Database = name,
-    Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_USER") ?? "starstudio_app",
-    Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_APP_PASSWORD") ?? "starstudio_app",
-}.ConnectionString;
-// Conversations and messages force RLS on their owner too; the tests' maintenance role (BYPASSRLS) arranges them.
-var maint = new NpgsqlConnectionStringBuilder(server)
-{
-    Database = name,
-    Username = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_USER") ?? "starstudio_maint",
-    Password = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG_MAINT_PASSWORD") ?? "starstudio_maint",
-}.ConnectionString;
-var objectsRoot = Directory.CreateTempSubdirectory("starstudio-bench-datasets-").FullName;
-
 Console.WriteLine($"StarStudio dataset build benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-await using (var conn = new NpgsqlConnection(server))
-{
-    await conn.OpenAsync();
-    await new NpgsqlCommand($"CREATE DATABASE {name}", conn).ExecuteNonQueryAsync();
-}
+await using var database = await BenchDatabase.CreateMigratedAsync("datasets");
+var (app, maint) = (database.AppConnectionString, database.MaintConnectionString);
+var objectsRoot = Directory.CreateTempSubdirectory("starstudio-bench-datasets-").FullName;
 
 try
 {
-    await DatabaseMigrator.MigrateAsync(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString, app, null);
     var ownerId = Guid.NewGuid();
     var starId = Guid.NewGuid();
     var players = Enumerable.Range(0, Players).Select(_ => Guid.NewGuid()).ToArray();
@@ -127,10 +105,6 @@ try
 }
 finally
 {
-    NpgsqlConnection.ClearAllPools();
-    await using var conn = new NpgsqlConnection(server);
-    await conn.OpenAsync();
-    await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn).ExecuteNonQueryAsync();
     Directory.Delete(objectsRoot, recursive: true);
 }
 
