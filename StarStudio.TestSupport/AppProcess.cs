@@ -69,9 +69,15 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
         process = started;
         if (waitUntilHealthy)
         {
-            await WaitUntilHealthyAsync(ct);
-            await WarmUpAsync(ct);
+            await WaitUntilReadyAsync(ct);
         }
+    }
+
+    /// <summary>Waits until the running process answers its health check, then warms its pages up (a start made with <c>waitUntilHealthy: false</c>).</summary>
+    public async Task WaitUntilReadyAsync(CancellationToken ct = default)
+    {
+        await WaitUntilHealthyAsync(ct);
+        await WarmUpAsync(ct);
     }
 
     /// <summary>

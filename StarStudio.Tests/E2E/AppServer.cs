@@ -117,6 +117,9 @@ public class AppServer : IAsyncLifetime
     public Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true) =>
         StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy);
 
+    /// <summary>Waits until the app started with <c>waitUntilHealthy: false</c> answers (it throws if the app died meanwhile).</summary>
+    public Task WaitUntilReadyAsync() => App.WaitUntilReadyAsync();
+
     /// <summary>Waits for the app process to end by itself (e.g. at an armed crash point); false if it still runs after <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => App.WaitForExitAsync(timeout);
 

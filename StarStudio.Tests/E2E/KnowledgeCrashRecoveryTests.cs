@@ -60,25 +60,44 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
 
         await UploadAsync(name, "每次处理都会让进程崩溃的文件。");
         var crashes = 0;
-        while (crashes < 10 && await app.WaitForExitAsync(CrashWithin))
+        while (crashes < 10 && await CrashesBeforeFailingAsync(name))
         {
             crashes++;
             // The crash point stays armed, so every run of this task dies, possibly before the app has answered once.
             await app.RestartAsync(armed, waitUntilHealthy: false);
-            if (await StatusAsync(name) == "failed")
-            {
-                break;
-            }
         }
 
         Assert.Equal("failed", await WaitForEndAsync(name));
-        await app.RestartAsync(armed); // healthy now: nothing is left to claim
+        await app.WaitUntilReadyAsync(); // the last start, with the crash point still armed, answers: nothing is left to claim
         Assert.Equal(CrashRecoveryAppServer.GiveUpAfter, crashes);
         Assert.Equal($"{KnowledgeTaskRuns.InterruptedError}: {CrashRecoveryAppServer.GiveUpAfter}", await app.ScalarAsync($"SELECT error FROM knowledge_tasks WHERE source_name = '{name}'"));
         Assert.False(await app.WaitForExitAsync(TimeSpan.FromSeconds(5)), "the app died again after giving the task up");
         var page = await app.NewPageAsync();
         var home = await page.GotoAsync("/");
         Assert.Equal(200, home!.Status);
+    }
+
+    /// <summary>
+    /// True when the app dies (the armed task was claimed again); false as soon as the task is failed instead — not after
+    /// waiting out <see cref="CrashWithin"/> for a crash that no longer comes.
+    /// </summary>
+    private async Task<bool> CrashesBeforeFailingAsync(string name)
+    {
+        var deadline = DateTime.UtcNow + CrashWithin;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await app.WaitForExitAsync(TimeSpan.FromMilliseconds(500)))
+            {
+                return true;
+            }
+
+            if (await StatusAsync(name) == "failed")
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private async Task UploadAsync(string fileName, string text)
