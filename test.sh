@@ -25,6 +25,7 @@ LAYER_TIMEOUT="${STARSTUDIO_TEST_LAYER_TIMEOUT:-1800}"
 
 # Summary rows: name|status|passed|failed|skipped|seconds
 rows=()
+trx_run=()
 add_row() { rows+=("$1|$2|$3|$4|$5|$6"); }
 
 finish() {
@@ -44,7 +45,13 @@ finish() {
     dotnet build-server shutdown >/dev/null 2>&1 || true
   fi
   echo "$total_p passed, $total_f failed, $total_s skipped"
-  if (( total_f > 0 )); then exit 1; fi
+  if (( total_f > 0 )); then
+    # The failed tests by name, last, where a truncated log still shows them (their messages are in TestResults/*.log).
+    log "failed tests:"
+    grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "${trx_run[@]}" /dev/null 2>/dev/null \
+      | grep -o 'testName="[^"]*"' | sed 's/^testName="/  /; s/"$//' || true
+    exit 1
+  fi
   exit 0
 }
 
@@ -133,6 +140,7 @@ for layer in "${layers[@]}"; do
   trx="$RESULTS/$layer.trx"
   console="$RESULTS/$layer.log"
   rm -f "$trx"
+  trx_run+=("$trx")
   log "test: running $name tests"
   t=$(now_s)
   rc=0

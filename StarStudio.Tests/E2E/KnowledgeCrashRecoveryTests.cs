@@ -24,10 +24,20 @@ public sealed class CrashRecoveryAppServer() : AppServer(new Dictionary<string, 
 }
 
 /// <summary>
+/// Its own collection: this app (own database, own browser) spends most of its time waiting for crashes and restarts, so
+/// it runs beside the shared app's journeys instead of after them (about 3 minutes of the E2E layer's wall time).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CrashRecoveryCollection
+{
+    public const string Name = "E2E crash recovery";
+}
+
+/// <summary>
 /// The real app killed (SIGKILL, by an armed <see cref="CrashPoints"/>) at the moments a knowledge task is most exposed,
 /// then started again: each task ends completed, or failed with a reason, and the app keeps serving.
 /// </summary>
-[Collection(E2ECollection.Name)]
+[Collection(CrashRecoveryCollection.Name)]
 public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IClassFixture<CrashRecoveryAppServer>
 {
     private static readonly TimeSpan CrashWithin = TimeSpan.FromSeconds(60);
