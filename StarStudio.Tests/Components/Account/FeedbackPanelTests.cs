@@ -21,27 +21,27 @@ public class FeedbackPanelTests : ComponentTest
     private static string FieldText(IRenderedComponent<FeedbackPanel> cut, string inputId) =>
         cut.Find("#" + inputId).Closest(".mud-input-control")!.TextContent;
 
-    private static void Submit(IRenderedComponent<FeedbackPanel> cut) => cut.Find("[data-testid=feedback-submit]").Click();
+    private static Task Submit(IRenderedComponent<FeedbackPanel> cut) => cut.Find("[data-testid=feedback-submit]").ClickAsync();
 
     [Fact]
-    public void FeedbackPanel_BlankForm_ShowsRequiredAtTheDescriptionAndSendsNothing()
+    public async Task FeedbackPanel_BlankForm_ShowsRequiredAtTheDescriptionAndSendsNothing()
     {
         var cut = Render<FeedbackPanel>(_ => { });
 
-        Submit(cut);
+        await Submit(cut);
 
         Assert.Contains("请填写问题描述", FieldText(cut, "feedback-description"));
         Assert.Empty(feedback.Submitted);
     }
 
     [Fact]
-    public void FeedbackPanel_BadPhone_ShowsTheFormatAtThePhoneField()
+    public async Task FeedbackPanel_BadPhone_ShowsTheFormatAtThePhoneField()
     {
         var cut = Render<FeedbackPanel>(_ => { });
-        cut.Find("#feedback-description").Input("登录后页面一直转圈");
-        cut.Find("#feedback-phone").Input("12345");
+        await cut.Find("#feedback-description").InputAsync("登录后页面一直转圈");
+        await cut.Find("#feedback-phone").InputAsync("12345");
 
-        Submit(cut);
+        await Submit(cut);
 
         Assert.Contains("11 位中国大陆手机号", FieldText(cut, "feedback-phone"));
         Assert.Empty(feedback.Submitted);
@@ -69,16 +69,16 @@ public class FeedbackPanelTests : ComponentTest
     }
 
     [Fact]
-    public void FeedbackPanel_ValidFormWithAnImage_SubmitsShowsSuccessAndListsIt()
+    public async Task FeedbackPanel_ValidFormWithAnImage_SubmitsShowsSuccessAndListsIt()
     {
         var cut = Render<FeedbackPanel>(_ => { });
         Assert.NotNull(cut.Find("[data-testid=feedback-mine-empty]"));
-        cut.Find("#feedback-description").Input("登录后页面一直转圈");
-        cut.Find("#feedback-phone").Input("+86 138 1234 5678");
+        await cut.Find("#feedback-description").InputAsync("登录后页面一直转圈");
+        await cut.Find("#feedback-phone").InputAsync("+86 138 1234 5678");
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Png, "截图.png"));
         Assert.Single(cut.FindAll("[data-testid=feedback-image-chip]"));
 
-        Submit(cut);
+        await Submit(cut);
 
         var (draft, images) = Assert.Single(feedback.Submitted);
         Assert.Equal("登录后页面一直转圈", draft.Description);
@@ -91,13 +91,13 @@ public class FeedbackPanelTests : ComponentTest
     }
 
     [Fact]
-    public void FeedbackPanel_ServerImageError_IsShownAtTheImagesField()
+    public async Task FeedbackPanel_ServerImageError_IsShownAtTheImagesField()
     {
         feedback.Answer = Result<FeedbackView>.Invalid("Images", "Feedback.Images.NotImage", "a.png");
         var cut = Render<FeedbackPanel>(_ => { });
-        cut.Find("#feedback-description").Input("登录后页面一直转圈");
+        await cut.Find("#feedback-description").InputAsync("登录后页面一直转圈");
 
-        Submit(cut);
+        await Submit(cut);
 
         Assert.Contains("a.png 不是 PNG、JPEG 或 WebP 图片", cut.Find("[data-testid=feedback-images-error]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=feedback-submitted]"));

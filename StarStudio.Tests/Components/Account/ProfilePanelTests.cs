@@ -32,37 +32,37 @@ public class ProfilePanelTests : ComponentTest
     }
 
     [Fact]
-    public void ProfilePanel_TooLongName_ShowsTheLimitAtTheFieldAndDoesNotSave()
+    public async Task ProfilePanel_TooLongName_ShowsTheLimitAtTheFieldAndDoesNotSave()
     {
         var cut = Render<ProfilePanel>(_ => { });
 
-        cut.Find("#profile-display-name").Input(new string('星', AccountRules.DisplayNameMaxLength + 1));
-        cut.Find("[data-testid=profile-save]").Click();
+        await cut.Find("#profile-display-name").InputAsync(new string('星', AccountRules.DisplayNameMaxLength + 1));
+        await cut.Find("[data-testid=profile-save]").ClickAsync();
 
         Assert.Contains("昵称最多 80 个字符", FieldText(cut));
         Assert.Empty(profiles.Saved);
     }
 
     [Fact]
-    public void ProfilePanel_BlankName_IsRequiredOnSave()
+    public async Task ProfilePanel_BlankName_IsRequiredOnSave()
     {
         var cut = Render<ProfilePanel>(_ => { });
 
-        cut.Find("#profile-display-name").Input("   ");
-        cut.Find("[data-testid=profile-save]").Click();
+        await cut.Find("#profile-display-name").InputAsync("   ");
+        await cut.Find("[data-testid=profile-save]").ClickAsync();
 
         Assert.Contains("请输入昵称", FieldText(cut));
         Assert.Empty(profiles.Saved);
     }
 
     [Fact]
-    public void ProfilePanel_ValidName_SavesShowsSuccessAndTheNewNameAtOnce()
+    public async Task ProfilePanel_ValidName_SavesShowsSuccessAndTheNewNameAtOnce()
     {
         ProfileView? reported = null;
         var cut = Render<ProfilePanel>(p => p.Add(c => c.OnSaved, v => reported = v));
 
-        cut.Find("#profile-display-name").Input("  墨痕 ");
-        cut.Find("[data-testid=profile-save]").Click();
+        await cut.Find("#profile-display-name").InputAsync("  墨痕 ");
+        await cut.Find("[data-testid=profile-save]").ClickAsync();
 
         Assert.Equal(["  墨痕 "], profiles.Saved);
         Assert.Contains("昵称已保存", cut.Find("[data-testid=profile-saved]").TextContent);
@@ -71,13 +71,13 @@ public class ProfilePanelTests : ComponentTest
     }
 
     [Fact]
-    public void ProfilePanel_ServerFieldError_IsShownAtTheField()
+    public async Task ProfilePanel_ServerFieldError_IsShownAtTheField()
     {
         profiles.Answer = Result<ProfileView>.Invalid("DisplayName", "Account.DisplayName.TooLong", 80);
         var cut = Render<ProfilePanel>(_ => { });
 
-        cut.Find("#profile-display-name").Input("墨痕");
-        cut.Find("[data-testid=profile-save]").Click();
+        await cut.Find("#profile-display-name").InputAsync("墨痕");
+        await cut.Find("[data-testid=profile-save]").ClickAsync();
 
         Assert.Contains("昵称最多 80 个字符", FieldText(cut));
         Assert.Empty(cut.FindAll("[data-testid=profile-saved]"));

@@ -30,9 +30,9 @@ public class EmbeddingModelFormTests : ComponentTest
     private static string FieldText(IRenderedComponent<EmbeddingModelForm> cut, string inputId) =>
         cut.Find("#" + inputId).Closest(".mud-input-control")!.TextContent;
 
-    private static void Fill(IRenderedComponent<EmbeddingModelForm> cut, string inputId, string value) => cut.Find("#" + inputId).Input(value);
+    private static Task Fill(IRenderedComponent<EmbeddingModelForm> cut, string inputId, string value) => cut.Find("#" + inputId).InputAsync(value);
 
-    private static void Save(IRenderedComponent<EmbeddingModelForm> cut) => cut.Find("[data-testid=em-save]").Click();
+    private static Task Save(IRenderedComponent<EmbeddingModelForm> cut) => cut.Find("[data-testid=em-save]").ClickAsync();
 
     private static EmbeddingModelDraft Existing(string provider = EmbeddingProviders.OpenAi) => new()
     {
@@ -50,11 +50,11 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_BlankNewOpenAiModel_ShowsEveryRequiredFieldOnSubmit()
+    public async Task EmbeddingModelForm_BlankNewOpenAiModel_ShowsEveryRequiredFieldOnSubmit()
     {
         var cut = RenderForm();
 
-        Save(cut);
+        await Save(cut);
 
         Assert.Contains("请填写模型名称", FieldText(cut, "em-name"));
         Assert.Contains("OpenAI 兼容模型需要填写服务地址", FieldText(cut, "em-base-url"));
@@ -63,44 +63,44 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_RequiredFieldsBeforeSubmit_AreNotShownWhileTyping()
+    public async Task EmbeddingModelForm_RequiredFieldsBeforeSubmit_AreNotShownWhileTyping()
     {
         var cut = RenderForm();
 
-        Fill(cut, "em-name", "m");
+        await Fill(cut, "em-name", "m");
 
         Assert.DoesNotContain("请填写 API 密钥", FieldText(cut, "em-api-key"));
     }
 
     [Fact]
-    public void EmbeddingModelForm_MaxInputOutOfRange_ShowsTheRangeAtTheField()
+    public async Task EmbeddingModelForm_MaxInputOutOfRange_ShowsTheRangeAtTheField()
     {
         var cut = RenderForm(Existing(), isNew: false, hasStoredApiKey: true);
 
-        Fill(cut, "em-max-input", "40000");
+        await Fill(cut, "em-max-input", "40000");
 
         Assert.Contains("请输入 1 到 32768 之间的 token 数", FieldText(cut, "em-max-input"));
     }
 
     [Fact]
-    public void EmbeddingModelForm_UrlWithAnotherScheme_ShowsTheSchemeError()
+    public async Task EmbeddingModelForm_UrlWithAnotherScheme_ShowsTheSchemeError()
     {
         var cut = RenderForm();
 
-        Fill(cut, "em-base-url", "ftp://files.example.test");
+        await Fill(cut, "em-base-url", "ftp://files.example.test");
 
         Assert.Contains("只允许 http 或 https 地址", FieldText(cut, "em-base-url"));
     }
 
     [Fact]
-    public void EmbeddingModelForm_ValidNewModel_SubmitsTheDraftWithTheKey()
+    public async Task EmbeddingModelForm_ValidNewModel_SubmitsTheDraftWithTheKey()
     {
         var cut = RenderForm();
-        Fill(cut, "em-name", "text-embedding-3-small");
-        Fill(cut, "em-base-url", "https://api.openai.com/v1");
-        Fill(cut, "em-api-key", "sk-new");
+        await Fill(cut, "em-name", "text-embedding-3-small");
+        await Fill(cut, "em-base-url", "https://api.openai.com/v1");
+        await Fill(cut, "em-api-key", "sk-new");
 
-        Save(cut);
+        await Save(cut);
 
         var draft = Assert.Single(submitted);
         Assert.Equal(("text-embedding-3-small", EmbeddingProviders.OpenAi, 1536, 8192), (draft.Name, draft.Provider, draft.Dimension, draft.MaxInputTokens));
@@ -109,14 +109,14 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_ExistingModelWithStoredKey_MayKeepTheKeyBlank()
+    public async Task EmbeddingModelForm_ExistingModelWithStoredKey_MayKeepTheKeyBlank()
     {
         var cut = RenderForm(Existing(), isNew: false, hasStoredApiKey: true);
 
         Assert.Equal("", cut.Find("#em-api-key").GetAttribute("value") ?? "");
         Assert.Equal("password", cut.Find("#em-api-key").GetAttribute("type"));
         Assert.Contains("已保存密钥", FieldText(cut, "em-api-key"));
-        Save(cut);
+        await Save(cut);
 
         var draft = Assert.Single(submitted);
         Assert.True(string.IsNullOrEmpty(draft.ApiKey));
@@ -124,14 +124,14 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_LocalModel_HidesUrlAndKeyAndSubmitsWithoutThem()
+    public async Task EmbeddingModelForm_LocalModel_HidesUrlAndKeyAndSubmitsWithoutThem()
     {
         var cut = RenderForm(Named(Existing(EmbeddingProviders.Local), "local-hash-1536"), isNew: true);
 
         Assert.Empty(cut.FindAll("#em-base-url"));
         Assert.Empty(cut.FindAll("#em-api-key"));
         Assert.NotNull(cut.Find("[data-testid=em-local-note]"));
-        Save(cut);
+        await Save(cut);
 
         var draft = Assert.Single(submitted);
         Assert.Equal(EmbeddingProviders.Local, draft.Provider);
@@ -140,14 +140,14 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_SwitchingToTheBuiltInProvider_DropsUrlAndKey()
+    public async Task EmbeddingModelForm_SwitchingToTheBuiltInProvider_DropsUrlAndKey()
     {
         var cut = RenderForm();
-        Fill(cut, "em-name", "local-hash-1536");
-        Fill(cut, "em-base-url", "https://api.openai.com/v1");
+        await Fill(cut, "em-name", "local-hash-1536");
+        await Fill(cut, "em-base-url", "https://api.openai.com/v1");
 
-        cut.Find("[data-testid=em-provider-local]").Click();
-        Save(cut);
+        await cut.Find("[data-testid=em-provider-local]").ClickAsync();
+        await Save(cut);
 
         Assert.Empty(cut.FindAll("#em-base-url"));
         var draft = Assert.Single(submitted);
@@ -169,23 +169,23 @@ public class EmbeddingModelFormTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelForm_Cancel_CallsOnCancelWithoutSubmitting()
+    public async Task EmbeddingModelForm_Cancel_CallsOnCancelWithoutSubmitting()
     {
         var cut = RenderForm(Existing(), isNew: false, hasStoredApiKey: true);
 
-        cut.Find("[data-testid=em-cancel]").Click();
+        await cut.Find("[data-testid=em-cancel]").ClickAsync();
 
         Assert.Equal(1, cancelled);
         Assert.Empty(submitted);
     }
 
     [Fact]
-    public void EmbeddingModelForm_InEnglish_ShowsEnglishMessages()
+    public async Task EmbeddingModelForm_InEnglish_ShowsEnglishMessages()
     {
         UseCulture("en-US");
         var cut = RenderForm();
 
-        Save(cut);
+        await Save(cut);
 
         Assert.Contains("Give the model a name.", FieldText(cut, "em-name"));
         Assert.Contains("Enter the API key.", FieldText(cut, "em-api-key"));

@@ -63,23 +63,23 @@ public class EmbeddingModelsPageTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelsPage_SetDefault_CallsTheServiceAndReloads()
+    public async Task EmbeddingModelsPage_SetDefault_CallsTheServiceAndReloads()
     {
         var cut = RenderPage();
 
-        Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-set-default]")!.Click();
+        await Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-set-default]")!.ClickAsync();
 
         Assert.Equal([("default", Remote.Id)], service.Calls);
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-default]")));
     }
 
     [Fact]
-    public void EmbeddingModelsPage_TestSucceeds_ShowsDimensionAndLatencyInline()
+    public async Task EmbeddingModelsPage_TestSucceeds_ShowsDimensionAndLatencyInline()
     {
         service.Test = new EmbeddingModelTestResult(true, 384, TimeSpan.FromMilliseconds(12));
         var cut = RenderPage();
 
-        Row(cut, "local-hash-384").QuerySelector("[data-testid=em-test]")!.Click();
+        await Row(cut, "local-hash-384").QuerySelector("[data-testid=em-test]")!.ClickAsync();
 
         var result = cut.Find("[data-testid=em-test-result]").TextContent;
         Assert.Contains("local-hash-384 可用", result);
@@ -88,12 +88,12 @@ public class EmbeddingModelsPageTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelsPage_TestFails_ShowsTheReasonAndTheDetail()
+    public async Task EmbeddingModelsPage_TestFails_ShowsTheReasonAndTheDetail()
     {
         service.Test = new EmbeddingModelTestResult(false, null, TimeSpan.FromMilliseconds(3), UrlSafety.PrivateNetworkCode, "http://10.0.0.5");
         var cut = RenderPage();
 
-        Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-test]")!.Click();
+        await Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-test]")!.ClickAsync();
 
         var result = cut.Find("[data-testid=em-test-result]").TextContent;
         Assert.Contains("text-embedding-3-small 测试失败", result);
@@ -102,15 +102,15 @@ public class EmbeddingModelsPageTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelsPage_EditAndServerRefusesTheUrl_ShowsTheErrorAtTheField()
+    public async Task EmbeddingModelsPage_EditAndServerRefusesTheUrl_ShowsTheErrorAtTheField()
     {
         service.UpdateResult = Result<EmbeddingModelView>.Invalid(nameof(EmbeddingModelDraft.BaseUrl), UrlSafety.PrivateNetworkCode);
         var cut = RenderPage();
 
-        Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-edit]")!.Click();
+        await Row(cut, "text-embedding-3-small").QuerySelector("[data-testid=em-edit]")!.ClickAsync();
         Assert.Contains("编辑 text-embedding-3-small", cut.Find("[data-testid=em-editor]").TextContent);
-        cut.Find("#em-base-url").Input("http://10.0.0.5/v1");
-        cut.Find("[data-testid=em-save]").Click();
+        await cut.Find("#em-base-url").InputAsync("http://10.0.0.5/v1");
+        await cut.Find("[data-testid=em-save]").ClickAsync();
 
         Assert.Equal([("update", Remote.Id)], service.Calls);
         Assert.Equal("http://10.0.0.5/v1", service.LastDraft!.BaseUrl);
@@ -119,15 +119,15 @@ public class EmbeddingModelsPageTests : ComponentTest
     }
 
     [Fact]
-    public void EmbeddingModelsPage_AddValidModel_CreatesAndClosesTheEditor()
+    public async Task EmbeddingModelsPage_AddValidModel_CreatesAndClosesTheEditor()
     {
         var cut = RenderPage();
 
-        cut.Find("[data-testid=em-add]").Click();
-        cut.Find("#em-name").Input("text-embedding-3-large");
-        cut.Find("#em-base-url").Input("https://api.openai.com/v1");
-        cut.Find("#em-api-key").Input("sk-new");
-        cut.Find("[data-testid=em-save]").Click();
+        await cut.Find("[data-testid=em-add]").ClickAsync();
+        await cut.Find("#em-name").InputAsync("text-embedding-3-large");
+        await cut.Find("#em-base-url").InputAsync("https://api.openai.com/v1");
+        await cut.Find("#em-api-key").InputAsync("sk-new");
+        await cut.Find("[data-testid=em-save]").ClickAsync();
 
         Assert.Equal("create", Assert.Single(service.Calls).Op);
         Assert.Equal("sk-new", service.LastDraft!.ApiKey);

@@ -23,16 +23,16 @@ public class FeedbackInboxPageTests : ComponentTest
     }
 
     [Fact]
-    public void FeedbackInbox_OpenReplyAndResolve_SavesAndShowsTheNewStatus()
+    public async Task FeedbackInbox_OpenReplyAndResolve_SavesAndShowsTheNewStatus()
     {
         var cut = RenderPage();
         Assert.Single(cut.FindAll("[data-testid=fb-row]"));
 
-        cut.Find("[data-testid=fb-row]").Click();
+        await cut.Find("[data-testid=fb-row]").ClickAsync();
         Assert.Contains("user@example.test", cut.Find("[data-testid=fb-detail-user]").TextContent);
         Assert.Equal(2, cut.FindAll("[data-testid=fb-detail] [data-testid=feedback-image-link]").Count);
-        cut.Find("#fb-reply").Input("已修复，请刷新后再试。");
-        cut.Find("[data-testid=fb-save]").Click();
+        await cut.Find("#fb-reply").InputAsync("已修复，请刷新后再试。");
+        await cut.Find("[data-testid=fb-save]").ClickAsync();
 
         var (id, reply) = Assert.Single(inbox.Replies);
         Assert.Equal(inbox.Item.Id, id);
@@ -43,13 +43,13 @@ public class FeedbackInboxPageTests : ComponentTest
     }
 
     [Fact]
-    public void FeedbackInbox_TooLongReply_IsShownAtTheFieldAndNotSent()
+    public async Task FeedbackInbox_TooLongReply_IsShownAtTheFieldAndNotSent()
     {
         var cut = RenderPage();
-        cut.Find("[data-testid=fb-row]").Click();
+        await cut.Find("[data-testid=fb-row]").ClickAsync();
 
-        cut.Find("#fb-reply").Input(new string('复', FeedbackRules.ReplyMax + 1));
-        cut.Find("[data-testid=fb-save]").Click();
+        await cut.Find("#fb-reply").InputAsync(new string('复', FeedbackRules.ReplyMax + 1));
+        await cut.Find("[data-testid=fb-save]").ClickAsync();
 
         Assert.Contains("回复最多 2000 个字符", cut.Find("#fb-reply").Closest(".mud-input-control")!.TextContent);
         Assert.Empty(inbox.Replies);

@@ -85,7 +85,7 @@ public sealed class ArenaPagesTests : ComponentTest
     }
 
     [Fact]
-    public void TrialPage_Finished_ShowsRankRangesRewardsBiasAndAnswers_AndTheSanitizedPrompt()
+    public async Task TrialPage_Finished_ShowsRankRangesRewardsBiasAndAnswers_AndTheSanitizedPrompt()
     {
         var arena = Arena();
         var trial = new StarTrial
@@ -110,7 +110,7 @@ public sealed class ArenaPagesTests : ComponentTest
         Assert.DoesNotContain("<script", cut.Find("[data-testid=trial-prompt]").InnerHtml, StringComparison.Ordinal);
         Assert.Equal("poem", cut.Find("[data-testid=schema-field] code").TextContent);
 
-        cut.FindAll("[data-testid=leaderboard-answer]")[1].Click();
+        await cut.FindAll("[data-testid=leaderboard-answer]")[1].ClickAsync();
 
         Assert.Contains("\"poem\": \"床前明月光\"", cut.Find("[data-testid=trial-answer-json]").TextContent, StringComparison.Ordinal);
     }

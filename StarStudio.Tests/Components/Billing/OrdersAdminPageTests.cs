@@ -35,13 +35,13 @@ public sealed class OrdersAdminPageTests : ComponentTest
     }
 
     [Fact]
-    public void OrdersAdminPage_Refund_WithAReason_RefundsAndSaysSo()
+    public async Task OrdersAdminPage_Refund_WithAReason_RefundsAndSaysSo()
     {
         var cut = RenderPage();
 
-        cut.Find("[data-testid=order-refund]").Click();
-        cut.Find("#refund-reason").Input("客户申请");
-        cut.Find("[data-testid=refund-confirm]").Click();
+        await cut.Find("[data-testid=order-refund]").ClickAsync();
+        await cut.Find("#refund-reason").InputAsync("客户申请");
+        await cut.Find("[data-testid=refund-confirm]").ClickAsync();
 
         Assert.Equal([("SS1", "客户申请")], admin.Refunds);
         Assert.Contains("SS1", cut.Find("[data-testid=refund-done]").TextContent);
@@ -49,14 +49,14 @@ public sealed class OrdersAdminPageTests : ComponentTest
     }
 
     [Fact]
-    public void OrdersAdminPage_Refund_WhenSpent_ShowsTheLedgersReason()
+    public async Task OrdersAdminPage_Refund_WhenSpent_ShowsTheLedgersReason()
     {
         admin.Refusal = new FieldError("Order", OrderRules.BalanceSpent);
         var cut = RenderPage();
 
-        cut.Find("[data-testid=order-refund]").Click();
-        cut.Find("#refund-reason").Input("x");
-        cut.Find("[data-testid=refund-confirm]").Click();
+        await cut.Find("[data-testid=order-refund]").ClickAsync();
+        await cut.Find("#refund-reason").InputAsync("x");
+        await cut.Find("[data-testid=refund-confirm]").ClickAsync();
 
         Assert.Contains("已被使用", cut.Find("[data-testid=refund-error]").TextContent);
     }

@@ -39,12 +39,12 @@ public sealed class OrdersPanelTests : ComponentTest
     }
 
     [Fact]
-    public void OrdersPanel_Cancel_CancelsAndShowsTheNewStatus()
+    public async Task OrdersPanel_Cancel_CancelsAndShowsTheNewStatus()
     {
         orders.Mine.Add(FakeOrderService.Order("SS1", OrderStatus.Pending));
         var cut = Render<OrdersPanel>(_ => { });
 
-        cut.Find("[data-testid=order-cancel]").Click();
+        await cut.Find("[data-testid=order-cancel]").ClickAsync();
 
         Assert.Single(orders.Cancelled);
         cut.WaitForAssertion(() => Assert.Equal("cancelled", cut.Find("[data-testid=order-status]").GetAttribute("data-status")));

@@ -24,15 +24,15 @@ public sealed class ProductsPageTests : ComponentTest
     }
 
     [Fact]
-    public void ProductsPage_New_CreditBelowThePrice_MarksTheFieldAndIsNotSaved()
+    public async Task ProductsPage_New_CreditBelowThePrice_MarksTheFieldAndIsNotSaved()
     {
         var cut = RenderPage();
 
-        cut.Find("[data-testid=product-add]").Click();
-        cut.Find("#product-name").Input("充值 ¥20");
-        cut.Find("#product-price").Input("20");
-        cut.Find("#product-credit").Input("19");
-        cut.Find("[data-testid=product-save]").Click();
+        await cut.Find("[data-testid=product-add]").ClickAsync();
+        await cut.Find("#product-name").InputAsync("充值 ¥20");
+        await cut.Find("#product-price").InputAsync("20");
+        await cut.Find("#product-credit").InputAsync("19");
+        await cut.Find("[data-testid=product-save]").ClickAsync();
 
         Assert.Empty(admin.Created);
         Assert.Equal("true", cut.Find("#product-credit").GetAttribute("aria-invalid"));
@@ -50,15 +50,15 @@ public sealed class ProductsPageTests : ComponentTest
     }
 
     [Fact]
-    public void ProductsPage_New_ValidPack_IsCreatedAndListed()
+    public async Task ProductsPage_New_ValidPack_IsCreatedAndListed()
     {
         var cut = RenderPage();
 
-        cut.Find("[data-testid=product-add]").Click();
-        cut.Find("#product-name").Input("充值 ¥20");
-        cut.Find("#product-price").Input("20");
-        cut.Find("#product-credit").Input("21");
-        cut.Find("[data-testid=product-save]").Click();
+        await cut.Find("[data-testid=product-add]").ClickAsync();
+        await cut.Find("#product-name").InputAsync("充值 ¥20");
+        await cut.Find("#product-price").InputAsync("20");
+        await cut.Find("#product-credit").InputAsync("21");
+        await cut.Find("[data-testid=product-save]").ClickAsync();
 
         var created = Assert.Single(admin.Created);
         Assert.Equal(("充值 ¥20", 20m, 21m), (created.Name, created.Price, created.CreditAmount));

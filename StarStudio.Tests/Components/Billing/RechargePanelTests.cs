@@ -39,24 +39,24 @@ public sealed class RechargePanelTests : ComponentTest
     }
 
     [Fact]
-    public void RechargePanel_Buy_GoesToTheGatewayOfTheNewOrder()
+    public async Task RechargePanel_Buy_GoesToTheGatewayOfTheNewOrder()
     {
         Context.Services.AddSingleton<IPaymentProvider>(new FakeProvider());
         var cut = Render<RechargePanel>(_ => { });
 
-        cut.FindAll("[data-testid=recharge-buy]")[0].Click();
+        await cut.FindAll("[data-testid=recharge-buy]")[0].ClickAsync();
 
         Assert.EndsWith("/pay/sandbox/SS20261205180000ABCDEF", Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RechargePanel_Refused_ShowsTheReason()
+    public async Task RechargePanel_Refused_ShowsTheReason()
     {
         Context.Services.AddSingleton<IPaymentProvider>(new FakeProvider());
         orders.NextCreate = Result<OrderView>.Invalid("Product", OrderRules.ProductUnavailable);
         var cut = Render<RechargePanel>(_ => { });
 
-        cut.FindAll("[data-testid=recharge-buy]")[0].Click();
+        await cut.FindAll("[data-testid=recharge-buy]")[0].ClickAsync();
 
         Assert.Contains("该商品已下架", cut.Find("[data-testid=recharge-error]").TextContent);
         Assert.DoesNotContain("/pay/", Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);

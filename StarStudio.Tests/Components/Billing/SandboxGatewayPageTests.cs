@@ -21,24 +21,24 @@ public sealed class SandboxGatewayPageTests : ComponentTest
     }
 
     [Fact]
-    public void Gateway_Approve_SendsThePaidEventAndReturnsToTheOrders()
+    public async Task Gateway_Approve_SendsThePaidEventAndReturnsToTheOrders()
     {
         var cut = Render<SandboxGatewayPage>(p => p.Add(x => x.OrderNo, "SS1"));
         Assert.Equal("¥50.00", cut.Find("[data-testid=gateway-amount]").TextContent);
 
-        cut.Find("[data-testid=gateway-approve]").Click();
+        await cut.Find("[data-testid=gateway-approve]").ClickAsync();
 
         Assert.Equal([("SS1", 50m, true)], gateway.Calls);
         Assert.EndsWith("/me?tab=orders&order=SS1", Context.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Gateway_RefusedByTheApp_ShowsWhyAndStays()
+    public async Task Gateway_RefusedByTheApp_ShowsWhyAndStays()
     {
         gateway.Answer = new PaymentWebhookResult(409, "amount_mismatch", "");
         var cut = Render<SandboxGatewayPage>(p => p.Add(x => x.OrderNo, "SS1"));
 
-        cut.Find("[data-testid=gateway-decline]").Click();
+        await cut.Find("[data-testid=gateway-decline]").ClickAsync();
 
         Assert.Contains("amount_mismatch", cut.Find("[data-testid=gateway-error]").TextContent);
         Assert.Equal([("SS1", 50m, false)], gateway.Calls);

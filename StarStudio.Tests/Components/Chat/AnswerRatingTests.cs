@@ -18,12 +18,12 @@ public sealed class AnswerRatingTests : ComponentTest
         new(id, Guid.NewGuid(), MessageSenders.Star, "先润湿。", 3, [], DateTimeOffset.UtcNow, MessageStatuses.Completed, "m", trace);
 
     [Fact]
-    public void ClickingTheFourthStar_SavesFourForThatMessage_AndSaysSaved()
+    public async Task ClickingTheFourthStar_SavesFourForThatMessage_AndSaysSaved()
     {
         var message = Answer(Guid.NewGuid(), Guid.NewGuid());
         var cut = Render<AnswerRating>(p => p.Add(x => x.ConversationId, message.ConversationId).Add(x => x.Message, message));
 
-        cut.FindAll("[data-testid=answer-rating] .mud-rating-item")[3].Click();
+        await cut.FindAll("[data-testid=answer-rating] .mud-rating-item")[3].ClickAsync();
 
         Assert.Equal((message.ConversationId, message.Id, (short)4), conversations.Last);
         Assert.Single(cut.FindAll("[data-testid=answer-rating-saved]"));
@@ -47,13 +47,13 @@ public sealed class AnswerRatingTests : ComponentTest
     }
 
     [Fact]
-    public void RefusedRating_ShowsTheReason()
+    public async Task RefusedRating_ShowsTheReason()
     {
         conversations.Refuse = "Chat.AnswerRating.NotCompleted";
         var message = Answer(Guid.NewGuid(), Guid.NewGuid());
         var cut = Render<AnswerRating>(p => p.Add(x => x.ConversationId, message.ConversationId).Add(x => x.Message, message));
 
-        cut.FindAll("[data-testid=answer-rating] .mud-rating-item")[4].Click();
+        await cut.FindAll("[data-testid=answer-rating] .mud-rating-item")[4].ClickAsync();
 
         Assert.Equal("只能给已完成的回答评分。", cut.Find("[data-testid=answer-rating-error]").TextContent.Trim());
         Assert.Empty(cut.FindAll("[data-testid=answer-rating-saved]"));

@@ -67,12 +67,12 @@ public class CreationSessionPageTests : ComponentTest
     }
 
     [Fact]
-    public void Publish_RefusedByTheService_ShowsTheReasonsNotAnError()
+    public async Task Publish_RefusedByTheService_ShowsTheReasonsNotAnError()
     {
         var cut = Open(View(CreationStage.Reviewing, Anchors("不讨论现实政治")));
         service.PublishResult = Result<Guid>.Invalid("boundaries", "Creation.Finding.MissingBoundaries");
 
-        cut.Find("[data-testid=creation-publish]").Click();
+        await cut.Find("[data-testid=creation-publish]").ClickAsync();
 
         Assert.Contains("还没有写边界", cut.Find("[data-testid=creation-error]").TextContent);
     }

@@ -62,7 +62,7 @@ public class CreationStepsTests : ComponentTest
     }
 
     [Fact]
-    public void Review_OpenGate_EnablesPublishAndCallsIt()
+    public async Task Review_OpenGate_EnablesPublishAndCallsIt()
     {
         var a = Good();
         var published = 0;
@@ -70,33 +70,33 @@ public class CreationStepsTests : ComponentTest
 
         Assert.NotNull(cut.Find("[data-testid=creation-gate-open]"));
         Assert.Empty(cut.FindAll("[data-testid=gate-blocker]"));
-        cut.Find("[data-testid=creation-publish]").Click();
+        await cut.Find("[data-testid=creation-publish]").ClickAsync();
 
         Assert.Equal(1, published);
     }
 
     [Fact]
-    public void AnchorsForm_TooLongTone_ShowsAtTheFieldAndDoesNotSave()
+    public async Task AnchorsForm_TooLongTone_ShowsAtTheFieldAndDoesNotSave()
     {
         var saved = new List<CreationAnchors>();
         var cut = Render<CreationAnchorsForm>(p => p.Add(f => f.Anchors, Good()).Add(f => f.OnSave, a => saved.Add(a)));
 
-        cut.Find("#anchor-tone").Input(new string('趣', 41));
-        cut.Find("[data-testid=anchors-save]").Click();
+        await cut.Find("#anchor-tone").InputAsync(new string('趣', 41));
+        await cut.Find("[data-testid=anchors-save]").ClickAsync();
 
         Assert.Contains("语气最多 40 个字符", cut.Find("#anchor-tone").Closest(".mud-input-control")!.TextContent);
         Assert.Empty(saved);
     }
 
     [Fact]
-    public void AnchorsForm_EditedFields_AreSavedNormalized()
+    public async Task AnchorsForm_EditedFields_AreSavedNormalized()
     {
         var saved = new List<CreationAnchors>();
         var cut = Render<CreationAnchorsForm>(p => p.Add(f => f.Anchors, Good()).Add(f => f.OnSave, a => saved.Add(a)));
 
-        cut.Find("#anchor-boundaries").Input("  不讨论现实政治，不评价在世人物  ");
-        cut.Find("#anchor-questions").Input("问题一\n\n 问题二 \n");
-        cut.Find("[data-testid=anchors-save]").Click();
+        await cut.Find("#anchor-boundaries").InputAsync("  不讨论现实政治，不评价在世人物  ");
+        await cut.Find("#anchor-questions").InputAsync("问题一\n\n 问题二 \n");
+        await cut.Find("[data-testid=anchors-save]").ClickAsync();
 
         var a = Assert.Single(saved);
         Assert.Equal("不讨论现实政治，不评价在世人物", a.Boundaries);
@@ -137,42 +137,42 @@ public class CreationStepsTests : ComponentTest
     }
 
     [Fact]
-    public void CardsEditor_EditedCard_IsSavedAlone_UnchangedCardsCannotBe()
+    public async Task CardsEditor_EditedCard_IsSavedAlone_UnchangedCardsCannotBe()
     {
         var saved = new List<(CreationDraftKind, string)>();
         var d = OfflineCreationDrafter.Draft(Good());
         var cut = Render<CreationCardsEditor>(p => p.Add(c => c.Cards, Cards(d)).Add(c => c.OnSave, x => saved.Add(x)));
 
         Assert.True(cut.Find("[data-testid=card-greeting-save]").HasAttribute("disabled"));
-        cut.Find("#card-greeting-text").Input("你好，{{user}}！我是史官小满。");
-        cut.Find("[data-testid=card-greeting-save]").Click();
+        await cut.Find("#card-greeting-text").InputAsync("你好，{{user}}！我是史官小满。");
+        await cut.Find("[data-testid=card-greeting-save]").ClickAsync();
 
         Assert.Equal([(CreationDraftKind.Greeting, "你好，{{user}}！我是史官小满。")], saved);
     }
 
     [Fact]
-    public void CardsEditor_TooLongGreeting_ShowsTheLimitAndDoesNotSave()
+    public async Task CardsEditor_TooLongGreeting_ShowsTheLimitAndDoesNotSave()
     {
         var saved = new List<(CreationDraftKind, string)>();
         var d = OfflineCreationDrafter.Draft(Good());
         var cut = Render<CreationCardsEditor>(p => p.Add(c => c.Cards, Cards(d)).Add(c => c.OnSave, x => saved.Add(x)));
 
-        cut.Find("#card-greeting-text").Input(new string('好', 4001));
-        cut.Find("[data-testid=card-greeting-save]").Click();
+        await cut.Find("#card-greeting-text").InputAsync(new string('好', 4001));
+        await cut.Find("[data-testid=card-greeting-save]").ClickAsync();
 
         Assert.Contains("这张卡片最多 4000 个字符", cut.Find("#card-greeting-text").Closest(".mud-input-control")!.TextContent);
         Assert.Empty(saved);
     }
 
     [Fact]
-    public void Checkpoints_Published_CannotRestore()
+    public async Task Checkpoints_Published_CannotRestore()
     {
         var restored = new List<Guid>();
         var cp = new CreationCheckpointView(Guid.NewGuid(), 3, "草稿 · 第 3 轮", CreationStage.Drafting, DateTimeOffset.UtcNow);
         var open = Render<CreationCheckpoints>(p => p.Add(c => c.Checkpoints, [cp]).Add(c => c.OnRestore, id => restored.Add(id)));
         var closed = Render<CreationCheckpoints>(p => p.Add(c => c.Checkpoints, [cp]).Add(c => c.CanRestore, false));
 
-        open.Find("[data-testid=checkpoint-restore]").Click();
+        await open.Find("[data-testid=checkpoint-restore]").ClickAsync();
 
         Assert.Equal([cp.Id], restored);
         Assert.Contains("回到此处", open.Find("[data-testid=checkpoint-restore]").TextContent);

@@ -81,13 +81,13 @@ public sealed class MarketCatalogPageTests : ComponentTest
     [Theory]
     [InlineData("天气", "天气预报")]
     [InlineData("calculator", "科学计算器")]
-    public void ASearchInChineseOrEnglish_SendsTheTextAndShowsTheMatches(string text, string expected)
+    public async Task ASearchInChineseOrEnglish_SendsTheTextAndShowsTheMatches(string text, string expected)
     {
         var fake = Setup();
         var cut = Render<MarketCatalogPage>(_ => { });
 
-        cut.Find("#market-search-input").Input(text);
-        cut.Find("#market-search-input").KeyUp(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        await cut.Find("#market-search-input").InputAsync(text);
+        await cut.Find("#market-search-input").KeyUpAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
 
         Assert.Equal(text, fake.Queries[^1].Text);
         Assert.Equal(1, fake.Queries[^1].Page);
@@ -96,47 +96,47 @@ public sealed class MarketCatalogPageTests : ComponentTest
     }
 
     [Fact]
-    public void ACategoryChip_FiltersTheCatalog_AndAllClearsIt()
+    public async Task ACategoryChip_FiltersTheCatalog_AndAllClearsIt()
     {
         var fake = Setup();
         var cut = Render<MarketCatalogPage>(_ => { });
 
-        cut.Find("[data-testid=market-category-library]").Click();
+        await cut.Find("[data-testid=market-category-library]").ClickAsync();
 
         Assert.Equal("library", fake.Queries[^1].Category);
         Assert.Contains("图书检索", Assert.Single(cut.FindAll("[data-testid=market-skill-card]")).TextContent, StringComparison.Ordinal);
 
-        cut.Find("[data-testid=market-category-all]").Click();
+        await cut.Find("[data-testid=market-category-all]").ClickAsync();
         Assert.Null(fake.Queries[^1].Category);
         Assert.Equal(3, cut.FindAll("[data-testid=market-skill-card]").Count);
     }
 
     [Fact]
-    public void NoMatch_ShowsTheEmptyState()
+    public async Task NoMatch_ShowsTheEmptyState()
     {
         Setup();
         var cut = Render<MarketCatalogPage>(_ => { });
 
-        cut.Find("#market-search-input").Input("不存在的技能");
-        cut.Find("[data-testid=market-search-submit]").Click();
+        await cut.Find("#market-search-input").InputAsync("不存在的技能");
+        await cut.Find("[data-testid=market-search-submit]").ClickAsync();
 
         Assert.Empty(cut.FindAll("[data-testid=market-skill-card]"));
         Assert.Contains("没有找到符合条件的技能", cut.Find("[data-testid=market-empty]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ATooLongQuery_IsShownAtTheSearchBox_AndAFailureAsAnAlert()
+    public async Task ATooLongQuery_IsShownAtTheSearchBox_AndAFailureAsAnAlert()
     {
         var fake = Setup();
         var cut = Render<MarketCatalogPage>(_ => { });
 
-        cut.Find("#market-search-input").Input(new string('天', CatalogQuery.MaxTextLength + 1));
-        cut.Find("[data-testid=market-search-submit]").Click();
+        await cut.Find("#market-search-input").InputAsync(new string('天', CatalogQuery.MaxTextLength + 1));
+        await cut.Find("[data-testid=market-search-submit]").ClickAsync();
         Assert.Contains("搜索词最多 200 个字符", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=market-error]"));
 
         fake.Fail = true;
-        cut.Find("[data-testid=market-category-weather]").Click();
+        await cut.Find("[data-testid=market-category-weather]").ClickAsync();
         Assert.Contains("暂时无法加载", cut.Find("[data-testid=market-error]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("database down", cut.Markup, StringComparison.Ordinal);
     }

@@ -93,14 +93,14 @@ public sealed class SkillDetailPageTests : ComponentTest
     }
 
     [Fact]
-    public void ASecondReview_IsRefusedAtTheBodyField()
+    public async Task ASecondReview_IsRefusedAtTheBodyField()
     {
         var reviews = Setup(() => Detail(maker: false));
         var cut = Render<SkillDetailPage>(p => p.Add(x => x.Id, SkillId));
 
-        cut.FindAll("[data-testid=review-rating] .mud-rating-item")[3].Click();
-        cut.Find("#review-body").Change("第二条评价");
-        cut.Find("[data-testid=review-submit]").Click();
+        await cut.FindAll("[data-testid=review-rating] .mud-rating-item")[3].ClickAsync();
+        await cut.Find("#review-body").ChangeAsync("第二条评价");
+        await cut.Find("[data-testid=review-submit]").ClickAsync();
 
         Assert.Equal(new ReviewInput(4, "第二条评价"), Assert.Single(reviews.Created));
         Assert.Contains("你已经评价过这个技能", cut.Find("[data-testid=review-form]").TextContent, StringComparison.Ordinal);
@@ -108,20 +108,20 @@ public sealed class SkillDetailPageTests : ComponentTest
     }
 
     [Fact]
-    public void TheMaker_AnswersReviews_InsteadOfWritingOne_AndSeesARefusalAtTheReply()
+    public async Task TheMaker_AnswersReviews_InsteadOfWritingOne_AndSeesARefusalAtTheReply()
     {
         var reviews = Setup(() => Detail(maker: true, moreReviews: true));
         var cut = Render<SkillDetailPage>(p => p.Add(x => x.Id, SkillId));
 
         Assert.Empty(cut.FindAll("[data-testid=review-form]"));
         Assert.NotNull(cut.Find("[data-testid=review-own-skill]"));
-        cut.FindAll("input[data-testid=review-reply-input]")[1].Change("会改进");
-        cut.FindAll("[data-testid=review-reply-submit]")[1].Click();
+        await cut.FindAll("input[data-testid=review-reply-input]")[1].ChangeAsync("会改进");
+        await cut.FindAll("[data-testid=review-reply-submit]")[1].ClickAsync();
 
         Assert.Equal("会改进", Assert.Single(reviews.Replies).Text);
         Assert.Contains("只有技能的开发者可以回复评价", cut.Markup, StringComparison.Ordinal);
 
-        cut.Find("[data-testid=reviews-more]").Click();
+        await cut.Find("[data-testid=reviews-more]").ClickAsync();
         Assert.Equal(3, cut.FindAll("[data-testid=review-item]").Count);
         Assert.Empty(cut.FindAll("[data-testid=reviews-more]"));
     }

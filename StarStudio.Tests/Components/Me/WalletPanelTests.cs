@@ -37,7 +37,7 @@ public sealed class WalletPanelTests : ComponentTest
     }
 
     [Fact]
-    public void WalletPanel_OlderEntries_LoadTheNextKeysetPage()
+    public async Task WalletPanel_OlderEntries_LoadTheNextKeysetPage()
     {
         wallet.Rows[WalletCurrency.Points] = Enumerable.Range(1, WalletPanel.PageSize + 5).Reverse()
             .Select(i => Row(i, WalletCurrency.Points, 1, i, LedgerSource.DailyTask)).ToList();
@@ -45,7 +45,7 @@ public sealed class WalletPanelTests : ComponentTest
         var cut = Render<WalletPanel>(_ => { });
         Assert.Equal(WalletPanel.PageSize, cut.FindAll("[data-testid=ledger-row]").Count);
 
-        cut.Find("[data-testid=ledger-more] ").Click();
+        await cut.Find("[data-testid=ledger-more] ").ClickAsync();
 
         Assert.Equal(WalletPanel.PageSize + 5, cut.FindAll("[data-testid=ledger-row]").Count);
         Assert.Empty(cut.FindAll("[data-testid=ledger-more]"));
@@ -53,13 +53,13 @@ public sealed class WalletPanelTests : ComponentTest
     }
 
     [Fact]
-    public void WalletPanel_SwitchingToBalance_ShowsTheBalanceLedger()
+    public async Task WalletPanel_SwitchingToBalance_ShowsTheBalanceLedger()
     {
         wallet.Rows[WalletCurrency.Balance] = [Row(9, WalletCurrency.Balance, -0.0125m, 4.9875m, LedgerSource.ModelUsage)];
 
         var cut = Render<WalletPanel>(_ => { });
         Assert.NotNull(cut.Find("[data-testid=ledger-empty]"));
-        cut.FindAll("[data-testid=wallet-currency] .mud-toggle-item").Last().Click();
+        await cut.FindAll("[data-testid=wallet-currency] .mud-toggle-item").Last().ClickAsync();
 
         var row = cut.Find("[data-testid=ledger-row]");
         Assert.Contains("模型用量", row.TextContent);
@@ -78,20 +78,20 @@ public sealed class WalletPanelTests : ComponentTest
     }
 
     [Fact]
-    public void WalletsPage_AnInvalidAdjustment_ShowsTheErrorsAtTheFields_AndADoubleSubmitReusesTheRequest()
+    public async Task WalletsPage_AnInvalidAdjustment_ShowsTheErrorsAtTheFields_AndADoubleSubmitReusesTheRequest()
     {
         wallet.Found = [new UserWallet(FakeWallet.Me, "a@example.test", "阿星", new WalletSnapshot(FakeWallet.Me, 3, 0, 0))];
         Context.Render<MudPopoverProvider>();
         var cut = Context.Render<WalletsPage>();
-        cut.Find("input[data-testid=wallets-search]").Input("阿星");
-        cut.Find("[data-testid=wallets-search-go]").Click();
-        cut.Find("[data-testid=wallets-open]").Click();
+        await cut.Find("input[data-testid=wallets-search]").InputAsync("阿星");
+        await cut.Find("[data-testid=wallets-search-go]").ClickAsync();
+        await cut.Find("[data-testid=wallets-open]").ClickAsync();
 
-        cut.Find("[data-testid=adjust-submit]").Click();
+        await cut.Find("[data-testid=adjust-submit]").ClickAsync();
         var fieldErrors = cut.FindAll(".mud-input-control.mud-input-error").Select(e => e.TextContent).ToList();
         Assert.Contains(fieldErrors, t => t.Contains("整数积分") && t.Contains("数额"));
         Assert.Contains(fieldErrors, t => t.Contains("请填写") && t.Contains("原因"));
-        cut.Find("[data-testid=adjust-submit]").Click();
+        await cut.Find("[data-testid=adjust-submit]").ClickAsync();
 
         Assert.Equal(2, wallet.Adjustments.Count);
         Assert.Single(wallet.Adjustments.Select(a => a.RequestId).Distinct());

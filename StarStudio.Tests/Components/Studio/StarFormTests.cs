@@ -20,41 +20,41 @@ public class StarFormTests : ComponentTest
     private static string FieldText(IRenderedComponent<StarForm> cut, string inputId) =>
         cut.Find("#" + inputId).Closest(".mud-input-control")!.TextContent;
 
-    private static void Fill(IRenderedComponent<StarForm> cut, string inputId, string value) => cut.Find("#" + inputId).Input(value);
+    private static Task Fill(IRenderedComponent<StarForm> cut, string inputId, string value) => cut.Find("#" + inputId).InputAsync(value);
 
-    private static void Save(IRenderedComponent<StarForm> cut) => cut.Find("[data-testid=star-save]").Click();
+    private static Task Save(IRenderedComponent<StarForm> cut) => cut.Find("[data-testid=star-save]").ClickAsync();
 
     [Fact]
-    public void StarForm_NameOf81Characters_ShowsTheLimitAtTheFieldAndDoesNotSubmit()
+    public async Task StarForm_NameOf81Characters_ShowsTheLimitAtTheFieldAndDoesNotSubmit()
     {
         var cut = RenderForm();
-        Fill(cut, "star-name", new string('星', 81));
-        Fill(cut, "star-domain", "古籍修复");
-        Fill(cut, "star-persona", "修复师");
+        await Fill(cut, "star-name", new string('星', 81));
+        await Fill(cut, "star-domain", "古籍修复");
+        await Fill(cut, "star-persona", "修复师");
 
-        Save(cut);
+        await Save(cut);
 
         Assert.Contains("名称最多 80 个字符", FieldText(cut, "star-name"));
         Assert.Empty(submitted);
     }
 
     [Fact]
-    public void StarForm_TooLongNameWhileTyping_ShowsTheErrorBeforeSubmit()
+    public async Task StarForm_TooLongNameWhileTyping_ShowsTheErrorBeforeSubmit()
     {
         var cut = RenderForm();
 
-        Fill(cut, "star-tone", new string('调', 41));
+        await Fill(cut, "star-tone", new string('调', 41));
 
         Assert.Contains("交流风格最多 40 个字符", FieldText(cut, "star-tone"));
         Assert.DoesNotContain("请填写名称", FieldText(cut, "star-name"));
     }
 
     [Fact]
-    public void StarForm_BlankForm_ShowsEveryRequiredFieldOnSubmit()
+    public async Task StarForm_BlankForm_ShowsEveryRequiredFieldOnSubmit()
     {
         var cut = RenderForm();
 
-        Save(cut);
+        await Save(cut);
 
         Assert.Contains("请填写名称", FieldText(cut, "star-name"));
         Assert.Contains("请填写星域", FieldText(cut, "star-domain"));
@@ -63,15 +63,15 @@ public class StarFormTests : ComponentTest
     }
 
     [Fact]
-    public void StarForm_ValidInput_SubmitsTheDraftWithParsedTags()
+    public async Task StarForm_ValidInput_SubmitsTheDraftWithParsedTags()
     {
         var cut = RenderForm();
-        Fill(cut, "star-name", "墨痕");
-        Fill(cut, "star-domain", "古籍修复");
-        Fill(cut, "star-persona", "修复师");
-        Fill(cut, "star-tags", "古籍，修复、古籍");
+        await Fill(cut, "star-name", "墨痕");
+        await Fill(cut, "star-domain", "古籍修复");
+        await Fill(cut, "star-persona", "修复师");
+        await Fill(cut, "star-tags", "古籍，修复、古籍");
 
-        Save(cut);
+        await Save(cut);
 
         var draft = Assert.Single(submitted);
         Assert.Equal("墨痕", draft.Name);
@@ -97,12 +97,12 @@ public class StarFormTests : ComponentTest
     }
 
     [Fact]
-    public void StarForm_InEnglish_ShowsEnglishMessages()
+    public async Task StarForm_InEnglish_ShowsEnglishMessages()
     {
         UseCulture("en-US");
         var cut = RenderForm();
 
-        Save(cut);
+        await Save(cut);
 
         Assert.Contains("Give the star a name.", FieldText(cut, "star-name"));
     }

@@ -30,11 +30,11 @@ public sealed class PersonaDiffViewTests : ComponentTest
     }
 
     [Fact]
-    public void ShowAll_ListsEveryField()
+    public async Task ShowAll_ListsEveryField()
     {
         var cut = Render<PersonaDiffView>(p => p.Add(c => c.Comparison, PersonaComparison.Of(V1, V1 with { Tone = "严肃" })));
 
-        cut.Find("input[data-testid=diff-show-all]").Change(true);
+        await cut.Find("input[data-testid=diff-show-all]").ChangeAsync(true);
 
         Assert.Equal(PersonaSnapshot.FieldNames.Count, cut.FindAll("tbody tr").Count);
         Assert.Equal("温和", cut.Find("[data-testid=diff-field-Tone] [data-testid=diff-del]").TextContent);

@@ -89,25 +89,25 @@ public sealed class PersonaVersionsTabTests : ComponentTest
     }
 
     [Fact]
-    public void Withdraw_CallsTheService()
+    public async Task Withdraw_CallsTheService()
     {
         var (fake, cut, _) = RenderTab(Review(3, StarReviewStatus.Pending));
 
-        cut.Find("[data-testid=versions-withdraw]").Click();
+        await cut.Find("[data-testid=versions-withdraw]").ClickAsync();
 
         Assert.Equal(1, fake.Withdrawn);
     }
 
     [Fact]
-    public void Compare_NeedsExactlyTwo_AndPutsTheOlderOnTheLeft()
+    public async Task Compare_NeedsExactlyTwo_AndPutsTheOlderOnTheLeft()
     {
         var (fake, cut, _) = RenderTab();
         Assert.True(cut.Find("[data-testid=versions-compare]").HasAttribute("disabled"));
 
-        Pick(cut, 0); // v3 first
+        await Pick(cut, 0); // v3 first
         Assert.True(cut.Find("[data-testid=versions-compare]").HasAttribute("disabled"));
-        Pick(cut, 2); // then v1
-        cut.Find("[data-testid=versions-compare]").Click();
+        await Pick(cut, 2); // then v1
+        await cut.Find("[data-testid=versions-compare]").ClickAsync();
 
         Assert.Equal([(Version(1).Id, Version(3).Id)], fake.Compared);
         Assert.Equal("v1", cut.Find("[data-testid=diff-left-title]").TextContent);
@@ -116,27 +116,27 @@ public sealed class PersonaVersionsTabTests : ComponentTest
     }
 
     [Fact]
-    public void PickingAThird_DropsTheFirstPick()
+    public async Task PickingAThird_DropsTheFirstPick()
     {
         var (fake, cut, _) = RenderTab();
 
-        Pick(cut, 0);
-        Pick(cut, 1);
-        Pick(cut, 2);
-        cut.Find("[data-testid=versions-compare]").Click();
+        await Pick(cut, 0);
+        await Pick(cut, 1);
+        await Pick(cut, 2);
+        await cut.Find("[data-testid=versions-compare]").ClickAsync();
 
         Assert.Equal([(Version(1).Id, Version(2).Id)], fake.Compared);
     }
 
     [Fact]
-    public void Rollback_AsksFirst_ThenRestoresAndTellsThePage()
+    public async Task Rollback_AsksFirst_ThenRestoresAndTellsThePage()
     {
         var (fake, cut, callbacks) = RenderTab();
 
-        cut.FindAll("[data-testid=version-rollback]")[1].Click(); // v1's row
+        await cut.FindAll("[data-testid=version-rollback]")[1].ClickAsync(); // v1's row
         Assert.Empty(fake.RolledBack);
         Assert.Contains("v1", cut.Find("[data-testid=version-rollback-confirm]").TextContent, StringComparison.Ordinal);
-        cut.Find("[data-testid=version-rollback-yes]").Click();
+        await cut.Find("[data-testid=version-rollback-yes]").ClickAsync();
 
         Assert.Equal([Version(1).Id], fake.RolledBack);
         Assert.Single(callbacks);
@@ -144,17 +144,17 @@ public sealed class PersonaVersionsTabTests : ComponentTest
     }
 
     [Fact]
-    public void Rollback_Cancelled_DoesNothing()
+    public async Task Rollback_Cancelled_DoesNothing()
     {
         var (fake, cut, callbacks) = RenderTab();
 
-        cut.FindAll("[data-testid=version-rollback]")[0].Click();
-        cut.Find("[data-testid=version-rollback-no]").Click();
+        await cut.FindAll("[data-testid=version-rollback]")[0].ClickAsync();
+        await cut.Find("[data-testid=version-rollback-no]").ClickAsync();
 
         Assert.Empty(fake.RolledBack);
         Assert.Empty(callbacks);
     }
 
-    private static void Pick(IRenderedComponent<PersonaVersionsTab> cut, int row) =>
-        cut.FindAll("[data-testid=version-row]")[row].QuerySelector("input[type=checkbox]")!.Change(true);
+    private static Task Pick(IRenderedComponent<PersonaVersionsTab> cut, int row) =>
+        cut.FindAll("[data-testid=version-row]")[row].QuerySelector("input[type=checkbox]")!.ChangeAsync(true);
 }

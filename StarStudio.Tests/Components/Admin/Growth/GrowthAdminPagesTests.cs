@@ -21,27 +21,27 @@ public class GrowthAdminPagesTests : ComponentTest
     }
 
     [Fact]
-    public void TaskConfigsPage_ListsTasks_AndShowsServerErrorsAtTheFields()
+    public async Task TaskConfigsPage_ListsTasks_AndShowsServerErrorsAtTheFields()
     {
         var cut = Context.Render<TaskConfigsPage>();
 
         Assert.Equal(["daily_login"], cut.FindAll("[data-testid=task-id-cell]").Select(e => e.TextContent));
-        cut.Find("[data-testid=tasks-add]").Click();
-        cut.Find("[data-testid=task-save]").Click();
+        await cut.Find("[data-testid=tasks-add]").ClickAsync();
+        await cut.Find("[data-testid=task-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("请输入标题。", cut.Markup));
         Assert.Single(tasks.Created);
     }
 
     [Fact]
-    public void RedeemCodesPage_GenerateABatch_OffersTheCsvAndTheList()
+    public async Task RedeemCodesPage_GenerateABatch_OffersTheCsvAndTheList()
     {
         var cut = Context.Render<RedeemCodesPage>();
 
         Assert.Equal(["WELCOME2027"], cut.FindAll("[data-testid=rc-code-cell]").Select(e => e.TextContent));
         Assert.Equal("3 / 100", cut.Find("[data-testid=rc-uses-cell]").TextContent.Trim());
-        cut.Find("[data-testid=rc-kind-batch]").Click();
-        cut.Find("[data-testid=rc-save]").Click();
+        await cut.Find("[data-testid=rc-kind-batch]").ClickAsync();
+        await cut.Find("[data-testid=rc-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("AAAA3333AAAA", cut.Find("[data-testid=rc-generated-list]").TextContent));
         var download = cut.Find("[data-testid=rc-download]");

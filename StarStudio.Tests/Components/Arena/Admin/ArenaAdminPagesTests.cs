@@ -36,6 +36,14 @@ public class ArenaAdminPagesTests : ComponentTest
         return Render<TrialEditorPage>(p => p.Add(x => x.Id, trial.Id));
     }
 
+    /// <summary>The dialog's button with this label, once the dialog has rendered it.</summary>
+    private AngleSharp.Dom.IElement DialogButton(string label)
+    {
+        AngleSharp.Dom.IElement? button = null;
+        dialogs.WaitForAssertion(() => button = Assert.Single(dialogs.FindAll("button"), b => b.TextContent.Trim() == label));
+        return button!;
+    }
+
     private static string[] Buttons(IRenderedComponent<TrialEditorPage> cut) =>
         ["trial-save", "trial-open", "trial-close-submissions", "trial-finish"];
 
@@ -43,7 +51,7 @@ public class ArenaAdminPagesTests : ComponentTest
         Buttons(cut).Where(b => cut.FindAll($"[data-testid={b}]").Count > 0).ToList();
 
     [Fact]
-    public void NewTrial_ServerRefusals_AreShownAtTheirFields_EverySchemaErrorWithItsPlace()
+    public async Task NewTrial_ServerRefusals_AreShownAtTheirFields_EverySchemaErrorWithItsPlace()
     {
         admin.Refuse =
         [
@@ -55,12 +63,12 @@ public class ArenaAdminPagesTests : ComponentTest
         var cut = Render<TrialEditorPage>(_ => { });
 
         Assert.Equal(["trial-save"], Shown(cut)); // nothing to open before it is saved
-        cut.Find("[data-testid=rubric-add]").Click();
-        cut.Find("[data-testid=rubric-add]").Click();
-        cut.Find("#trial-title").Change("翻译");
-        cut.Find("#rubric-1-name").Change("文采");
-        cut.Find("#trial-ends").Change("2026-12-09T18:30"); // Beijing time
-        cut.Find("[data-testid=trial-save]").Click();
+        await cut.Find("[data-testid=rubric-add]").ClickAsync();
+        await cut.Find("[data-testid=rubric-add]").ClickAsync();
+        await cut.Find("#trial-title").ChangeAsync("翻译");
+        await cut.Find("#rubric-1-name").ChangeAsync("文采");
+        await cut.Find("#trial-ends").ChangeAsync("2026-12-09T18:30"); // Beijing time
+        await cut.Find("[data-testid=trial-save]").ClickAsync();
 
         var sent = Assert.Single(admin.Saved);
         Assert.Equal("翻译", sent.Title);
@@ -78,12 +86,12 @@ public class ArenaAdminPagesTests : ComponentTest
     }
 
     [Fact]
-    public void AnEmptyTime_IsNamedAtItsField_AndNothingIsSent()
+    public async Task AnEmptyTime_IsNamedAtItsField_AndNothingIsSent()
     {
         var cut = Render<TrialEditorPage>(_ => { });
 
-        cut.Find("#trial-opens").Change("");
-        cut.Find("[data-testid=trial-save]").Click();
+        await cut.Find("#trial-opens").ChangeAsync("");
+        await cut.Find("[data-testid=trial-save]").ClickAsync();
 
         Assert.Empty(admin.Saved);
         Assert.Contains("请填写日期和时间。", cut.Find("#trial-opens").ParentElement!.TextContent, StringComparison.Ordinal);
@@ -117,18 +125,20 @@ public class ArenaAdminPagesTests : ComponentTest
     }
 
     [Fact]
-    public void FinishNow_AsksFirst_CancelDoesNothing_ConfirmFinishes()
+    public async Task FinishNow_AsksFirst_CancelDoesNothing_ConfirmFinishes()
     {
         var trial = Trial(TrialStatus.Ongoing, -2, -1, 48);
         var cut = Editor(trial, entries: 4);
 
+        // The page's handler awaits the dialog's answer, so the click that opens it is not awaited; the test waits for the dialog.
         cut.Find("[data-testid=trial-finish]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("4 个作品将被计分", dialogs.Markup, StringComparison.Ordinal));
-        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "取消").Click();
+        await DialogButton("取消").ClickAsync();
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("4 个作品将被计分", dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty(admin.Finished);
 
         cut.Find("[data-testid=trial-finish]").Click();
-        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "立即结束").Click());
+        await DialogButton("立即结束").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal([trial.Id], admin.Finished));
         cut.WaitForAssertion(() => Assert.Equal("已结束", cut.Find("[data-testid=trial-status]").TextContent.Trim()));
@@ -136,35 +146,35 @@ public class ArenaAdminPagesTests : ComponentTest
     }
 
     [Fact]
-    public void AStatusRefusal_IsShownAboveTheForm()
+    public async Task AStatusRefusal_IsShownAboveTheForm()
     {
         var trial = Trial(TrialStatus.Ongoing, -1, 24, 48);
         var cut = Editor(trial);
         admin.Refuse = [new FieldError("Status", "Arena.Trial.NotInSubmissions")];
 
         cut.Find("[data-testid=trial-close-submissions]").Click();
-        dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "立即截止提交").Click());
+        await DialogButton("立即截止提交").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("只有在接受提交期间才能截止提交。", cut.Find("[data-testid=trial-error]").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void ArenaPage_ListsSeasonsAndTrials_AndTheSeasonEditorNamesABadRewardAtItsField()
+    public async Task ArenaPage_ListsSeasonsAndTrials_AndTheSeasonEditorNamesABadRewardAtItsField()
     {
         var cut = Render<ArenaAdminPage>(_ => { });
 
         Assert.Equal(["第一季"], cut.FindAll("[data-testid=season-name-cell]").Select(e => e.TextContent));
         Assert.Equal(["翻译一首诗"], cut.FindAll("[data-testid=trial-link]").Select(e => e.TextContent));
-        cut.Find("[data-testid=season-add]").Click();
-        dialogs.Find("#season-name").Change("第二季");
-        dialogs.Find("#season-rewards").Change("100，50, 二十");
-        dialogs.Find("[data-testid=season-save]").Click();
+        cut.Find("[data-testid=season-add]").Click(); // opens the editor dialog and awaits its answer
+        await dialogs.WaitForElement("#season-name").ChangeAsync("第二季");
+        await dialogs.Find("#season-rewards").ChangeAsync("100，50, 二十");
+        await dialogs.Find("[data-testid=season-save]").ClickAsync();
 
         dialogs.WaitForAssertion(() => Assert.Contains("“二十”不是整数积分。", dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty(admin.Seasons);
 
-        dialogs.Find("#season-rewards").Change("100，50, 20");
-        dialogs.Find("[data-testid=season-save]").Click();
+        await dialogs.Find("#season-rewards").ChangeAsync("100，50, 20");
+        await dialogs.Find("[data-testid=season-save]").ClickAsync();
         cut.WaitForAssertion(() => Assert.Equal([100L, 50, 20], Assert.Single(admin.Seasons).RewardTable));
     }
 

@@ -22,7 +22,7 @@ public class BattlePageTests : ComponentTest
         new(Trial, "古籍修复问答", "如何修复虫蛀的宣纸？", new BattleView(Guid.NewGuid(), new BattleAnswer(a), new BattleAnswer(b)));
 
     [Fact]
-    public void Battle_ShowsBothAnswersReadably_VoteRevealsNames_NextShowsTheNextBattle()
+    public async Task Battle_ShowsBothAnswersReadably_VoteRevealsNames_NextShowsTheNextBattle()
     {
         var first = Battle("""{"步骤":["清洁","补纸"],"耗时":3}""", """{"步骤":["晾干"]}""");
         var second = Battle("""{"x":1}""", """{"y":2}""");
@@ -39,7 +39,7 @@ public class BattlePageTests : ComponentTest
         Assert.DoesNotContain("甲星", cut.Markup);
         Assert.Empty(cut.FindAll("[data-testid=battle-next]"));
 
-        cut.Find("[data-testid=vote-b]").Click();
+        await cut.Find("[data-testid=vote-b]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("甲星 · 主人：墨兰", cut.Find("[data-testid=battle-reveal-a]").TextContent.Trim()));
         Assert.Equal("乙星", cut.Find("[data-testid=battle-reveal-b]").TextContent.Trim());
@@ -47,7 +47,7 @@ public class BattlePageTests : ComponentTest
         Assert.Equal([(first.Battle!.BattleId, BattleOutcome.BWins)], service.Cast);
         Assert.Empty(cut.FindAll("[data-testid=vote-a]")); // one vote per battle
 
-        cut.Find("[data-testid=battle-next]").Click();
+        await cut.Find("[data-testid=battle-next]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("x", cut.Find("[data-testid=battle-answer-a] dt").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=battle-reveal-a]"));
@@ -99,14 +99,14 @@ public class BattlePageTests : ComponentTest
     }
 
     [Fact]
-    public void Vote_Refused_KeepsTheBattleAndSaysWhy()
+    public async Task Vote_Refused_KeepsTheBattleAndSaysWhy()
     {
         service.Next.Enqueue(Result<NextBattle>.Ok(Battle("""{"a":1}""", """{"b":2}""")));
         service.Votes.Enqueue(Result<VoteOutcome>.Invalid(BattleErrors.Field, BattleErrors.RateLimited, 20));
         var cut = Render<BattlePage>(p => p.Add(c => c.TrialId, Trial));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=vote-tie]")));
 
-        cut.Find("[data-testid=vote-tie]").Click();
+        await cut.Find("[data-testid=vote-tie]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("投票过于频繁：每分钟最多 20 票，请稍候再试。", cut.Find("[data-testid=battle-error]").TextContent.Trim()));
         Assert.NotEmpty(cut.FindAll("[data-testid=vote-a]"));

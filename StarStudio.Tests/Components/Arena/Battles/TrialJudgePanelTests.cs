@@ -20,7 +20,7 @@ public class TrialJudgePanelTests : ComponentTest
         [new JudgedEntry(Entry, "甲星", """{"a":"答"}""", mine)]);
 
     [Fact]
-    public void Judge_SeesTheAnswerAndEarlierScores_SavesNewOnes()
+    public async Task Judge_SeesTheAnswerAndEarlierScores_SavesNewOnes()
     {
         service.Sheet = Result<JudgingSheet>.Ok(Sheet(new CriterionScore("clarity", 6, "还行")));
         var cut = Render<TrialJudgePanel>(p => p.Add(c => c.TrialId, Trial));
@@ -28,9 +28,9 @@ public class TrialJudgePanelTests : ComponentTest
         Assert.Equal("答", cut.Find("[data-testid=judge-entry-0] .answer-string").TextContent);
         Assert.Equal("6", cut.Find("#judge-0-1-score").GetAttribute("value"));
 
-        cut.Find("#judge-0-0-score").Change("8");
-        cut.Find("#judge-0-0-comment").Change("很准确");
-        cut.Find("[data-testid=judge-save-0]").Click();
+        await cut.Find("#judge-0-0-score").ChangeAsync("8");
+        await cut.Find("#judge-0-0-comment").ChangeAsync("很准确");
+        await cut.Find("[data-testid=judge-save-0]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("评分已保存。", cut.Find("[data-testid=judge-saved-0]").TextContent.Trim()));
         var (trial, entry, scores) = Assert.Single(service.Saved);
@@ -39,15 +39,15 @@ public class TrialJudgePanelTests : ComponentTest
     }
 
     [Fact]
-    public void Save_FieldErrorFromTheService_ShowsAtThatCriterion()
+    public async Task Save_FieldErrorFromTheService_ShowsAtThatCriterion()
     {
         service.Sheet = Result<JudgingSheet>.Ok(Sheet());
         service.Refusal = Result<IReadOnlyList<CriterionScore>>.Invalid("Scores[0].Comment", JudgingErrors.CommentTooLong, 2000);
         var cut = Render<TrialJudgePanel>(p => p.Add(c => c.TrialId, Trial));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#judge-0-1-score")));
 
-        cut.Find("#judge-0-1-score").Change("5"); // only clarity is sent, so the service's Scores[0] is clarity
-        cut.Find("[data-testid=judge-save-0]").Click();
+        await cut.Find("#judge-0-1-score").ChangeAsync("5"); // only clarity is sent, so the service's Scores[0] is clarity
+        await cut.Find("[data-testid=judge-save-0]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("评语最多 2000 个字符。", cut.Find("[data-testid=judge-entry-0]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=judge-saved-0]"));
@@ -55,14 +55,14 @@ public class TrialJudgePanelTests : ComponentTest
     }
 
     [Fact]
-    public void Save_NothingScored_SaysWhy()
+    public async Task Save_NothingScored_SaysWhy()
     {
         service.Sheet = Result<JudgingSheet>.Ok(Sheet());
         service.Refusal = Result<IReadOnlyList<CriterionScore>>.Invalid("Scores", JudgingErrors.NoScores);
         var cut = Render<TrialJudgePanel>(p => p.Add(c => c.TrialId, Trial));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=judge-save-0]")));
 
-        cut.Find("[data-testid=judge-save-0]").Click();
+        await cut.Find("[data-testid=judge-save-0]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("请至少填写一项分数。", cut.Find("[data-testid=judge-alert-0]").TextContent.Trim()));
     }

@@ -63,7 +63,7 @@ public sealed class TrialEntryPanelTests : ComponentTest
     private IRenderedComponent<TrialEntryPanel> RenderPanel() => Render<TrialEntryPanel>(p => p.Add(x => x.TrialId, Trial));
 
     [Fact]
-    public void Generate_ShowsTheAnswerReadablyWithTranslatedErrors_AndTheCountLeft()
+    public async Task Generate_ShowsTheAnswerReadablyWithTranslatedErrors_AndTheCountLeft()
     {
         var star = Guid.NewGuid();
         entries.Stars.Add(new TrialEntryStar(star, "墨痕", 0, 3, null, null));
@@ -73,7 +73,7 @@ public sealed class TrialEntryPanelTests : ComponentTest
         var cut = RenderPanel();
 
         Assert.Equal("作答", cut.Find("[data-testid=entry-generate]").TextContent.Trim());
-        cut.Find("[data-testid=entry-generate]").Click();
+        await cut.Find("[data-testid=entry-generate]").ClickAsync();
 
         Assert.Contains("\"title\": \"x\"", cut.Find("[data-testid=draft-json]").TextContent); // indented
         Assert.Contains("2 处", cut.Find("[data-testid=draft-invalid]").TextContent);
@@ -87,7 +87,7 @@ public sealed class TrialEntryPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Submit_AsksForConfirmationFirst_ThenEnters()
+    public async Task Submit_AsksForConfirmationFirst_ThenEnters()
     {
         var star = Guid.NewGuid();
         var draft = Draft(star, 1, "{\"title\":\"补洞\"}");
@@ -96,15 +96,15 @@ public sealed class TrialEntryPanelTests : ComponentTest
         entries.SubmitResult = Result<MyTrialEntry>.Ok(new MyTrialEntry(Guid.NewGuid(), Trial, "修复方案", TrialPhase.Submissions, star, "墨痕", draft.Draft.Id, true, null, null, null, null, 0, DateTimeOffset.UtcNow));
         var cut = RenderPanel();
 
-        cut.Find("[data-testid=entry-submit]").Click();
+        await cut.Find("[data-testid=entry-submit]").ClickAsync();
         Assert.Empty(entries.Submitted);
         Assert.Contains("不能修改或撤回", cut.Find("[data-testid=entry-confirm]").TextContent);
-        cut.Find("[data-testid=entry-confirm-cancel]").Click();
+        await cut.Find("[data-testid=entry-confirm-cancel]").ClickAsync();
         Assert.Empty(cut.FindAll("[data-testid=entry-confirm]"));
 
         entries.Stars[0] = entries.Stars[0] with { EntryId = Guid.NewGuid(), EnteredDraftId = draft.Draft.Id, DraftsLeft = 0 };
-        cut.Find("[data-testid=entry-submit]").Click();
-        cut.Find("[data-testid=entry-confirm-submit]").Click();
+        await cut.Find("[data-testid=entry-submit]").ClickAsync();
+        await cut.Find("[data-testid=entry-confirm-submit]").ClickAsync();
 
         Assert.Equal([draft.Draft.Id], entries.Submitted);
         Assert.Contains("墨痕 已参赛", cut.Find("[data-testid=entry-notice]").TextContent);
@@ -114,7 +114,7 @@ public sealed class TrialEntryPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Refusals_AreReadableAlerts_AndANonJsonDraftCannotBeSubmitted()
+    public async Task Refusals_AreReadableAlerts_AndANonJsonDraftCannotBeSubmitted()
     {
         var star = Guid.NewGuid();
         entries.Stars.Add(new TrialEntryStar(star, "墨痕", 1, 1, null, null));
@@ -126,7 +126,7 @@ public sealed class TrialEntryPanelTests : ComponentTest
         Assert.Contains("不是有效的 JSON", cut.Find("[data-testid=draft-error-message]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=entry-submit]"));
 
-        cut.Find("[data-testid=entry-generate]").Click();
+        await cut.Find("[data-testid=entry-generate]").ClickAsync();
 
         Assert.Contains("2 次作答机会已用完", cut.Find("[data-testid=entry-error]").TextContent);
     }

@@ -20,19 +20,19 @@ public sealed class KnowledgeAskExpansionTests : ComponentTest
         new QueryTerm("event", TermOrigin.Translation, 0.5, "事件"),
     ]);
 
-    private IRenderedComponent<KnowledgeAsk> Ask(RetrievalResult result)
+    private async Task<IRenderedComponent<KnowledgeAsk>> Ask(RetrievalResult result)
     {
         Context.Services.AddSingleton<IKnowledgeService>(new AskOnlyKnowledge(result));
         var cut = Render<KnowledgeAsk>(p => p.Add(c => c.StarId, Guid.NewGuid()));
-        cut.Find("#ask-question").Input("黑洞的事件视界是什么？");
-        cut.Find("[data-testid=ask-submit]").Click();
+        await cut.Find("#ask-question").InputAsync("黑洞的事件视界是什么？");
+        await cut.Find("[data-testid=ask-submit]").ClickAsync();
         return cut;
     }
 
     [Fact]
-    public void The_expansions_used_are_shown_as_term_from_chips_grouped_by_origin()
+    public async Task The_expansions_used_are_shown_as_term_from_chips_grouped_by_origin()
     {
-        var cut = Ask(new RetrievalResult([], Analysis));
+        var cut = await Ask(new RetrievalResult([], Analysis));
 
         var groups = cut.FindAll("[data-testid=ask-expansion-group]");
         Assert.Equal(["translation", "synonym", "inflection"], groups.Select(g => g.GetAttribute("data-origin")));
@@ -47,12 +47,12 @@ public sealed class KnowledgeAskExpansionTests : ComponentTest
     }
 
     [Fact]
-    public void A_passage_shows_its_expansion_rank_beside_the_other_ranks()
+    public async Task A_passage_shows_its_expansion_rank_beside_the_other_ranks()
     {
         UseCulture("en-US");
         var passage = new RetrievedPassage("A black hole's event horizon ...", 0.5, null, 3, null, Cite) { ExpansionRank = 1 };
 
-        var cut = Ask(new RetrievalResult([passage], Analysis));
+        var cut = await Ask(new RetrievalResult([passage], Analysis));
 
         var score = cut.Find("[data-testid=passage-score]").TextContent;
         Assert.Contains("vector #3", score);
@@ -62,9 +62,9 @@ public sealed class KnowledgeAskExpansionTests : ComponentTest
     }
 
     [Fact]
-    public void Without_expansions_nothing_is_said_about_them()
+    public async Task Without_expansions_nothing_is_said_about_them()
     {
-        var cut = Ask(new RetrievalResult([], new QueryAnalysis(TextLanguage.English, [new QueryTerm("telescope", TermOrigin.Question)])));
+        var cut = await Ask(new RetrievalResult([], new QueryAnalysis(TextLanguage.English, [new QueryTerm("telescope", TermOrigin.Question)])));
 
         Assert.Empty(cut.FindAll("[data-testid=ask-expansions]"));
         Assert.NotNull(cut.Find("[data-testid=ask-none]"));

@@ -19,13 +19,13 @@ public class MakerHomePageTests : ComponentTest
     }
 
     [Fact]
-    public void AUserWithoutTheRole_CanBecomeAMaker_AndTheCookieIsRefreshedByAFullPageLoad()
+    public async Task AUserWithoutTheRole_CanBecomeAMaker_AndTheCookieIsRefreshedByAFullPageLoad()
     {
         maker.IsMaker = false;
         var cut = Render<MakerHomePage>(_ => { });
 
         Assert.Empty(cut.FindAll("[data-testid=maker-new-skill]"));
-        cut.Find("[data-testid=maker-become]").Click();
+        await cut.Find("[data-testid=maker-become]").ClickAsync();
 
         Assert.Equal(1, maker.BecomeCalls);
         var nav = Context.Services.GetRequiredService<NavigationManager>();

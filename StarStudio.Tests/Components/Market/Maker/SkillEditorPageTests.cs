@@ -39,7 +39,7 @@ public class SkillEditorPageTests : ComponentTest
     }
 
     [Fact]
-    public void NewSkill_ServerRefusals_AreShownAtTheirFields_EverySchemaErrorWithItsPointer()
+    public async Task NewSkill_ServerRefusals_AreShownAtTheirFields_EverySchemaErrorWithItsPointer()
     {
         maker.RefuseSave =
         [
@@ -54,12 +54,12 @@ public class SkillEditorPageTests : ComponentTest
         var cut = Render<SkillEditorPage>(_ => { });
 
         Assert.Empty(cut.FindAll("[data-testid=skill-submit]")); // nothing to submit before the first save
-        cut.Find("[data-testid=skill-example-add]").Click();
-        cut.Find("[data-testid=skill-example-add]").Click();
-        cut.Find("#skill-name").Change("天气查询");
-        cut.Find("#example-1-question").Change("北京天气");
-        cut.Find("#example-1-arguments").Change("""{"days":9}""");
-        cut.Find("[data-testid=skill-save]").Click();
+        await cut.Find("[data-testid=skill-example-add]").ClickAsync();
+        await cut.Find("[data-testid=skill-example-add]").ClickAsync();
+        await cut.Find("#skill-name").ChangeAsync("天气查询");
+        await cut.Find("#example-1-question").ChangeAsync("北京天气");
+        await cut.Find("#example-1-arguments").ChangeAsync("""{"days":9}""");
+        await cut.Find("[data-testid=skill-save]").ClickAsync();
 
         var sent = Assert.Single(maker.Saved);
         Assert.Equal("天气查询", sent.Name);
@@ -79,7 +79,7 @@ public class SkillEditorPageTests : ComponentTest
     }
 
     [Fact]
-    public void TryIt_FormFollowsTheSavedInputSchema_AndSendsTypedArguments_ShowingStatusLatencyBodyAndValidation()
+    public async Task TryIt_FormFollowsTheSavedInputSchema_AndSendsTypedArguments_ShowingStatusLatencyBodyAndValidation()
     {
         maker.TryAnswer = Result<SkillTryResult>.Ok(new SkillTryResult(
             false, "Market.Call.OutputInvalid", "output does not match", 200, """{"temp":"hot"}""", ["/temp: Value is \"string\" but should be \"number\""], 42, "{}"));
@@ -87,10 +87,10 @@ public class SkillEditorPageTests : ComponentTest
 
         Assert.Equal(["string", "integer", "boolean", "enum", "json"],
             new[] { "city", "days", "metric", "unit", "tags" }.Select(n => cut.Find($"[data-testid=try-field-{n}][data-kind]").GetAttribute("data-kind")));
-        cut.Find("#try-city").Change("北京");
-        cut.Find("#try-days").Change("3");
-        cut.Find("#try-tags").Change("""["a"]""");
-        cut.Find("[data-testid=try-send]").Click();
+        await cut.Find("#try-city").ChangeAsync("北京");
+        await cut.Find("#try-days").ChangeAsync("3");
+        await cut.Find("#try-tags").ChangeAsync("""["a"]""");
+        await cut.Find("[data-testid=try-send]").ClickAsync();
 
         using var sent = JsonDocument.Parse(Assert.Single(maker.Tried));
         Assert.Equal("北京", sent.RootElement.GetProperty("city").GetString());
@@ -105,61 +105,65 @@ public class SkillEditorPageTests : ComponentTest
     }
 
     [Fact]
-    public void TryIt_ArgumentsTheSchemaRefuses_AreShown_WithoutAResult()
+    public async Task TryIt_ArgumentsTheSchemaRefuses_AreShown_WithoutAResult()
     {
         maker.TryAnswer = Result<SkillTryResult>.Invalid("Arguments", "Market.Try.Arguments.Invalid", "/", "Required properties [\"city\"] are not present");
         var cut = Existing();
 
-        cut.Find("[data-testid=try-send]").Click();
+        await cut.Find("[data-testid=try-send]").ClickAsync();
 
         Assert.Contains("参数 / 处：Required properties", cut.Find("[data-testid=try-refused]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=try-result]"));
     }
 
     [Fact]
-    public void TryIt_ASchemaWithoutProperties_SaysTheCallGoesWithAnEmptyObject()
+    public async Task TryIt_ASchemaWithoutProperties_SaysTheCallGoesWithAnEmptyObject()
     {
         var cut = Existing("""{"type":"object"}""");
         Assert.NotEmpty(cut.FindAll("[data-testid=try-no-fields]"));
-        cut.Find("[data-testid=try-send]").Click();
+        await cut.Find("[data-testid=try-send]").ClickAsync();
         Assert.Equal("{}", Assert.Single(maker.Tried));
     }
 
     [Fact]
-    public void SubmitDialog_ChecksSemverAndChangeLogFirst_ThenShowsTheServersRefusalAtTheField_ThenSubmits()
+    public async Task SubmitDialog_ChecksSemverAndChangeLogFirst_ThenShowsTheServersRefusalAtTheField_ThenSubmits()
     {
         var cut = Existing();
-        cut.Find("[data-testid=skill-submit]").Click();
+        cut.Find("[data-testid=skill-submit]").Click(); // the page's handler awaits the dialog's answer: not awaited here
 
-        dialogs.Find("#version-number").Change("1.0");
-        dialogs.Find("[data-testid=version-submit-confirm]").Click();
+        await dialogs.WaitForElement("#version-number").ChangeAsync("1.0");
+        await dialogs.Find("[data-testid=version-submit-confirm]").ClickAsync();
         Assert.Empty(maker.Submitted);
         Assert.Empty(maker.Saved);
         Assert.Contains("请填写语义化版本号", dialogs.Markup, StringComparison.Ordinal);
         Assert.Contains("更新说明须为 1 到 2000 个字符。", dialogs.Markup, StringComparison.Ordinal);
 
         maker.SubmitAnswer = Result<SkillVersionView>.Invalid(SkillTransitions.VersionField, "Market.Version.NotGreater", "1.2.0");
-        dialogs.Find("#version-number").Change("1.1.0");
-        dialogs.Find("#version-changelog").Change("新增天数参数");
-        dialogs.Find("[data-testid=version-submit-confirm]").Click();
+        await dialogs.Find("#version-number").ChangeAsync("1.1.0");
+        await dialogs.Find("#version-changelog").ChangeAsync("新增天数参数");
+        await dialogs.Find("[data-testid=version-submit-confirm]").ClickAsync();
         Assert.Equal(("1.1.0", "新增天数参数"), Assert.Single(maker.Submitted));
         Assert.Single(maker.Saved); // unsaved edits are saved before the snapshot
         Assert.Contains("当前最高为 1.2.0", dialogs.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("请填写语义化版本号", dialogs.Markup, StringComparison.Ordinal);
 
         maker.SubmitAnswer = null;
-        dialogs.Find("#version-number").Change("1.3.0");
-        dialogs.Find("[data-testid=version-submit-confirm]").Click();
+        await dialogs.Find("#version-number").ChangeAsync("1.3.0");
+        await dialogs.Find("[data-testid=version-submit-confirm]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=version-dialog]")));
-        var row = Assert.Single(cut.FindAll("[data-testid=version-row]"));
-        Assert.Contains("1.3.0", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("审核中", row.TextContent, StringComparison.Ordinal);
-        Assert.NotEmpty(cut.FindAll("[data-testid=version-withdraw]"));
+        // The page goes on after the dialog has closed (it reloads the versions), so its rows are waited for too.
+        cut.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(cut.FindAll("[data-testid=version-row]"));
+            Assert.Contains("1.3.0", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("审核中", row.TextContent, StringComparison.Ordinal);
+            Assert.NotEmpty(cut.FindAll("[data-testid=version-withdraw]"));
+        });
     }
 
     [Fact]
-    public void Versions_ShowRejectReasons_AndTheSigningSecretOnlyWhenRevealed()
+    public async Task Versions_ShowRejectReasons_AndTheSigningSecretOnlyWhenRevealed()
     {
         maker.Versions.Add(new SkillVersionView(Guid.NewGuid(), Guid.Empty, "1.0.0", "首个版本", SkillVersionStatus.Rejected, "接口文档缺失", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
         var cut = Existing();
@@ -167,7 +171,7 @@ public class SkillEditorPageTests : ComponentTest
         Assert.Contains("已驳回：接口文档缺失", cut.Find("[data-testid=version-reason]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=version-withdraw]"));
         Assert.DoesNotContain("revealed-secret", cut.Markup, StringComparison.Ordinal);
-        cut.Find("[data-testid=skill-secret-reveal]").Click();
+        await cut.Find("[data-testid=skill-secret-reveal]").ClickAsync();
         Assert.Equal("revealed-secret", cut.Find("input[data-testid=skill-signing-secret]").GetAttribute("value"));
     }
 }

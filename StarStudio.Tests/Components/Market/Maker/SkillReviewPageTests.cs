@@ -46,42 +46,42 @@ public class SkillReviewPageTests : ComponentTest
     }
 
     [Fact]
-    public void Reject_WithoutAReason_ShowsTheErrorAtTheReason_WithAReasonRejects_ApproveApproves()
+    public async Task Reject_WithoutAReason_ShowsTheErrorAtTheReason_WithAReasonRejects_ApproveApproves()
     {
         var first = Item("1.1.0");
         var second = Item("2.0.0");
         review.Queue.AddRange([first, second]);
         var cut = Render<SkillReviewPage>(_ => { });
 
-        cut.FindAll("[data-testid=admin-review-reject]")[0].Click();
+        await cut.FindAll("[data-testid=admin-review-reject]")[0].ClickAsync();
         Assert.Equal([(first.VersionId, "")], review.Rejected);
         Assert.Contains("理由须为 1 到 500 个字符。", cut.FindAll("[data-testid=admin-review-item]")[0].TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("理由须为", cut.FindAll("[data-testid=admin-review-item]")[1].TextContent, StringComparison.Ordinal);
 
-        cut.FindAll("input[data-testid=admin-review-reason]")[0].Change("接口文档缺失");
-        cut.FindAll("[data-testid=admin-review-reject]")[0].Click();
+        await cut.FindAll("input[data-testid=admin-review-reason]")[0].ChangeAsync("接口文档缺失");
+        await cut.FindAll("[data-testid=admin-review-reject]")[0].ClickAsync();
         Assert.Equal((first.VersionId, "接口文档缺失"), review.Rejected[1]);
         Assert.Single(cut.FindAll("[data-testid=admin-review-item]")); // reloaded without it
 
-        cut.Find("[data-testid=admin-review-approve]").Click();
+        await cut.Find("[data-testid=admin-review-approve]").ClickAsync();
         Assert.Equal([second.VersionId], review.Approved);
         Assert.NotEmpty(cut.FindAll("[data-testid=admin-review-empty]"));
     }
 
     [Fact]
-    public void ASecondReview_IsShownAsAReadableRefusal()
+    public async Task ASecondReview_IsShownAsAReadableRefusal()
     {
         review.Queue.Add(Item());
         review.ApproveAnswer = Result<SkillVersionView>.Invalid("Status", "Market.Review.AlreadyReviewed");
         var cut = Render<SkillReviewPage>(_ => { });
 
-        cut.Find("[data-testid=admin-review-approve]").Click();
+        await cut.Find("[data-testid=admin-review-approve]").ClickAsync();
 
         Assert.Contains("每个版本只能审核一次", cut.Find("[data-testid=admin-review-error]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Skills_CanBeSuspendedWithAReason_AndUnsuspended()
+    public async Task Skills_CanBeSuspendedWithAReason_AndUnsuspended()
     {
         var live = new AdminSkillRow(Guid.NewGuid(), "天气查询", "🌦️", "技能工坊", SkillStatus.Published, null, "1.0.0", DateTimeOffset.UnixEpoch);
         var down = new AdminSkillRow(Guid.NewGuid(), "计算器", "🧮", "技能工坊", SkillStatus.Suspended, "返回违规内容", "2.0.0", DateTimeOffset.UnixEpoch);
@@ -89,12 +89,12 @@ public class SkillReviewPageTests : ComponentTest
         var cut = Render<SkillReviewPage>(_ => { });
 
         Assert.Equal("返回违规内容", cut.Find("[data-testid=admin-skill-suspended-reason]").TextContent);
-        cut.Find("input[data-testid=admin-skill-reason]").Change("接口失效");
-        cut.Find("[data-testid=admin-skill-suspend]").Click();
+        await cut.Find("input[data-testid=admin-skill-reason]").ChangeAsync("接口失效");
+        await cut.Find("[data-testid=admin-skill-suspend]").ClickAsync();
         Assert.Equal([(live.Id, "接口失效")], review.Suspended);
         var unsuspend = cut.FindAll("[data-testid=admin-skill-unsuspend]"); // both rows are suspended now, in name order
         Assert.Equal(2, unsuspend.Count);
-        unsuspend[1].Click();
+        await unsuspend[1].ClickAsync();
         Assert.Equal([down.Id], review.Unsuspended);
     }
 

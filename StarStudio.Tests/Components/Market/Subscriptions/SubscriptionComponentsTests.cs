@@ -67,7 +67,7 @@ public sealed class SubscriptionComponentsTests : ComponentTest
     private IRenderedComponent<SubscribePanel> Panel() => Render<SubscribePanel>(p => p.Add(x => x.SkillId, Skill));
 
     [Fact]
-    public void Panel_PicksTheFirstUsableStarAndShowsThePlansTermsInChinese()
+    public async Task Panel_PicksTheFirstUsableStarAndShowsThePlansTermsInChinese()
     {
         var cut = Panel();
 
@@ -77,18 +77,18 @@ public sealed class SubscriptionComponentsTests : ComponentTest
         Assert.Contains("¥29.70 / 3 个月", cut.Find("[data-testid=subscribe-plan-quarterly]").Closest("label")!.TextContent);
         Assert.Contains("现在从余额扣除 ¥9.90，覆盖首个 1 个月", cut.Find("[data-testid=subscribe-price]").TextContent);
 
-        cut.Find("[data-testid=subscribe-plan-yearly]").Click();
+        await cut.Find("[data-testid=subscribe-plan-yearly]").ClickAsync();
 
         Assert.Contains("¥118.80", cut.Find("[data-testid=subscribe-price]").TextContent);
     }
 
     [Fact]
-    public void Panel_Subscribes_AndSaysSo()
+    public async Task Panel_Subscribes_AndSaysSo()
     {
         service.Results.Enqueue(Result<SkillSubscriptionView>.Ok(View()));
         var cut = Panel();
 
-        cut.Find("[data-testid=subscribe-submit]").Click();
+        await cut.Find("[data-testid=subscribe-submit]").ClickAsync();
 
         Assert.Equal([(StarA, SkillPlans.Monthly)], service.Subscribed);
         Assert.Contains("墨香 已订阅 天气速查", cut.Find("[data-testid=subscribe-done]").TextContent);
@@ -101,12 +101,12 @@ public sealed class SubscriptionComponentsTests : ComponentTest
     [InlineData("Plan", SubscriptionRules.PlanNotOfferedCode, "subscribe-plan-error", "不提供这个方案")]
     [InlineData("Subscription", SubscriptionRules.SkillUnavailableCode, "subscribe-error", "不可订阅")]
     [InlineData("Subscription", WalletRules.InsufficientCode, "subscribe-error", "可用余额不足")]
-    public void Panel_Refusal_IsShownWhereItBelongs(string field, string code, string testId, string text)
+    public async Task Panel_Refusal_IsShownWhereItBelongs(string field, string code, string testId, string text)
     {
         service.Results.Enqueue(Result<SkillSubscriptionView>.Invalid(field, code));
         var cut = Panel();
 
-        cut.Find("[data-testid=subscribe-submit]").Click();
+        await cut.Find("[data-testid=subscribe-submit]").ClickAsync();
 
         var shown = cut.Find($"[data-testid={testId}]").TextContent;
         Assert.Contains(text, shown);
@@ -125,7 +125,7 @@ public sealed class SubscriptionComponentsTests : ComponentTest
     }
 
     [Fact]
-    public void Page_ListsSubscriptionsWithRenewalNoticeAndActions()
+    public async Task Page_ListsSubscriptionsWithRenewalNoticeAndActions()
     {
         service.Mine.Add(View());
         service.Mine.Add(View(SubscriptionStatus.Expired, SubscriptionRules.NoticeBalanceShort, autoRenew: false));
@@ -138,7 +138,7 @@ public sealed class SubscriptionComponentsTests : ComponentTest
         Assert.Contains("余额不足", rows[1].QuerySelector("[data-testid=subscription-notice]")!.TextContent);
         Assert.Null(rows[1].QuerySelector("[data-testid=subscription-cancel]"));
 
-        cut.Find("[data-testid=subscription-cancel]").Click();
+        await cut.Find("[data-testid=subscription-cancel]").ClickAsync();
 
         Assert.Equal([service.Mine[0].Id], service.CancelledIds);
         Assert.Contains("已为 墨香 取消 天气速查", cut.Find("[data-testid=subscriptions-message]").TextContent);
@@ -147,12 +147,12 @@ public sealed class SubscriptionComponentsTests : ComponentTest
     }
 
     [Fact]
-    public void Page_AutoRenewSwitch_TurnsRenewalOff()
+    public async Task Page_AutoRenewSwitch_TurnsRenewalOff()
     {
         service.Mine.Add(View());
         var cut = Render<SubscriptionsPage>(_ => { });
 
-        cut.Find("[data-testid=subscription-autorenew]").Change(false);
+        await cut.Find("[data-testid=subscription-autorenew]").ChangeAsync(false);
 
         Assert.Equal([(service.Mine[0].Id, false)], service.Renewals);
         Assert.Contains("不再续订", cut.Find("[data-testid=subscriptions-message]").TextContent);

@@ -18,14 +18,14 @@ public sealed class PreferencesPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Save_ThePrivacySwitch_SavesIt_AndReloadsThroughTheApplyEndpoint()
+    public async Task Save_ThePrivacySwitch_SavesIt_AndReloadsThroughTheApplyEndpoint()
     {
         var cut = Render<PreferencesPanel>(_ => { });
         var toggle = cut.Find("input[type=checkbox]");
         Assert.False(toggle.HasAttribute("checked"));
 
-        toggle.Change(true);
-        cut.Find("[data-testid=preferences-save]").Click();
+        await toggle.ChangeAsync(true);
+        await cut.Find("[data-testid=preferences-save]").ClickAsync();
 
         Assert.Equal(new PreferencesDraft("zh-CN", "light", true), preferences.Saved);
         var nav = Context.Services.GetRequiredService<NavigationManager>();
@@ -33,12 +33,12 @@ public sealed class PreferencesPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Save_RefusedValues_AreShownAtTheirFields_AndThePageStays()
+    public async Task Save_RefusedValues_AreShownAtTheirFields_AndThePageStays()
     {
         preferences.Refusal = [new FieldError("Theme", "Preferences.Theme.Unknown", "light, dark")];
         var cut = Render<PreferencesPanel>(_ => { });
 
-        cut.Find("[data-testid=preferences-save]").Click();
+        await cut.Find("[data-testid=preferences-save]").ClickAsync();
 
         Assert.Contains("请选择提供的主题之一（light, dark）", cut.Markup);
         Assert.DoesNotContain("preferences/apply", Context.Services.GetRequiredService<NavigationManager>().Uri);

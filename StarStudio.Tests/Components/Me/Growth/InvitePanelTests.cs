@@ -25,11 +25,11 @@ public class InvitePanelTests : ComponentTest
     }
 
     [Fact]
-    public void InvitePanel_Copy_WritesTheCodeToTheClipboard()
+    public async Task InvitePanel_Copy_WritesTheCodeToTheClipboard()
     {
         var cut = Render<InvitePanel>(_ => { });
 
-        cut.Find("[data-testid=invite-copy]").Click();
+        await cut.Find("[data-testid=invite-copy]").ClickAsync();
 
         var call = Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText");
         Assert.Equal("ACDE3467", call.Arguments[0]);
@@ -37,25 +37,25 @@ public class InvitePanelTests : ComponentTest
     }
 
     [Fact]
-    public void InvitePanel_BindRefused_ShowsTheReasonAtTheField()
+    public async Task InvitePanel_BindRefused_ShowsTheReasonAtTheField()
     {
         service.Refusal = InviteRules.OlderAccount;
         var cut = Render<InvitePanel>(_ => { });
 
-        cut.Find("#invite-bind-code").Input("XYZW3467");
-        cut.Find("[data-testid=invite-bind]").Click();
+        await cut.Find("#invite-bind-code").InputAsync("XYZW3467");
+        await cut.Find("[data-testid=invite-bind]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("只有在该邀请码生成之后注册的账号才能使用它。", cut.Markup));
         Assert.Empty(cut.FindAll("[data-testid=invite-bound]"));
     }
 
     [Fact]
-    public void InvitePanel_Bind_ShowsTheInviterInsteadOfTheBox()
+    public async Task InvitePanel_Bind_ShowsTheInviterInsteadOfTheBox()
     {
         var cut = Render<InvitePanel>(_ => { });
 
-        cut.Find("#invite-bind-code").Input("xyzw3467");
-        cut.Find("[data-testid=invite-bind]").Click();
+        await cut.Find("#invite-bind-code").InputAsync("xyzw3467");
+        await cut.Find("[data-testid=invite-bind]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("你的邀请人是 老友（邀请码 XYZW3467）。", cut.Find("[data-testid=invite-bound]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=invite-bind]"));

@@ -13,13 +13,13 @@ public class RedeemPanelTests : ComponentTest
     public RedeemPanelTests() => Context.Services.AddSingleton<IRedeemService>(service);
 
     [Fact]
-    public void RedeemPanel_GoodCode_ShowsThePointsAndRaisesOnRedeemed()
+    public async Task RedeemPanel_GoodCode_ShowsThePointsAndRaisesOnRedeemed()
     {
         long redeemed = 0;
         var cut = Render<RedeemPanel>(p => p.Add(c => c.OnRedeemed, (long points) => redeemed = points));
 
-        cut.Find("#redeem-code").Input("welcome");
-        cut.Find("[data-testid=redeem-submit]").Click();
+        await cut.Find("#redeem-code").InputAsync("welcome");
+        await cut.Find("[data-testid=redeem-submit]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("兑换码 WELCOME 兑换成功：+8 积分。", cut.Find("[data-testid=redeem-result]").TextContent.Trim()));
         Assert.Equal(["welcome"], service.Codes);
@@ -30,13 +30,13 @@ public class RedeemPanelTests : ComponentTest
     [InlineData(RedeemErrors.UsedUp, "该兑换码已被领完。")]
     [InlineData(RedeemErrors.NotForYou, "该兑换码不适用于你的账号。")]
     [InlineData(RedeemErrors.AlreadyUsed, "你已使用过该兑换码。")]
-    public void RedeemPanel_RefusedCode_ShowsWhy(string code, string message)
+    public async Task RedeemPanel_RefusedCode_ShowsWhy(string code, string message)
     {
         service.Refusal = code;
         var cut = Render<RedeemPanel>(_ => { });
 
-        cut.Find("#redeem-code").Input("SOMECODE");
-        cut.Find("[data-testid=redeem-submit]").Click();
+        await cut.Find("#redeem-code").InputAsync("SOMECODE");
+        await cut.Find("[data-testid=redeem-submit]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal(message, cut.Find("[data-testid=redeem-result]").TextContent.Trim()));
         Assert.Equal(["SOMECODE"], service.Codes);

@@ -40,11 +40,11 @@ public class TasksPanelTests : ComponentTest
     }
 
     [Fact]
-    public void TasksPanel_Claim_BooksAndShowsTheTaskClaimed()
+    public async Task TasksPanel_Claim_BooksAndShowsTheTaskClaimed()
     {
         var cut = Render<TasksPanel>(_ => { });
 
-        Row(cut, "daily_chat").QuerySelector("[data-testid=task-claim]")!.Click();
+        await Row(cut, "daily_chat").QuerySelector("[data-testid=task-claim]")!.ClickAsync();
 
         Assert.Equal(["daily_chat"], service.Claims);
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, "daily_chat").QuerySelector("[data-testid=task-claimed]")));
@@ -52,12 +52,12 @@ public class TasksPanelTests : ComponentTest
     }
 
     [Fact]
-    public void TasksPanel_ClaimRefused_ShowsTheReason()
+    public async Task TasksPanel_ClaimRefused_ShowsTheReason()
     {
         service.Refusal = new FieldError("Task", "Growth.Task.NotFinished", 2, 3);
         var cut = Render<TasksPanel>(_ => { });
 
-        Row(cut, "daily_chat").QuerySelector("[data-testid=task-claim]")!.Click();
+        await Row(cut, "daily_chat").QuerySelector("[data-testid=task-claim]")!.ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("任务尚未完成：已完成 2 / 3。", cut.Find("[data-testid=tasks-message]").TextContent));
         Assert.Null(Row(cut, "daily_chat").QuerySelector("[data-testid=task-claimed]"));

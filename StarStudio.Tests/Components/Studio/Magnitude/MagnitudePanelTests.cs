@@ -53,7 +53,7 @@ public sealed class MagnitudePanelTests : ComponentTest
     }
 
     [Fact]
-    public void Recompute_MovesTheRadar()
+    public async Task Recompute_MovesTheRadar()
     {
         var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         magnitude.View = View(true, Row(MagnitudeSignals.None, at));
@@ -61,7 +61,7 @@ public sealed class MagnitudePanelTests : ComponentTest
         Assert.Equal("50", cut.Find("[data-testid=magnitude-radar]").GetAttribute("data-depth"));
 
         magnitude.View = View(true, Row(MagnitudeSignals.None, at), Row(MagnitudeFormulaTests.Worked, at.AddHours(1), MagnitudeTriggers.OnDemand));
-        cut.Find("[data-testid=magnitude-recompute]").Click();
+        await cut.Find("[data-testid=magnitude-recompute]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("58.08", cut.Find("[data-testid=magnitude-radar]").GetAttribute("data-depth")));
         Assert.Equal("2", cut.Find("[data-testid=magnitude-history]").GetAttribute("data-count"));
@@ -69,13 +69,13 @@ public sealed class MagnitudePanelTests : ComponentTest
     }
 
     [Fact]
-    public void Recompute_TooSoon_SaysWhenToRetry_AndKeepsTheScores()
+    public async Task Recompute_TooSoon_SaysWhenToRetry_AndKeepsTheScores()
     {
         magnitude.View = View(true, Row(MagnitudeSignals.None, DateTimeOffset.UtcNow));
         magnitude.Refusal = new FieldError("Recompute", MagnitudeErrors.TooSoon, 42);
         var cut = Render<MagnitudePanel>(p => p.Add(x => x.StarId, Star));
 
-        cut.Find("[data-testid=magnitude-recompute]").Click();
+        await cut.Find("[data-testid=magnitude-recompute]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("42 秒", cut.Find("[data-testid=magnitude-error]").TextContent));
         Assert.Equal("50", cut.Find("[data-testid=magnitude-radar]").GetAttribute("data-depth"));

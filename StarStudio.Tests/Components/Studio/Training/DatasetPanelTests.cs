@@ -21,7 +21,7 @@ public sealed class DatasetPanelTests : ComponentTest
     private IRenderedComponent<DatasetPanel> RenderPanel() => Render<DatasetPanel>(p => p.Add(x => x.StarId, Guid.NewGuid()));
 
     [Fact]
-    public void Preview_ShowsCountsPerKindAndWhatEachMethodLacks()
+    public async Task Preview_ShowsCountsPerKindAndWhatEachMethodLacks()
     {
         datasets.Preview = Result<DatasetPreview>.Ok(new DatasetPreview(
             new DatasetCounts(6, 2, 1, 0, 3, 1, 4, 5, 1, 2),
@@ -29,7 +29,7 @@ public sealed class DatasetPanelTests : ComponentTest
             [], [], ["Training.Dataset.Missing.DpoTrain"], null));
         var cut = RenderPanel();
 
-        cut.Find("[data-testid=dataset-preview]").Click();
+        await cut.Find("[data-testid=dataset-preview]").ClickAsync();
 
         var rows = cut.FindAll("[data-testid=dataset-counts] tbody tr");
         Assert.Equal(["SFT62", "DPO 偏好对10", "知识问答31"], rows.Select(r => string.Concat(r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()))));
@@ -44,7 +44,7 @@ public sealed class DatasetPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Build_ShowsTheNewDatasetInTheList()
+    public async Task Build_ShowsTheNewDatasetInTheList()
     {
         var cut = RenderPanel();
         Assert.Single(cut.FindAll("[data-testid=dataset-list-empty]"));
@@ -57,7 +57,7 @@ public sealed class DatasetPanelTests : ComponentTest
         };
         datasets.OnBuild = () => datasets.List.Add(built);
 
-        cut.Find("[data-testid=dataset-build]").Click();
+        await cut.Find("[data-testid=dataset-build]").ClickAsync();
 
         var row = cut.WaitForElement("[data-testid=dataset-row]");
         Assert.Equal(built.Id.ToString(), row.GetAttribute("data-dataset-id"));
@@ -66,12 +66,12 @@ public sealed class DatasetPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Preview_FieldError_ShowsAtItsField()
+    public async Task Preview_FieldError_ShowsAtItsField()
     {
         datasets.Preview = Result<DatasetPreview>.Invalid(nameof(DatasetFilters.HoldoutShare), "Training.Dataset.HoldoutShare.Range");
         var cut = RenderPanel();
 
-        cut.Find("[data-testid=dataset-preview]").Click();
+        await cut.Find("[data-testid=dataset-preview]").ClickAsync();
 
         Assert.Contains("留出比例为 0 到 0.5。", cut.Find("[data-testid=dataset-holdout]").Closest(".mud-input-control")!.TextContent);
         Assert.DoesNotContain("留出比例为 0 到 0.5。", cut.Find("[data-testid=dataset-min-rating]").Closest(".mud-input-control")!.TextContent);
@@ -80,12 +80,12 @@ public sealed class DatasetPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Build_NothingQualifies_IsAReadableAlert()
+    public async Task Build_NothingQualifies_IsAReadableAlert()
     {
         datasets.BuildResult = Result<TrainingDataset>.Invalid("Dataset", "Training.Dataset.Empty");
         var cut = RenderPanel();
 
-        cut.Find("[data-testid=dataset-build]").Click();
+        await cut.Find("[data-testid=dataset-build]").ClickAsync();
 
         Assert.Contains("没有可用的数据", cut.Find("[data-testid=dataset-error]").TextContent);
     }

@@ -24,7 +24,7 @@ public sealed class TrainingPanelsTests : ComponentTest
     }
 
     [Fact]
-    public void Versions_ShowTheActiveOne_AndActivateAndRollBackCallTheService()
+    public async Task Versions_ShowTheActiveOne_AndActivateAndRollBackCallTheService()
     {
         var v1 = versions.Add("v1", active: true);
         var v2 = versions.Add("v2");
@@ -35,9 +35,9 @@ public sealed class TrainingPanelsTests : ComponentTest
         Assert.NotNull(rows[1].QuerySelector("[data-testid=version-active]"));
         Assert.Contains("new.similarity=0.5", cut.Markup, StringComparison.Ordinal);
 
-        cut.Find("[data-testid=version-activate]").Click();
+        await cut.Find("[data-testid=version-activate]").ClickAsync();
         cut.WaitForAssertion(() => Assert.Equal(v2, versions.Active));
-        cut.Find("[data-testid=version-rollback-base]").Click();
+        await cut.Find("[data-testid=version-rollback-base]").ClickAsync();
         cut.WaitForAssertion(() => Assert.Null(versions.Active));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=version-base-active]")));
         Assert.Equal([v2, (Guid?)null], versions.Calls);
@@ -45,32 +45,32 @@ public sealed class TrainingPanelsTests : ComponentTest
     }
 
     [Fact]
-    public void Versions_ARefusedActivation_ShowsTheReason_AndKeepsTheActiveVersion()
+    public async Task Versions_ARefusedActivation_ShowsTheReason_AndKeepsTheActiveVersion()
     {
         versions.Add("v1", active: true);
         versions.Add("v2");
         versions.Refuse = true;
         var cut = Render<VersionsPanel>(p => p.Add(x => x.StarId, Star));
 
-        cut.Find("[data-testid=version-activate]").Click();
+        await cut.Find("[data-testid=version-activate]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("不属于你的星体", cut.Find("[data-testid=version-error]").TextContent, StringComparison.Ordinal));
         Assert.Equal("v1", cut.Find("[data-testid=version-active]").Closest("[data-testid=version-row]")!.GetAttribute("data-version-name"));
     }
 
     [Fact]
-    public void Jobs_AStartRefusedForTooLittleData_ShowsWhatIsMissingAtTheDatasetField()
+    public async Task Jobs_AStartRefusedForTooLittleData_ShowsWhatIsMissingAtTheDatasetField()
     {
         jobs.StartResult = Result<TrainingJobView>.Invalid([new FieldError("Dataset", "Training.Dataset.Missing.DpoTrain")]);
         var cut = Render<TrainingJobsPanel>(p => p.Add(x => x.StarId, Star));
 
-        cut.Find("[data-testid=job-start] ").Click();
+        await cut.Find("[data-testid=job-start] ").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("至少 3 个 DPO 偏好对", cut.Markup, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Jobs_ShowStatusAndPhase_OfferRetryForAFailedJob_AndStreamNewLogLines()
+    public async Task Jobs_ShowStatusAndPhase_OfferRetryForAFailedJob_AndStreamNewLogLines()
     {
         var running = jobs.Add(TrainingJobStatus.Running, TrainingJobPhase.Train);
         jobs.Add(TrainingJobStatus.Failed, TrainingJobPhase.Evaluate, error: "Training.Job.Error.GarbageMetrics");
@@ -86,7 +86,7 @@ public sealed class TrainingPanelsTests : ComponentTest
         jobs.Lines.Add(Line(running, "train", "rule: 用中文回答。"));
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=job-log-line]").Count));
 
-        cut.Find("[data-testid=job-retry]").Click();
+        await cut.Find("[data-testid=job-retry]").ClickAsync();
         cut.WaitForAssertion(() => Assert.Single(jobs.Retried));
     }
 
