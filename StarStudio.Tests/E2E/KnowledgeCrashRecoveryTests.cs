@@ -40,7 +40,8 @@ public sealed class CrashRecoveryCollection
 [Collection(CrashRecoveryCollection.Name)]
 public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IClassFixture<CrashRecoveryAppServer>
 {
-    private static readonly TimeSpan CrashWithin = TimeSpan.FromSeconds(60);
+    // A (re)start on a loaded 2-core machine has taken over a minute before it claims anything; the waits end at the event.
+    private static readonly TimeSpan CrashWithin = TimeSpan.FromSeconds(150);
 
     [Theory]
     [InlineData(CrashPoints.KnowledgeTaskSaved)]
@@ -157,7 +158,7 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
 
     private async Task<string?> WaitForEndAsync(string name)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(150);
         string? status;
         do
         {
