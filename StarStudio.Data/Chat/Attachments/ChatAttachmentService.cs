@@ -163,8 +163,9 @@ internal sealed class ChatAttachmentService(
                 .SetProperty(a => a.TextChars, chars)
                 .SetProperty(a => a.Truncated, truncated)
                 .SetProperty(a => a.UpdatedAt, now), CancellationToken.None), CancellationToken.None);
-        var updated = await db.RunAsync((ctx, _) => ctx.ChatAttachments.AsNoTracking().FirstAsync(a => a.Id == attachmentId, CancellationToken.None), CancellationToken.None);
-        return Result<ChatAttachmentView>.Ok(ChatAttachmentRules.ToView(updated, now));
+        // The row may have been removed while it was read (the user took the file back): nothing to show then.
+        var updated = await db.RunAsync((ctx, _) => ctx.ChatAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId, CancellationToken.None), CancellationToken.None);
+        return updated is null ? Result<ChatAttachmentView>.NotFound() : Result<ChatAttachmentView>.Ok(ChatAttachmentRules.ToView(updated, now));
     }
 
     public Task<IReadOnlyList<ChatAttachmentView>> ListAsync(Guid conversationId, CancellationToken ct = default) =>
