@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<StarStudio.Core.Chat.ChatRateLimiter>();
         services.AddSingleton<Chat.ModelVersionAdapters>();
         services.AddScoped<StarStudio.Core.Chat.IConversationService, Chat.ConversationService>();
+        Chat.Attachments.ChatAttachmentsServiceCollectionExtensions.AddStarStudioChatAttachments(services);
         services.AddScoped<IStarService, StarService>();
         services.AddStarStudioPersonaVersions();
         services.AddStarStudioWallet();

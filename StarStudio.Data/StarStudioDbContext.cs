@@ -43,6 +43,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<StarEmbedding> StarEmbeddings => Set<StarEmbedding>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationFeedback> ConversationFeedback => Set<ConversationFeedback>();
+    public DbSet<Core.Chat.Attachments.ChatAttachment> ChatAttachments => Set<Core.Chat.Attachments.ChatAttachment>();
     public DbSet<MagnitudeHistory> MagnitudeHistory => Set<MagnitudeHistory>();
     public DbSet<StarTrial> StarTrials => Set<StarTrial>();
     public DbSet<TrialEntry> TrialEntries => Set<TrialEntry>();

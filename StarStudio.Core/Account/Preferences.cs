@@ -15,6 +15,11 @@ public class UserPreferences
     public string Theme { get; set; } = PreferenceRules.DefaultTheme;
     /// <summary>When set, the user's conversations and answer ratings never go into a training dataset.</summary>
     public bool ExcludeFromTraining { get; set; }
+    /// <summary>
+    /// The player's own system prompt (seed 001 <c>users.system_prompt</c>), added to every chat prompt after the star's
+    /// persona as the user's preferences; it never overrides the star's boundaries (docs/preferences.md). Null: none.
+    /// </summary>
+    public string? SystemPrompt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -25,7 +30,10 @@ public class UserPreferences
 /// <summary>What the preferences panel edits.</summary>
 public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining)
 {
-    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining);
+    /// <summary>The player's own system prompt; blank saves none.</summary>
+    public string? SystemPrompt { get; init; }
+
+    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining) { SystemPrompt = p.SystemPrompt };
 }
 
 /// <summary>The allowed values of each preference.</summary>
@@ -35,6 +43,16 @@ public static class PreferenceRules
     public const string DefaultTheme = "light";
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
     public static readonly IReadOnlyList<string> Themes = ["light", "dark"];
+
+    /// <summary>The longest own system prompt, in characters (about 300–1,000 tokens: it is sent with every message).</summary>
+    public const int SystemPromptMax = 1000;
+
+    /// <summary>The stored form of a system prompt: trimmed, line endings as <c>\n</c>, null when blank.</summary>
+    public static string? NormalizeSystemPrompt(string? text)
+    {
+        var t = (text ?? "").Replace("\r\n", "\n").Replace('\r', '\n').Trim();
+        return t.Length == 0 ? null : t;
+    }
 
     /// <summary>The defaults a user has before saving anything.</summary>
     public static UserPreferences Defaults(Guid userId) => new() { UserId = userId };
@@ -52,6 +70,18 @@ public static class PreferenceRules
         if (!Themes.Contains(draft.Theme))
         {
             errors.Add(new FieldError(nameof(PreferencesDraft.Theme), "Preferences.Theme.Unknown", string.Join(", ", Themes)));
+        }
+
+        if (NormalizeSystemPrompt(draft.SystemPrompt) is { } prompt)
+        {
+            if (prompt.Length > SystemPromptMax)
+            {
+                errors.Add(new FieldError(nameof(PreferencesDraft.SystemPrompt), "Preferences.SystemPrompt.TooLong", SystemPromptMax, prompt.Length));
+            }
+            else if (prompt.Any(c => char.IsControl(c) && c is not '\n' and not '\t'))
+            {
+                errors.Add(new FieldError(nameof(PreferencesDraft.SystemPrompt), "Preferences.SystemPrompt.Control"));
+            }
         }
 
         return errors;

@@ -85,6 +85,9 @@ public sealed record ChatUserMessage(ConversationMessageDocument Message) : Chat
 /// <summary>More of the answer's text.</summary>
 public sealed record ChatAnswerDelta(string Text) : ChatUpdate;
 
+/// <summary>More of the model's thinking (docs/chat.md), shown collapsed above the answer.</summary>
+public sealed record ChatThinking(string Text) : ChatUpdate;
+
 /// <summary>The answer is stored (completed, stopped or failed).</summary>
 public sealed record ChatAnswered(ConversationMessageDocument Message, string? Error) : ChatUpdate;
 

@@ -3,7 +3,8 @@ namespace StarStudio.Core.Storage;
 /// <summary>A message of a conversation; seed 000 §2 <c>conversation_messages</c>.</summary>
 /// <remarks>
 /// Beyond the seed's fields: a status (a failed generation is kept and can be retried), the model, the trace, citations,
-/// and the star's model version that wrote a star message (id and name; null: the base persona; docs/training.md).
+/// and the star's model version that wrote a star message (id and name; null: the base persona; docs/training.md), and a
+/// <c>has_thinking</c> model's thinking text (docs/chat.md: shown collapsed above the answer, never sent to the model again).
 /// </remarks>
 public sealed record ConversationMessageDocument(
     Guid Id,
@@ -18,7 +19,8 @@ public sealed record ConversationMessageDocument(
     Guid? TraceId = null,
     IReadOnlyList<MessageCitation>? Citations = null,
     Guid? ModelVersionId = null,
-    string? ModelVersion = null);
+    string? ModelVersion = null,
+    string? Thinking = null);
 
 /// <summary>States of a message.</summary>
 public static class MessageStatuses
@@ -29,7 +31,9 @@ public static class MessageStatuses
 }
 
 /// <summary>A passage a star's answer cites, pointing back to its chunk.</summary>
-public sealed record MessageCitation(int Number, Guid ChunkId, Guid TaskId, string SourceName, int? Page);
+/// <param name="AttachmentId">Set when the passage is from a file attached to the conversation (docs/chat-attachments.md);
+/// <see cref="TaskId"/> then holds the same id and <see cref="ChunkId"/> names the attachment's chunk.</param>
+public sealed record MessageCitation(int Number, Guid ChunkId, Guid TaskId, string SourceName, int? Page, Guid? AttachmentId = null);
 
 /// <summary>One tool call made while producing a message.</summary>
 public sealed record ToolCallRecord(string Name, string Arguments, string? Result);

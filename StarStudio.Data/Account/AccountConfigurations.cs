@@ -45,6 +45,8 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         b.HasKey(p => p.UserId);
         b.Property(p => p.LanguagePreference).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultLanguage);
         b.Property(p => p.Theme).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultTheme);
+        // The player's own system prompt (docs/preferences.md); the length limit holds in the database too.
+        b.Property(p => p.SystemPrompt).HasMaxLength(PreferenceRules.SystemPromptMax);
         b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

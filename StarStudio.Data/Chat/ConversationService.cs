@@ -131,6 +131,8 @@ internal sealed class ConversationService(
         }
 
         var (history, userMessage) = await AppendUserMessageAsync(conversationId, message, ct);
+        // Files waiting in the composer go with this message (docs/chat-attachments.md).
+        await db.RunAsync((ctx, _) => Attachments.ChatAttachmentService.LinkWaitingAsync(ctx, conversationId, context.UserId, userMessage.Id, ct), ct);
 
         yield return new ChatUserMessage(userMessage);
         await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct))
@@ -416,7 +418,9 @@ internal sealed class ConversationService(
                 return Result<string>.Forbidden();
             }
 
-            var text = await ctx.StarEmbeddings.AsNoTracking().Where(e => e.ChunkId == chunkId && e.StarId == starId).Select(e => e.Content).FirstOrDefaultAsync(ct);
+            var text = await ctx.StarEmbeddings.AsNoTracking().Where(e => e.ChunkId == chunkId && e.StarId == starId).Select(e => e.Content).FirstOrDefaultAsync(ct)
+                // A passage of a file attached to the conversation: its user reads it (RLS), the star's owner does not.
+                ?? await Attachments.ChatAttachmentService.ChunkTextAsync(ctx, conversationId, chunkId, ct);
             return text is null ? Result<string>.NotFound() : Result<string>.Ok(text);
         }, ct);
 
@@ -441,6 +445,10 @@ internal sealed class ConversationService(
     private async IAsyncEnumerable<ChatUpdate> AnswerAsync(SendContext context, IReadOnlyList<ConversationMessageDocument> history,
         ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct, string? responseSchema = null)
     {
+        // The conversation's own attachments (docs/chat-attachments.md); a trial's structured answer takes none.
+        var (attachmentPassages, unreadImages) = responseSchema is null
+            ? await db.RunAsync((ctx, _) => Attachments.ChatAttachmentService.ForAnswerAsync(ctx, context.ConversationId, context.UserId, userMessage.Id, userMessage.Content, ct), ct)
+            : ([], []);
         var request = new ChatRequest(context.Persona,
             history.Where(m => m.Status != MessageStatuses.Failed && m.Content.Length > 0)
                 .Select(m => new ChatTurn(m.Sender == MessageSenders.User ? ChatTurn.User : ChatTurn.Assistant, m.Content)).ToList(),
@@ -449,9 +457,14 @@ internal sealed class ConversationService(
             ResponseSchema = responseSchema,
             Adapter = context.Version?.Adapter,
             ModelOverride = context.Version?.Served,
+            // The player's own system prompt (docs/preferences.md); a trial's answer is judged on the star alone.
+            UserSystemPrompt = responseSchema is null ? context.UserSystemPrompt : null,
+            AttachmentPassages = attachmentPassages,
+            UnreadAttachments = unreadImages,
         };
         ChatOutcome? outcome = null;
         var streamed = new System.Text.StringBuilder();
+        var thinking = new System.Text.StringBuilder();
 
         // The engine reports failures in its outcome; the user's cancel (stop button) ends the stream early.
         var events = engine.StreamAsync(request, ct).GetAsyncEnumerator(ct);
@@ -479,6 +492,11 @@ internal sealed class ConversationService(
                     streamed.Append(delta.Text);
                     yield return new ChatAnswerDelta(delta.Text);
                 }
+                else if (current is ChatThinkingDelta thought)
+                {
+                    thinking.Append(thought.Text);
+                    yield return new ChatThinking(thought.Text);
+                }
                 else if (current is ChatCompleted done)
                 {
                     outcome = done.Outcome;
@@ -498,7 +516,9 @@ internal sealed class ConversationService(
         var traceId = outcome is null ? (Guid?)null : Guid.CreateVersion7();
         var answer = new ConversationMessageDocument(answerId, context.ConversationId, MessageSenders.Star, content,
             outcome?.TokensOut ?? tokens.Count(content), outcome?.ToolCalls ?? [], clock.GetUtcNow(), status, outcome?.Model,
-            traceId, outcome?.Citations ?? [], context.Version?.Id, context.Version?.Name);
+            traceId, outcome?.Citations ?? [], context.Version?.Id, context.Version?.Name,
+            // Kept with the answer to show collapsed above it; the history sent to the model takes Content only.
+            outcome is not null ? outcome.Thinking : thinking.Length > 0 ? thinking.ToString() : null);
 
         // Stored even if the page went away mid-answer: nothing the user saw is lost.
         await messages.UpsertAsync(answer, CancellationToken.None);
@@ -675,7 +695,8 @@ internal sealed class ConversationService(
             var benefits = await Billing.Membership.MembershipBenefitsQuery.ForAsync(ctx, me, clock.GetUtcNow(), ct);
             perMinute = benefits.ChatRatePerMinute(perMinute);
             var persona = (await PersonaForAsync(ctx, user, star.Id, ct))!.Star with { ModelVersion = version?.Name };
-            return new SendContext(c.Id, me, persona, (maxChars, perMinute), null, user.IsAdmin, version);
+            var ownPrompt = await ctx.UserPreferences.AsNoTracking().Where(p => p.UserId == me).Select(p => p.SystemPrompt).FirstOrDefaultAsync(ct);
+            return new SendContext(c.Id, me, persona, (maxChars, perMinute), null, user.IsAdmin, version) { UserSystemPrompt = ownPrompt };
         }, ct);
 
     /// <summary>
@@ -716,6 +737,9 @@ internal sealed class ConversationService(
     /// <param name="Version">The star's active model version, or null for its base persona.</param>
     private sealed record SendContext(Guid ConversationId, Guid UserId, StarPersona Persona, (int MaxChars, int PerMinute) Limits, FieldError? Refusal, bool IsAdmin = false, ActiveVersion? Version = null)
     {
+        /// <summary>The user's own system prompt from their preferences (docs/preferences.md), or null.</summary>
+        public string? UserSystemPrompt { get; init; }
+
         public static SendContext Refused(FieldError error) => new(Guid.Empty, Guid.Empty, new StarPersona(Guid.Empty, "", "", "", "", null), (0, 0), error);
     }
 

@@ -285,6 +285,9 @@ internal sealed class MongoMessage
     [BsonElement("modelVersion"), BsonIgnoreIfNull]
     public string? ModelVersion { get; set; }
 
+    [BsonElement("thinking"), BsonIgnoreIfNull]
+    public string? Thinking { get; set; }
+
     public static MongoMessage From(ConversationMessageDocument d) => new()
     {
         Id = d.Id,
@@ -297,18 +300,20 @@ internal sealed class MongoMessage
         Status = d.Status,
         Model = d.Model,
         TraceId = d.TraceId,
-        Citations = d.Citations?.Select(c => new MongoCitation { Number = c.Number, ChunkId = c.ChunkId, TaskId = c.TaskId, SourceName = c.SourceName, Page = c.Page }).ToList(),
+        Citations = d.Citations?.Select(c => new MongoCitation { Number = c.Number, ChunkId = c.ChunkId, TaskId = c.TaskId, SourceName = c.SourceName, Page = c.Page, AttachmentId = c.AttachmentId }).ToList(),
         ModelVersionId = d.ModelVersionId,
         ModelVersion = d.ModelVersion,
+        Thinking = d.Thinking,
     };
 
     public ConversationMessageDocument ToDocument() => new(
         Id, ConversationId, Sender, Content, Tokens,
         ToolCalls.Select(t => new ToolCallRecord(t.Name, t.Arguments, t.Result)).ToList(),
         CreatedAt, Status, Model, TraceId,
-        Citations?.Select(c => new MessageCitation(c.Number, c.ChunkId, c.TaskId, c.SourceName, c.Page)).ToList(),
+        Citations?.Select(c => new MessageCitation(c.Number, c.ChunkId, c.TaskId, c.SourceName, c.Page, c.AttachmentId)).ToList(),
         ModelVersionId,
-        ModelVersion);
+        ModelVersion,
+        Thinking);
 }
 
 [BsonIgnoreExtraElements]
@@ -328,6 +333,9 @@ internal sealed class MongoCitation
 
     [BsonElement("page"), BsonIgnoreIfNull]
     public int? Page { get; set; }
+
+    [BsonElement("attachmentId"), BsonGuidRepresentation(GuidRepresentation.Standard), BsonIgnoreIfNull]
+    public Guid? AttachmentId { get; set; }
 }
 
 [BsonIgnoreExtraElements]

@@ -33,6 +33,9 @@ public sealed record ChatScript
 
     public IReadOnlyList<string> TextChunks { get; init; } = [];
 
+    /// <summary>Streamed as <c>delta.reasoning_content</c> before the text (a thinking model such as DeepSeek-R1).</summary>
+    public IReadOnlyList<string> ReasoningChunks { get; init; } = [];
+
     public IReadOnlyList<ScriptedToolCall> ToolCalls { get; init; } = [];
 
     /// <summary>Usage reported when the request asks for it (<c>stream_options.include_usage</c>); null: none.</summary>
@@ -280,6 +283,12 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
             }
 
             await Task.Delay(script.FirstChunkDelay, ct);
+        }
+
+        foreach (var thought in script.ReasoningChunks)
+        {
+            await EventAsync(ctx, Chunk(id, model, new { reasoning_content = thought }, null), ct);
+            request.FirstChunkAfter ??= Stopwatch.GetElapsedTime(request.ReceivedAt);
         }
 
         var sent = 0;

@@ -46,6 +46,21 @@ public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> Histo
     /// or null for the platform's default model.
     /// </summary>
     public ServedModel? ModelOverride { get; init; }
+
+    /// <summary>
+    /// The chatting user's own system prompt (docs/preferences.md), or null: added after the star's persona as the user's
+    /// preferences, never above the star's boundaries; left out of the trace the owner reads.
+    /// </summary>
+    public string? UserSystemPrompt { get; init; }
+
+    /// <summary>
+    /// Text from files attached to this conversation (docs/chat-attachments.md), best first: given to the model as
+    /// numbered passages before the star's knowledge, cited like them.
+    /// </summary>
+    public IReadOnlyList<Knowledge.Retrieval.RetrievedPassage> AttachmentPassages { get; init; } = [];
+
+    /// <summary>Images attached to this conversation by name: stored and shown, never read by the model (it is told so).</summary>
+    public IReadOnlyList<string> UnreadAttachments { get; init; } = [];
 }
 
 /// <summary>A model a version is served as: an <c>llm_providers</c> row and the model id there.</summary>
@@ -56,6 +71,9 @@ public abstract record ChatEvent;
 
 /// <summary>More text of the answer.</summary>
 public sealed record ChatDelta(string Text) : ChatEvent;
+
+/// <summary>More of the model's thinking (a <c>has_thinking</c> model's reasoning), shown apart from the answer.</summary>
+public sealed record ChatThinkingDelta(string Text) : ChatEvent;
 
 /// <summary>A tool the model called, with what it returned.</summary>
 public sealed record ChatToolEvent(string Name, string Arguments, string Result, int DurationMs) : ChatEvent;
@@ -87,6 +105,9 @@ public sealed record ChatOutcome(
 
     /// <summary>How many of the given passages the answer cites by number.</summary>
     public int CitationCount { get; init; }
+
+    /// <summary>What a <c>has_thinking</c> model thought before answering (null: none); kept with the answer, never sent back.</summary>
+    public string? Thinking { get; init; }
 }
 
 /// <summary>A step of the trace as the engine saw it (persisted as <see cref="ChatTraceStep"/>).</summary>

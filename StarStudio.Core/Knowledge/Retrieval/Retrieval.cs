@@ -1,7 +1,11 @@
 namespace StarStudio.Core.Knowledge.Retrieval;
 
 /// <summary>Where a passage came from, precisely enough to open it again.</summary>
-public sealed record Citation(Guid TaskId, Guid ChunkId, string SourceName, int? Page, IReadOnlyList<string> HeadingPath, int CharStart, int CharEnd);
+public sealed record Citation(Guid TaskId, Guid ChunkId, string SourceName, int? Page, IReadOnlyList<string> HeadingPath, int CharStart, int CharEnd)
+{
+    /// <summary>A passage of a file attached to a conversation (<see cref="TaskId"/> is the attachment), not of the star's knowledge.</summary>
+    public bool FromAttachment { get; init; }
+}
 
 /// <summary>
 /// A passage retrieved for a question, with its fused score and its 1-based rank in each list that found it

@@ -187,7 +187,10 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
             return sb.ToString();
         }
 
-        sb.Append(chinese ? "，以下内容直接摘自我的知识库：\n\n" : ", quoting my knowledge directly:\n\n");
+        var fromAttachments = quoted.Any(p => p.Passage.Citation.FromAttachment);
+        sb.Append(fromAttachments
+            ? (chinese ? "，以下内容直接摘自你上传的附件和我的知识库：\n\n" : ", quoting your attachments and my knowledge directly:\n\n")
+            : (chinese ? "，以下内容直接摘自我的知识库：\n\n" : ", quoting my knowledge directly:\n\n"));
         AppendQuotes(sb, quoted, terms, chinese, star.Tone);
         return sb.ToString();
     }
@@ -381,6 +384,13 @@ public sealed class OfflineChatClient(StarPersona star, IReadOnlyList<PromptPass
     private static string SourceOf(Citation citation, bool chinese)
     {
         var source = string.IsNullOrWhiteSpace(citation.SourceName) ? (chinese ? "未命名资料" : "untitled source") : citation.SourceName.Trim();
+        if (citation.FromAttachment)
+        {
+            // A file the user attached to this conversation, not the star's knowledge.
+            var where = citation.Page is { } p ? (chinese ? $"第 {p} 页" : $", page {p}") : "";
+            return chinese ? $"你上传的附件《{source}》{where}" : $"your attachment {source}{where}";
+        }
+
         if (citation.Page is { } page)
         {
             return chinese ? $"《{source}》第 {page} 页" : $"{source}, page {page}";

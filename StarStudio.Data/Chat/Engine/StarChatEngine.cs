@@ -139,7 +139,7 @@ public sealed partial class StarChatEngine(
             return numbers.Select(n =>
             {
                 var c = passages[n - 1].Citation;
-                return new MessageCitation(n, c.ChunkId, c.TaskId, c.SourceName, c.Page);
+                return new MessageCitation(n, c.ChunkId, c.TaskId, c.SourceName, c.Page, c.FromAttachment ? c.TaskId : null);
             }).ToList();
         }
     }
@@ -149,6 +149,7 @@ public sealed partial class StarChatEngine(
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly StringBuilder content = new();
+        private readonly StringBuilder thinking = new();
         private readonly List<TraceStepRecord> steps = [];
         private readonly List<ToolCallRecord> toolCalls = [];
         private readonly CitationBook book = new();
@@ -157,6 +158,7 @@ public sealed partial class StarChatEngine(
         private string provider = OfflineEngine.Provider;
         private string model = OfflineEngine.Model;
         private string promptJson = "[]";
+        private string traceSystem = "";
         private int tokensIn;
         private int tokensOut;
         private decimal cost;
@@ -208,6 +210,7 @@ public sealed partial class StarChatEngine(
                 // Originality (docs/magnitude.md): how much of the answer is the passages' own words.
                 CopiedShare = success && !cancelled ? TextOverlap.CopiedShare(text, book.Texts) : null,
                 CitationCount = book.ExplicitlyCited(text),
+                Thinking = thinking.Length > 0 ? thinking.ToString() : null,
             };
         }
 
@@ -253,7 +256,8 @@ public sealed partial class StarChatEngine(
 
             var retrievalMs = (int)(clock.ElapsedMilliseconds - started);
 
-            var numbered = found.Select((p, i) => new PromptPassage(i + 1, p)).ToList();
+            // The conversation's attachments first (the user pointed at them), then the star's knowledge; one numbering.
+            var numbered = request.AttachmentPassages.Concat(found).Select((p, i) => new PromptPassage(i + 1, p)).ToList();
             // Offline (no model), tools are listed only for skills the example rule may call (free-text answers only).
             var tools = Settings.EnableTools && (config.Primary is not null || string.IsNullOrWhiteSpace(request.ResponseSchema)) ? await ToolsAsync() : [];
             var window = config.Primary?.Model.MaxContextTokens ?? Settings.OfflineContextTokens;
@@ -264,6 +268,8 @@ public sealed partial class StarChatEngine(
                     MaxReservedAnswerTokens = Settings.MaxReservedAnswerTokens,
                     ResponseSchema = request.ResponseSchema,
                     Adapter = request.Adapter,
+                    UserSystemPrompt = request.UserSystemPrompt,
+                    UnreadAttachments = request.UnreadAttachments,
                 },
                 Tokens);
             var prompt = Build(window);
@@ -273,16 +279,20 @@ public sealed partial class StarChatEngine(
             }
 
             promptJson = prompt.PromptJson;
+            traceSystem = prompt.TraceSystem;
             steps.Add(new TraceStepRecord(TraceStepKinds.Retrieval, "knowledge",
                 Json(new { query = Cut(userMessage), top_k = config.TopK }),
                 Json(new
                 {
                     found = found.Count,
+                    attachment_passages = request.AttachmentPassages.Count,
+                    user_system_prompt = !string.IsNullOrWhiteSpace(request.UserSystemPrompt),
                     in_prompt = prompt.Passages.Count,
                     passages = prompt.Passages.Select(p => new
                     {
                         n = p.Number,
                         source = p.Passage.Citation.SourceName,
+                        attachment = p.Passage.Citation.FromAttachment,
                         page = p.Passage.Citation.Page,
                         chunk_id = p.Passage.Citation.ChunkId,
                         score = Math.Round(p.Passage.Score, 6),
@@ -384,7 +394,7 @@ public sealed partial class StarChatEngine(
                 var offerTools = declarations.Count > 0 && round < Settings.MaxToolRounds;
                 var chatOptions = new ChatOptions { Tools = offerTools ? declarations : null, ResponseFormat = ResponseFormat() };
                 var result = await CallAsync(current, messages, chatOptions, round);
-                promptJson = PromptBuilder.ToJson(messages);
+                promptJson = PromptBuilder.ToTraceJson(messages, traceSystem);
                 if (result.Error is { } failure)
                 {
                     if (content.Length == 0 && !fellBack && config.Fallback is { } fallback)
@@ -397,7 +407,9 @@ public sealed partial class StarChatEngine(
                         if (messages.Count == prompt.Messages.Count && fallback.Model.MaxContextTokens < current.Model.MaxContextTokens)
                         {
                             // No tool round yet: the fallback gets the prompt trimmed to its own, smaller window.
-                            messages = [.. rebuild(fallback.Model.MaxContextTokens).Messages];
+                            var rebuilt = rebuild(fallback.Model.MaxContextTokens);
+                            messages = [.. rebuilt.Messages];
+                            traceSystem = rebuilt.TraceSystem;
                         }
 
                         primaryError = failure.Message;
@@ -456,6 +468,10 @@ public sealed partial class StarChatEngine(
             }
             else
             {
+                // A thinking model's reasoning is kept apart from the answer (docs/chat.md), whether it comes as
+                // reasoning_content or inline between <think> tags; other models' reasoning is dropped as before.
+                var thinks = target.Model.HasThinking;
+                var tags = thinks ? new ThinkTagSplitter() : null;
                 try
                 {
                     using var client = engine.clients.Create(target);
@@ -465,9 +481,18 @@ public sealed partial class StarChatEngine(
                         {
                             switch (item)
                             {
+                                case TextContent t when t.Text.Length > 0 && tags is not null:
+                                    var (said, thought) = tags.Push(t.Text);
+                                    Think(thought);
+                                    text.Append(said);
+                                    Emit(said);
+                                    break;
                                 case TextContent t when t.Text.Length > 0:
                                     text.Append(t.Text);
                                     Emit(t.Text);
+                                    break;
+                                case TextReasoningContent r when thinks && r.Text.Length > 0:
+                                    Think(r.Text);
                                     break;
                                 case FunctionCallContent call:
                                     calls.Add(call);
@@ -482,6 +507,14 @@ public sealed partial class StarChatEngine(
                         {
                             finish = reason.Value;
                         }
+                    }
+
+                    if (tags is not null)
+                    {
+                        var (said, thought) = tags.Flush();
+                        Think(thought);
+                        text.Append(said);
+                        Emit(said);
                     }
                 }
                 catch (Exception e) when (token.IsCancellationRequested)
@@ -652,6 +685,18 @@ public sealed partial class StarChatEngine(
             {
                 return ChatResponseFormat.Json;
             }
+        }
+
+        private void Think(string text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return;
+            }
+
+            firstTokenMs ??= (int)clock.ElapsedMilliseconds;
+            thinking.Append(text);
+            writer.TryWrite(new ChatThinkingDelta(text));
         }
 
         private void Emit(string text)

@@ -76,6 +76,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["chat_trace_steps"] = new(Scope.Star, Chat: true),
         ["usage_records"] = new(Scope.Star, Chat: true, ParticipantRead: true, UserColumns: ["user_id"],
             References: new() { ["conversation_id"] = "conversations" }),
+        // A player's file attached to their conversation: theirs alone, not the star owner's (docs/chat-attachments.md).
+        ["chat_attachments"] = new(Scope.Owner, Values: new() { ["size_bytes"] = "1", ["status"] = "ready", ["kind"] = "text" }),
         ["webhooks"] = new(Scope.Owner),
         ["skills"] = new(Scope.Owner),
         ["star_trials"] = new(Scope.Owner),

@@ -44,6 +44,30 @@ public sealed class PreferencesPanelTests : ComponentTest
         Assert.DoesNotContain("preferences/apply", Context.Services.GetRequiredService<NavigationManager>().Uri);
     }
 
+    [Fact]
+    public void Save_TheOwnSystemPrompt_IsSavedWithTheOtherPreferences()
+    {
+        var cut = Render<PreferencesPanel>(_ => { });
+
+        cut.Find("#preferences-system-prompt").Input("回答简短一些");
+        cut.Find("[data-testid=preferences-save]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("回答简短一些", preferences.Saved?.SystemPrompt));
+    }
+
+    [Fact]
+    public void Save_ATooLongSystemPrompt_ShowsTheErrorAtTheField()
+    {
+        preferences.Refusal = [new FieldError("SystemPrompt", "Preferences.SystemPrompt.TooLong", PreferenceRules.SystemPromptMax, 1200)];
+        var cut = Render<PreferencesPanel>(_ => { });
+
+        cut.Find("[data-testid=preferences-save]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("最多 1000 个字符（当前 1200 个）", cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=preferences-error]")); // at the field, not as a form error
+        Assert.DoesNotContain("preferences/apply", Context.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
     private sealed class FakePreferences : IPreferencesService
     {
         public PreferencesDraft? Saved { get; private set; }
