@@ -62,13 +62,13 @@ public sealed class AttachmentsAndThinkingTests : ComponentTest
     }
 
     [Fact]
-    public void Chip_Waiting_CanBeRemoved()
+    public async Task Chip_Waiting_CanBeRemoved()
     {
         ChatAttachmentView? removed = null;
         var file = File(ChatAttachmentStatuses.Ready);
         var chip = Render<AttachmentChip>(p => p.Add(x => x.View, file).Add(x => x.OnRemove, (ChatAttachmentView v) => removed = v));
 
-        chip.Find("[data-testid=chat-attachment-chip] button").Click();
+        await chip.Find("[data-testid=chat-attachment-chip] button").ClickAsync();
 
         chip.WaitForAssertion(() => Assert.Equal(file, removed));
     }

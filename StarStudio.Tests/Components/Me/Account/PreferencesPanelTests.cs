@@ -45,23 +45,23 @@ public sealed class PreferencesPanelTests : ComponentTest
     }
 
     [Fact]
-    public void Save_TheOwnSystemPrompt_IsSavedWithTheOtherPreferences()
+    public async Task Save_TheOwnSystemPrompt_IsSavedWithTheOtherPreferences()
     {
         var cut = Render<PreferencesPanel>(_ => { });
 
-        cut.Find("#preferences-system-prompt").Input("回答简短一些");
-        cut.Find("[data-testid=preferences-save]").Click();
+        await cut.Find("#preferences-system-prompt").InputAsync("回答简短一些");
+        await cut.Find("[data-testid=preferences-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("回答简短一些", preferences.Saved?.SystemPrompt));
     }
 
     [Fact]
-    public void Save_ATooLongSystemPrompt_ShowsTheErrorAtTheField()
+    public async Task Save_ATooLongSystemPrompt_ShowsTheErrorAtTheField()
     {
         preferences.Refusal = [new FieldError("SystemPrompt", "Preferences.SystemPrompt.TooLong", PreferenceRules.SystemPromptMax, 1200)];
         var cut = Render<PreferencesPanel>(_ => { });
 
-        cut.Find("[data-testid=preferences-save]").Click();
+        await cut.Find("[data-testid=preferences-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("最多 1000 个字符（当前 1200 个）", cut.Markup));
         Assert.Empty(cut.FindAll("[data-testid=preferences-error]")); // at the field, not as a form error
