@@ -46,6 +46,9 @@ public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> Histo
     /// or null for the platform's default model.
     /// </summary>
     public ServedModel? ModelOverride { get; init; }
+
+    /// <summary>The chatting user's enabled chat template (an extension), or null; docs/extensions.md.</summary>
+    public Extensions.ChatTemplatePack? Template { get; init; }
 }
 
 /// <summary>A model a version is served as: an <c>llm_providers</c> row and the model id there.</summary>
