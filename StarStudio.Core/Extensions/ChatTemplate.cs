@@ -193,6 +193,6 @@ public static partial class StoryStringRenderer
     [GeneratedRegex(@"\{\{([^{}]{1,100})\}\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Macro();
 
-    [GeneratedRegex("\\r?\\n*\u0001trim\u0001\\r?\\n*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex("[\\r\\n]*\u0001trim\u0001[\\r\\n]*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex TrimMacro();
 }
