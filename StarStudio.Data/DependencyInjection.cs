@@ -80,6 +80,7 @@ public static class DependencyInjection
         Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         Market.Calls.MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
+        Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
         return services;
     }
 }

@@ -91,6 +91,11 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<Core.Billing.Membership.ProfileMembership> ProfileMemberships => Set<Core.Billing.Membership.ProfileMembership>();
     public DbSet<Core.Billing.Payments.PaymentEventRecord> PaymentEvents => Set<Core.Billing.Payments.PaymentEventRecord>();
     public DbSet<Core.Billing.Usage.UsageBillingArrears> UsageBillingArrears => Set<Core.Billing.Usage.UsageBillingArrears>();
+    public DbSet<Core.Extensions.Extension> Extensions => Set<Core.Extensions.Extension>();
+    public DbSet<Core.Extensions.ExtensionVersion> ExtensionVersions => Set<Core.Extensions.ExtensionVersion>();
+    public DbSet<Core.Extensions.ExtensionInstallation> ExtensionInstallations => Set<Core.Extensions.ExtensionInstallation>();
+    public DbSet<Core.Extensions.ExtensionReview> ExtensionReviews => Set<Core.Extensions.ExtensionReview>();
+    public DbSet<Core.Extensions.ExtensionReviewVote> ExtensionReviewVotes => Set<Core.Extensions.ExtensionReviewVote>();
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>

@@ -96,6 +96,8 @@ public static class TraceStepKinds
     public const string ModelCall = "model_call";
     public const string ToolCall = "tool_call";
     public const string Fallback = "fallback";
+    /// <summary>The chatting user's chat template (an extension) laid out the system prompt.</summary>
+    public const string ChatTemplate = "chat_template";
 }
 
 /// <summary>A billable model call (seed 002 <c>usage_records</c>); <see cref="RequestId"/> makes recording idempotent.</summary>

@@ -23,7 +23,8 @@ internal sealed class ConversationService(
     TimeProvider clock,
     ILogger<ConversationService> log,
     IGrowthEvents? growth = null,
-    ModelVersionAdapters? adapters = null) : IConversationService
+    ModelVersionAdapters? adapters = null,
+    StarStudio.Core.Extensions.IExtensionService? extensions = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -461,6 +462,7 @@ internal sealed class ConversationService(
             UserSystemPrompt = responseSchema is null ? context.UserSystemPrompt : null,
             AttachmentPassages = attachmentPassages,
             UnreadAttachments = unreadImages,
+            Template = responseSchema is null ? await ActiveTemplateAsync(ct) : null,
         };
         ChatOutcome? outcome = null;
         var streamed = new System.Text.StringBuilder();
@@ -534,6 +536,25 @@ internal sealed class ConversationService(
         }
 
         yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? ChatRules.AnswerError(outcome?.ErrorPhase, outcome?.Error, context.IsAdmin) : null);
+    }
+
+    /// <summary>The chatting user's enabled chat template (docs/extensions.md); a failure to read it answers without one.</summary>
+    private async Task<StarStudio.Core.Extensions.ChatTemplatePack?> ActiveTemplateAsync(CancellationToken ct)
+    {
+        if (extensions is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await extensions.ActiveAsync(ct)).ChatTemplate;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Reading the user's chat template failed; answering without it");
+            return null;
+        }
     }
 
     private async Task RecordAsync(SendContext context, ConversationMessageDocument answer, ChatOutcome outcome)

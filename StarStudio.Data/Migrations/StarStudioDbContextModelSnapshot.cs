@@ -2300,6 +2300,385 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Extensions.Extension", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("InstallCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("install_count");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LatestVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("latest_version");
+
+                    b.Property<Guid?>("LatestVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("latest_version_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<int>("RatingCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("rating_count");
+
+                    b.Property<int>("RatingSum")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("rating_sum");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("pending")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuspendedReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("suspended_reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_extensions");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_extensions_author_id");
+
+                    b.HasIndex("LatestVersionId")
+                        .HasDatabaseName("ix_extensions_latest_version_id");
+
+                    b.HasIndex("Status", "Kind")
+                        .HasDatabaseName("ix_extensions_status_kind");
+
+                    b.ToTable("extensions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_extensions_counts", "install_count >= 0 AND rating_count >= 0 AND rating_sum BETWEEN rating_count AND rating_count * 5");
+
+                            t.HasCheckConstraint("ck_extensions_id", "id ~ '^[a-z0-9]+([.-][a-z0-9]+)*$' AND char_length(id) BETWEEN 3 AND 50");
+
+                            t.HasCheckConstraint("ck_extensions_status", "status IN ('pending', 'approved', 'rejected', 'suspended')");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionInstallation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<bool>("AutoUpdate")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("auto_update");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("ExtensionId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("extension_id");
+
+                    b.Property<DateTimeOffset>("InstalledAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("installed_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_extension_installations");
+
+                    b.HasIndex("VersionId")
+                        .HasDatabaseName("ix_extension_installations_version_id");
+
+                    b.HasIndex("ExtensionId", "AutoUpdate")
+                        .HasDatabaseName("ix_extension_installations_extension_id_auto_update");
+
+                    b.HasIndex("UserId", "ExtensionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_extension_installations_user_id_extension_id");
+
+                    b.ToTable("extension_installations", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("ExtensionId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("extension_id");
+
+                    b.Property<int>("HelpfulCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("helpful_count");
+
+                    b.Property<short>("Rating")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rating");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_extension_reviews");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_extension_reviews_user_id");
+
+                    b.HasIndex("ExtensionId", "HelpfulCount")
+                        .HasDatabaseName("ix_extension_reviews_extension_id_helpful_count");
+
+                    b.HasIndex("ExtensionId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_extension_reviews_extension_id_user_id");
+
+                    b.ToTable("extension_reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_extension_reviews_body", "char_length(body) <= 2000");
+
+                            t.HasCheckConstraint("ck_extension_reviews_helpful", "helpful_count >= 0");
+
+                            t.HasCheckConstraint("ck_extension_reviews_rating", "rating BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReviewVote", b =>
+                {
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("review_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("ReviewId", "UserId")
+                        .HasName("pk_extension_review_votes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_extension_review_votes_user_id");
+
+                    b.ToTable("extension_review_votes", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("ExtensionId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("extension_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<string[]>("Permissions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("permissions");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<Guid?>("ReviewedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("SandboxLevel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("sandbox_level");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("pending")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_extension_versions");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_extension_versions_author_id");
+
+                    b.HasIndex("ReviewedBy")
+                        .HasDatabaseName("ix_extension_versions_reviewed_by");
+
+                    b.HasIndex("ExtensionId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_extension_versions_extension_id_version");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_extension_versions_status_created_at");
+
+                    b.ToTable("extension_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_extension_versions_permissions", "permissions <@ ARRAY['ui', 'api', 'storage', 'network', 'system']::text[]");
+
+                            t.HasCheckConstraint("ck_extension_versions_reject_reason", "status <> 'rejected' OR reject_reason IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_extension_versions_sandbox", "sandbox_level IN ('none', 'basic', 'strict')");
+
+                            t.HasCheckConstraint("ck_extension_versions_status", "status IN ('pending', 'approved', 'rejected')");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -5660,6 +6039,103 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("PublishedStarId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_creation_agent_sessions_stars_published_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.Extension", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extensions_asp_net_users_author_id");
+
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
+                        .WithMany()
+                        .HasForeignKey("LatestVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_extensions_extension_versions_latest_version_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionInstallation", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_asp_net_users_user_id");
+
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_extension_versions_version_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReview", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_reviews_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_reviews_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReviewVote", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionReview", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_review_votes_extension_reviews_review_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_review_votes_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionVersion", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_versions_asp_net_users_author_id");
+
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_versions_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_extension_versions_asp_net_users_reviewed_by");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>

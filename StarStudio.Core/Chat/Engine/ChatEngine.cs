@@ -61,6 +61,8 @@ public sealed record ChatRequest(StarPersona Star, IReadOnlyList<ChatTurn> Histo
 
     /// <summary>Images attached to this conversation by name: stored and shown, never read by the model (it is told so).</summary>
     public IReadOnlyList<string> UnreadAttachments { get; init; } = [];
+    /// <summary>The chatting user's enabled chat template (an extension), or null; docs/extensions.md.</summary>
+    public Extensions.ChatTemplatePack? Template { get; init; }
 }
 
 /// <summary>A model a version is served as: an <c>llm_providers</c> row and the model id there.</summary>

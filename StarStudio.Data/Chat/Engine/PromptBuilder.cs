@@ -45,6 +45,8 @@ public sealed record PromptInput(
 
     /// <summary>Names of attached images the model is told it cannot see (docs/chat-attachments.md).</summary>
     public IReadOnlyList<string> UnreadAttachments { get; init; } = [];
+    /// <summary>The user's enabled chat template: its story string lays out the star's card (docs/extensions.md).</summary>
+    public Core.Extensions.ChatTemplatePack? Template { get; init; }
 }
 
 /// <summary>A built prompt: the messages to send, and the same as JSON for the trace.</summary>
@@ -98,7 +100,7 @@ public static class PromptBuilder
         var budget = input.MaxContextTokens - reserve - PrimingTokens;
         var userMessage = input.UserMessage ?? "";
         var userCost = MessageOverheadTokens + tokens.Count(userMessage);
-        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, null, input.UserSystemPrompt, input.UnreadAttachments);
+        var bareSystem = SystemPrompt(input.Star, [], input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, null, input.UserSystemPrompt, input.UnreadAttachments, template: input.Template);
         var bareSystemCost = MessageOverheadTokens + tokens.Count(bareSystem);
 
         // Passages first (best first), within their share, and never crowding out the system prompt and the question.
@@ -136,8 +138,8 @@ public static class PromptBuilder
             }
         }
 
-        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, exemplars, input.UserSystemPrompt, input.UnreadAttachments);
-        var traceSystem = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, exemplars, input.UserSystemPrompt, input.UnreadAttachments, forTrace: true);
+        var system = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, exemplars, input.UserSystemPrompt, input.UnreadAttachments, template: input.Template);
+        var traceSystem = SystemPrompt(input.Star, kept, input.ToolsAvailable, input.ResponseSchema, input.Adapter?.Instructions, exemplars, input.UserSystemPrompt, input.UnreadAttachments, forTrace: true, template: input.Template);
         var used = MessageOverheadTokens + tokens.Count(system) + userCost;
 
         // History: newest first while it fits; the first turn that does not fit ends it (no gaps).
@@ -199,14 +201,24 @@ public static class PromptBuilder
     /// <param name="userSystemPrompt">The chatting user's own system prompt, or null (docs/preferences.md).</param>
     /// <param name="unreadAttachments">Attached images the model cannot see, by name.</param>
     /// <param name="forTrace">The owner's trace: the user's prompt and attachment texts become notes of their length.</param>
+    /// <param name="template">The user's chat template: it lays out the star's card instead of the default block below.</param>
     public static string SystemPrompt(
         StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable, string? responseSchema = null,
         string? adapterInstructions = null, IReadOnlyList<PromptExemplar>? exemplars = null,
-        string? userSystemPrompt = null, IReadOnlyList<string>? unreadAttachments = null, bool forTrace = false)
+        string? userSystemPrompt = null, IReadOnlyList<string>? unreadAttachments = null, bool forTrace = false,
+        Core.Extensions.ChatTemplatePack? template = null)
     {
         ArgumentNullException.ThrowIfNull(star);
         ArgumentNullException.ThrowIfNull(passages);
         var sb = new StringBuilder(1024);
+        if (template is not null)
+        {
+            // The template re-arranges the card; the star's persona and creator instructions are restored if it drops them.
+            sb.Append(TemplateStory(star, template).Text).Append('\n');
+            AppendRules(sb, star, passages, toolsAvailable, responseSchema, adapterInstructions, exemplars, userSystemPrompt, unreadAttachments, forTrace, includeCard: false);
+            return sb.ToString().TrimEnd();
+        }
+
         sb.Append("You are ").Append(Clean(star.Name)).Append(", a star (an AI persona) on StarStudio. Stay in character.\n");
         if (!string.IsNullOrWhiteSpace(star.Domain))
         {
@@ -233,18 +245,45 @@ public static class PromptBuilder
             sb.Append("Model version: ").Append(Clean(star.ModelVersion)).Append('\n');
         }
 
+        AppendRules(sb, star, passages, toolsAvailable, responseSchema, adapterInstructions, exemplars, userSystemPrompt, unreadAttachments, forTrace, includeCard: true);
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// The user's chat template rendered for <paramref name="star"/> (SillyTavern story-string variables: docs/extensions.md),
+    /// with the star's persona and creator instructions appended if the template left them out.
+    /// </summary>
+    public static Core.Extensions.RenderedStory TemplateStory(StarPersona star, Core.Extensions.ChatTemplatePack template)
+    {
+        ArgumentNullException.ThrowIfNull(star);
+        ArgumentNullException.ThrowIfNull(template);
+        string Field(string text) => string.IsNullOrWhiteSpace(text) ? "" : Macros(star, text);
+        var values = new Core.Extensions.StoryValues(
+            Char: Clean(star.Name), User: string.IsNullOrWhiteSpace(star.UserName) ? "the user" : Clean(star.UserName),
+            System: Field(star.SystemPrompt), Description: Field(star.Persona), Personality: Clean(star.Tone), Scenario: Field(star.Scenario),
+            Persona: "", Examples: Field(star.ExampleDialogues), Domain: Clean(star.Domain));
+        return Core.Extensions.StoryStringRenderer.RenderForStar(template, values);
+    }
+
+    /// <summary>The platform's rules (language, grounding, citations), the card's examples and creator instructions unless a
+    /// template already placed them, the version's guidance, tools, the answer schema and the passages.</summary>
+    private static void AppendRules(
+        StringBuilder sb, StarPersona star, IReadOnlyList<PromptPassage> passages, bool toolsAvailable, string? responseSchema,
+        string? adapterInstructions, IReadOnlyList<PromptExemplar>? exemplars, string? userSystemPrompt,
+        IReadOnlyList<string>? unreadAttachments, bool forTrace, bool includeCard)
+    {
         sb.Append('\n')
             .Append("Answer in the language of the user's message, in the persona and tone above.\n")
             .Append("Ground your answer in the knowledge passages below. When you use a passage, cite it by its number in square brackets, ")
             .Append("e.g. [1] or [2][3]. Do not cite numbers that are not listed. If the passages do not cover the question, say so ")
             .Append("plainly instead of inventing facts.\n");
-        if (!string.IsNullOrWhiteSpace(star.ExampleDialogues))
+        if (includeCard && !string.IsNullOrWhiteSpace(star.ExampleDialogues))
         {
             sb.Append("Example dialogues showing how you speak (style only; they are not part of this conversation):\n")
                 .Append(Macros(star, star.ExampleDialogues)).Append('\n');
         }
 
-        if (!string.IsNullOrWhiteSpace(star.SystemPrompt))
+        if (includeCard && !string.IsNullOrWhiteSpace(star.SystemPrompt))
         {
             sb.Append("Instructions from the star's creator:\n").Append(Macros(star, star.SystemPrompt)).Append('\n');
         }
@@ -313,7 +352,6 @@ public static class PromptBuilder
             sb.Append('\n').Append(BoundaryReminder);
         }
 
-        return sb.ToString().TrimEnd();
     }
 
     private static string RedactedPassageBlock(PromptPassage passage) =>

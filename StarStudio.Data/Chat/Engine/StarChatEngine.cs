@@ -270,6 +270,7 @@ public sealed partial class StarChatEngine(
                     Adapter = request.Adapter,
                     UserSystemPrompt = request.UserSystemPrompt,
                     UnreadAttachments = request.UnreadAttachments,
+                    Template = request.Template,
                 },
                 Tokens);
             var prompt = Build(window);
@@ -280,6 +281,13 @@ public sealed partial class StarChatEngine(
 
             promptJson = prompt.PromptJson;
             traceSystem = prompt.TraceSystem;
+            if (request.Template is { } template)
+            {
+                // The owner's trace names the player's chat template and whether it dropped any of the star's texts.
+                steps.Add(new TraceStepRecord(TraceStepKinds.ChatTemplate, template.Name, null,
+                    Json(new { restored = PromptBuilder.TemplateStory(star, template).Restored, instruct_sequences = template.Instruct is null ? "none" : "not used (chat-completion API)" }),
+                    0, 0, 0, true, null));
+            }
             steps.Add(new TraceStepRecord(TraceStepKinds.Retrieval, "knowledge",
                 Json(new { query = Cut(userMessage), top_k = config.TopK }),
                 Json(new
