@@ -79,6 +79,7 @@ public static class DependencyInjection
         Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         Market.Calls.MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
+        Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
         return services;
     }
 }

@@ -3,7 +3,7 @@ using StarStudio.Core.Common;
 namespace StarStudio.Core.Recommendations;
 
 /// <summary>A recommendation as the strip shows it: the logged row's id (reactions name it), the star and the reason.</summary>
-public sealed record ShownRecommendation(Guid LogId, Guid StarId, string Name, string Domain, string? AvatarKey, RecommendationReason Reason, string Algorithm);
+public sealed record ShownRecommendation(Guid LogId, Guid StarId, string Name, string Domain, bool HasAvatar, RecommendationReason Reason, string Algorithm);
 
 /// <summary>Counts of one reason (or one algorithm) over a date range, for the admin page.</summary>
 public sealed record RecommendationReasonStats(string ReasonCode, int Shown, int Clicked, int Liked, int Dismissed)
