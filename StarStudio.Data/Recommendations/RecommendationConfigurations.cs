@@ -38,7 +38,7 @@ internal sealed class StarSimilarityConfiguration : IEntityTypeConfiguration<Sta
 {
     public void Configure(EntityTypeBuilder<StarSimilarity> b)
     {
-        b.ToTable("star_similarities", t => t.HasCheckConstraint("ck_star_similarities_score", "score BETWEEN 0 AND 1 AND support > 0 AND star_id <> similar_star_id"));
+        b.ToTable("star_similarities", t => t.HasCheckConstraint("ck_star_similarities_score", "score BETWEEN 0 AND 1 AND support > 0"));
         b.HasKey(s => new { s.StarId, s.SimilarStarId });
         b.HasOne<Star>().WithMany().HasForeignKey(s => s.StarId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Star>().WithMany().HasForeignKey(s => s.SimilarStarId).OnDelete(DeleteBehavior.Cascade);

@@ -78,6 +78,10 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
             References: new() { ["conversation_id"] = "conversations" }),
         ["webhooks"] = new(Scope.Owner),
         ["skills"] = new(Scope.Owner),
+        // Recommendations: a user's log of what was shown to them (only its reaction changes); similarities are written by
+        // the job's definer function and read where both stars are visible.
+        ["recommendation_logs"] = new(Scope.Owner, Values: new() { ["item_type"] = "star", ["algorithm_type"] = "new", ["confidence_score"] = "0.5", ["user_action"] = "clicked" }),
+        ["star_similarities"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["score"] = "0.5", ["support"] = "3" }),
         ["star_trials"] = new(Scope.Owner),
         // The arena: seasons and rating history are public registries; judges are appointed by admins; drafts, battles
         // and rubric scores belong to their writer (the star's owner, the voter, the judge).
