@@ -17,16 +17,16 @@ public sealed class RecommendationsJourneyTests(AppServer app)
         // the hourly similarity job would write for 墨痕 → 纸鸢 (the job itself is covered by the integration tests).
         var tag = Guid.NewGuid().ToString("N")[..8];
         var domain = "古籍" + tag;
-        async Task<Guid> StarAsync(string name, double heat) =>
+        async Task<Guid> StarAsync(string name) =>
             (Guid)(await app.ScalarAsync($"""
                 WITH s AS (INSERT INTO stars (owner_id, name, domain, persona, tone, status, is_public)
                     SELECT id, '{name}{tag}', '{domain}', '修复师', '', 'active', true FROM users WHERE normalized_email = '{AppServer.AdminEmail.ToUpperInvariant()}'
                     RETURNING id)
                 SELECT id FROM s
                 """))!;
-        var liked = await StarAsync("墨痕", 0);
-        var similar = await StarAsync("纸鸢", 0);
-        var other = await StarAsync("灯塔", 0);
+        var liked = await StarAsync("墨痕");
+        var similar = await StarAsync("纸鸢");
+        var other = await StarAsync("灯塔");
         await app.ScalarAsync($"UPDATE star_gallery_stats SET heat = 1e9 WHERE star_id = '{other}'");
         await app.ScalarAsync($"INSERT INTO star_similarities (star_id, similar_star_id, score, support, computed_at) VALUES ('{liked}', '{similar}', 0.9, 5, now())");
 
