@@ -15,6 +15,8 @@ public class UserPreferences
     public string Theme { get; set; } = PreferenceRules.DefaultTheme;
     /// <summary>When set, the user's conversations and answer ratings never go into a training dataset.</summary>
     public bool ExcludeFromTraining { get; set; }
+    /// <summary>When set, nobody but the user sees which stars they liked (docs/explore.md); their likes still count.</summary>
+    public bool HideLikes { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -23,9 +25,9 @@ public class UserPreferences
 }
 
 /// <summary>What the preferences panel edits.</summary>
-public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining)
+public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining, bool HideLikes = false)
 {
-    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining);
+    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining, p.HideLikes);
 }
 
 /// <summary>The allowed values of each preference.</summary>

@@ -45,6 +45,7 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         b.HasKey(p => p.UserId);
         b.Property(p => p.LanguagePreference).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultLanguage);
         b.Property(p => p.Theme).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultTheme);
+        b.Property(p => p.HideLikes).HasDefaultValue(false);
         b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -39,10 +39,10 @@ internal sealed class PreferencesService(StarStudioDb db, TimeProvider clock) : 
             // One statement, so two tabs saving at once never collide on the key.
             var now = clock.GetUtcNow();
             await ctx.Database.ExecuteSqlAsync($"""
-                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, created_at, updated_at)
-                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {now}, {now})
+                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, hide_likes, created_at, updated_at)
+                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {draft.HideLikes}, {now}, {now})
                 ON CONFLICT (user_id) DO UPDATE SET language_preference = EXCLUDED.language_preference, theme = EXCLUDED.theme,
-                    exclude_from_training = EXCLUDED.exclude_from_training, updated_at = EXCLUDED.updated_at
+                    exclude_from_training = EXCLUDED.exclude_from_training, hide_likes = EXCLUDED.hide_likes, updated_at = EXCLUDED.updated_at
                 """, ct);
             return Result<UserPreferences>.Ok(await ctx.UserPreferences.AsNoTracking().FirstAsync(p => p.UserId == me, ct));
         }, ct);

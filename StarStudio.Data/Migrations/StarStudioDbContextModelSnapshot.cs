@@ -300,6 +300,12 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("exclude_from_training");
 
+                    b.Property<bool>("HideLikes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("hide_likes");
+
                     b.Property<string>("LanguagePreference")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -2178,6 +2184,265 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("domain");
+
+                    b.Property<bool>("HasAvatar")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_avatar");
+
+                    b.Property<double>("Heat")
+                        .HasColumnType("double precision")
+                        .HasColumnName("heat");
+
+                    b.Property<DateTimeOffset?>("HeatComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heat_computed_at");
+
+                    b.Property<int>("LikeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("like_count");
+
+                    b.Property<bool>("Listed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("listed");
+
+                    b.Property<MagnitudeLevel?>("MagnitudeLevel")
+                        .HasColumnType("magnitude_level")
+                        .HasColumnName("magnitude_level");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("PlayCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_count");
+
+                    b.Property<int>("Plays7d")
+                        .HasColumnType("integer")
+                        .HasColumnName("plays7d");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("search_text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple'::regconfig, search_text)", true);
+
+                    b.Property<DateTimeOffset>("StarCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("star_created_at");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("Tone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tone");
+
+                    b.HasKey("StarId")
+                        .HasName("pk_star_gallery_stats");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_star_gallery_stats_owner_id");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_star_gallery_stats_search")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_star_gallery_stats_tags")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Heat", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_trending")
+                        .HasFilter("listed");
+
+                    b.HasIndex("LikeCount", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_liked")
+                        .HasFilter("listed");
+
+                    b.HasIndex("StarCreatedAt", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_new")
+                        .HasFilter("listed");
+
+                    b.HasIndex("Domain", "Heat", "StarId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_star_gallery_stats_domain")
+                        .HasFilter("listed");
+
+                    b.ToTable("star_gallery_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_gallery_stats_likes", "like_count >= 0");
+
+                            t.HasCheckConstraint("ck_star_gallery_stats_plays", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "UserId")
+                        .HasName("pk_star_likes");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_star_likes_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_star_likes_user_id_created_at");
+
+                    b.ToTable("star_likes", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<DateTimeOffset>("FirstPlayedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_played_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "UserId", "PlayDay")
+                        .HasName("pk_star_plays");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_plays_play_day_star_id");
+
+                    b.HasIndex("UserId", "PlayDay")
+                        .HasDatabaseName("ix_star_plays_user_id_play_day");
+
+                    b.ToTable("star_plays", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<int>("PlayCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("play_count");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "PlayDay")
+                        .HasName("pk_star_play_daily_stats");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_play_daily_stats_play_day_star_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlayDay", "StarId"), new[] { "PlayCount" });
+
+                    b.ToTable("star_play_daily_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_play_daily_stats_count", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateTimeOffset>("FirstChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("LastChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId", "StarId")
+                        .HasName("pk_user_browse_history");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_user_browse_history_star_id");
+
+                    b.HasIndex("UserId", "LastChattedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_user_browse_history_user_id_last_chatted_at");
+
+                    b.ToTable("user_browse_history", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -3756,6 +4021,10 @@ namespace StarStudio.Data.Migrations
                         .HasDefaultValue("")
                         .HasColumnName("scenario");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<StarStatus>("Status")
                         .HasColumnType("star_status")
                         .HasColumnName("status");
@@ -3989,6 +4258,10 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("scenario");
+
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
 
                     b.Property<PersonaVersionSource>("Source")
                         .HasColumnType("persona_version_source")
@@ -5521,6 +5794,84 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("PublishedStarId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_creation_agent_sessions_stars_published_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_gallery_stats_asp_net_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Explore.StarGalleryStats", "StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_gallery_stats_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_likes_stars_star_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_likes_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_plays_stars_star_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_plays_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_play_daily_stats_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_browse_history_stars_star_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_browse_history_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>

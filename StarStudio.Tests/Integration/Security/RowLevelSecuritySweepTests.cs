@@ -133,6 +133,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["creation_draft_cards"] = new(Scope.Owner),
         ["creation_checkpoints"] = new(Scope.Owner),
         ["user_preferences"] = new(Scope.Owner, Values: new() { ["language_preference"] = "zh-CN", ["theme"] = "light" }),
+        // Issue 15 gallery: likes, plays and history are their user's, written only by definer functions (star_like_set,
+        // star_play_record); the read model is written by triggers and read by everyone only while listed (a generated row
+        // is not); daily stats go with their star.
+        ["star_gallery_stats"] = new(Scope.Owner, FunctionsWrite: true),
+        ["star_likes"] = new(Scope.Owner, FunctionsWrite: true),
+        ["star_plays"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
+        ["star_play_daily_stats"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
+        ["user_browse_history"] = new(Scope.Owner, FunctionsWrite: true),
     };
 
     [Fact]
