@@ -3919,6 +3919,141 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AlgorithmType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("algorithm_type");
+
+                    b.Property<DateTimeOffset?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("clicked_at");
+
+                    b.Property<double>("ConfidenceScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence_score");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<DateTimeOffset?>("FeedbackTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("feedback_time");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("ItemType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("item_type");
+
+                    b.Property<DateTimeOffset?>("LikedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("liked_at");
+
+                    b.PrimitiveCollection<List<string>>("ReasonArgs")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reason_args")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("UserAction")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("user_action");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recommendation_logs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_recommendation_logs_created_at");
+
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("ix_recommendation_logs_item_id");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_recommendation_logs_user_id_created_at");
+
+                    b.HasIndex("UserId", "ItemId")
+                        .HasDatabaseName("ix_recommendation_logs_dismissed")
+                        .HasFilter("dismissed_at IS NOT NULL");
+
+                    b.ToTable("recommendation_logs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_recommendation_logs_action", "user_action IS NULL OR user_action IN ('clicked', 'liked', 'dismissed')");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_algorithm", "algorithm_type IN ('item_to_item', 'popular_in_domain', 'popular', 'new')");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_confidence", "confidence_score BETWEEN 0 AND 1");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_item_type", "item_type IN ('star')");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.StarSimilarity", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("SimilarStarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("similar_star_id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Support")
+                        .HasColumnType("integer")
+                        .HasColumnName("support");
+
+                    b.HasKey("StarId", "SimilarStarId")
+                        .HasName("pk_star_similarities");
+
+                    b.HasIndex("SimilarStarId")
+                        .HasDatabaseName("ix_star_similarities_similar_star_id");
+
+                    b.ToTable("star_similarities", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_similarities_score", "score BETWEEN 0 AND 1 AND support > 0");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
                 {
                     b.Property<Guid>("Id")
@@ -6125,6 +6260,40 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_skill_versions_skills_skill_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_logs_stars_item_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_logs_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.StarSimilarity", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("SimilarStarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_similarities_stars_similar_star_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_similarities_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
