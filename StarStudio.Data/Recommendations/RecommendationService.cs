@@ -139,8 +139,9 @@ internal sealed class RecommendationService(StarStudioDb db, TimeProvider clock)
                 return Result<IReadOnlyList<RecommendationReasonStats>>.Invalid("To", "Recs.Admin.Range.Reversed");
             }
 
-            var start = BeijingTime.StartOf(from);
-            var end = BeijingTime.StartOf(to.AddDays(1));
+            // Npgsql writes timestamptz parameters in UTC only.
+            var start = BeijingTime.StartOf(from).ToUniversalTime();
+            var end = BeijingTime.StartOf(to.AddDays(1)).ToUniversalTime();
             var rows = await ctx.Set<RecommendationLog>().AsNoTracking()
                 .Where(l => l.CreatedAt >= start && l.CreatedAt < end)
                 .GroupBy(l => l.ReasonCode)
