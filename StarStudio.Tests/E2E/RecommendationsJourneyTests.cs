@@ -14,7 +14,8 @@ public sealed class RecommendationsJourneyTests(AppServer app)
     public async Task Recommendations_LikedStarGivesAReason_ClickAndDismissAreCountedForTheAdmin()
     {
         // Arranged in the database: three public stars of the admin's in a domain of their own, and the neighbour row
-        // the hourly similarity job would write for 墨痕 → 纸鸢 (the job itself is covered by the integration tests).
+        // the hourly similarity job writes for 墨痕 → 纸鸢 (the job itself is covered by the integration tests; waiting
+        // for its cron here would take up to an hour).
         var tag = Guid.NewGuid().ToString("N")[..8];
         var domain = "古籍" + tag;
         async Task<Guid> StarAsync(string name) =>
@@ -28,7 +29,13 @@ public sealed class RecommendationsJourneyTests(AppServer app)
         var similar = await StarAsync("纸鸢");
         var other = await StarAsync("灯塔");
         await app.ScalarAsync($"UPDATE star_gallery_stats SET heat = 1e9 WHERE star_id = '{other}'");
-        await app.ScalarAsync($"INSERT INTO star_similarities (star_id, similar_star_id, score, support, computed_at) VALUES ('{liked}', '{similar}', 0.9, 5, now())");
+        // Three fans like both, so the row is also what the job computes should its hourly run fall inside this test.
+        await app.ScalarAsync($"""
+            WITH f AS (INSERT INTO users (id, display_name, email_confirmed, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)
+                SELECT gen_random_uuid(), 'fan' || g, false, false, false, false, 0 FROM generate_series(1, 3) g RETURNING id)
+            INSERT INTO star_likes (star_id, user_id) SELECT v.s, f.id FROM f CROSS JOIN (VALUES ('{liked}'::uuid), ('{similar}'::uuid)) v(s)
+            """);
+        await app.ScalarAsync($"INSERT INTO star_similarities (star_id, similar_star_id, score, support, computed_at) VALUES ('{liked}', '{similar}', 0.52, 3, now())");
 
         var email = $"recs-{tag}@example.test";
         var page = await app.NewPageAsync();
