@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using StarStudio.Core.Recommendations;
@@ -44,24 +45,24 @@ public class RecommendationsAdminPageTests : ComponentTest
     }
 
     [Fact]
-    public void AdminPage_DefaultRangeIsTheLastSevenDays_AndAChangedDateReloads()
+    public async Task AdminPage_DefaultRangeIsTheLastSevenDays_AndAChangedDateReloads()
     {
         var cut = RenderPage();
         var (from, to) = Assert.Single(recs.StatsCalls);
         Assert.Equal(6, to.DayNumber - from.DayNumber);
         Assert.NotNull(cut.Find("[data-testid=recs-admin-empty]"));
 
-        cut.Find("#recs-from").Change("2026-11-01");
+        await cut.Find("#recs-from").ChangeAsync(new ChangeEventArgs { Value = "2026-11-01" });
 
         cut.WaitForAssertion(() => Assert.Equal(new DateOnly(2026, 11, 1), recs.StatsCalls[^1].From));
     }
 
     [Fact]
-    public void AdminPage_EndBeforeStart_SaysSo()
+    public async Task AdminPage_EndBeforeStart_SaysSo()
     {
         var cut = RenderPage();
 
-        cut.Find("#recs-to").Change("2020-01-01");
+        await cut.Find("#recs-to").ChangeAsync(new ChangeEventArgs { Value = "2020-01-01" });
 
         cut.WaitForAssertion(() => Assert.Contains("结束日期早于开始日期", cut.Find("[data-testid=recs-admin-error]").TextContent));
     }

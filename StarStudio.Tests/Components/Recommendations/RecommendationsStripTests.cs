@@ -41,13 +41,13 @@ public class RecommendationsStripTests : ComponentTest
     }
 
     [Fact]
-    public void Strip_Dismiss_RecordsAndRemovesTheCard()
+    public async Task Strip_Dismiss_RecordsAndRemovesTheCard()
     {
         var keep = recs.Add("纸鸢", RecommendationReason.Of(RecommendationReasonCode.PopularOverall));
         var drop = recs.Add("灯塔", RecommendationReason.Of(RecommendationReasonCode.NewStar));
         var cut = Render<RecommendationsStrip>(_ => { });
 
-        cut.FindAll("[data-testid=recs-dismiss]")[1].Click();
+        await cut.FindAll("[data-testid=recs-dismiss]")[1].ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=recs-card]")));
         Assert.Equal([drop.LogId], recs.Dismissals);
@@ -55,12 +55,12 @@ public class RecommendationsStripTests : ComponentTest
     }
 
     [Fact]
-    public void Strip_Open_RecordsTheClickAndNavigatesToTheStar()
+    public async Task Strip_Open_RecordsTheClickAndNavigatesToTheStar()
     {
         var item = recs.Add("纸鸢", RecommendationReason.Of(RecommendationReasonCode.PopularOverall));
         var cut = Render<RecommendationsStrip>(_ => { });
 
-        cut.Find("[data-testid=recs-open]").Click();
+        await cut.Find("[data-testid=recs-open]").ClickAsync(new());
 
         var nav = Context.Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.EndsWith($"/stars/{item.StarId}", nav.Uri));
@@ -68,7 +68,7 @@ public class RecommendationsStripTests : ComponentTest
     }
 
     [Fact]
-    public void Strip_OpenAStarMadePrivateSince_SaysSoAndDoesNotNavigate()
+    public async Task Strip_OpenAStarMadePrivateSince_SaysSoAndDoesNotNavigate()
     {
         var item = recs.Add("纸鸢", RecommendationReason.Of(RecommendationReasonCode.PopularOverall));
         recs.NoLongerPublic.Add(item.StarId);
@@ -76,7 +76,7 @@ public class RecommendationsStripTests : ComponentTest
         var nav = Context.Services.GetRequiredService<NavigationManager>();
         var before = nav.Uri;
 
-        cut.Find("[data-testid=recs-open]").Click();
+        await cut.Find("[data-testid=recs-open]").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.Contains("「纸鸢」已不再公开", cut.Find("[data-testid=recs-notice]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=recs-card]"));
