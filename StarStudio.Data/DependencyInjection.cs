@@ -79,8 +79,10 @@ public static class DependencyInjection
         Market.Maker.MarketMakerServiceCollectionExtensions.AddMarketMaker(services);
         Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         Market.Calls.MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
+        Explore.ExploreServiceCollectionExtensions.AddStarStudioExplore(services);
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
         Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
+        Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
         return services;
     }
 }

@@ -99,7 +99,8 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
 
     /// <summary>Applies StarStudio's provider settings: Npgsql, pgvector, PostgreSQL enums with the seed's labels, snake_case.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString, MapEnums).UseSnakeCaseNamingConvention();
+        builder.UseNpgsql(connectionString, MapEnums).UseSnakeCaseNamingConvention()
+            .AddInterceptors(Explore.StarSearchTextInterceptor.Instance);
 
     // One instance: the enum mappings are part of EF's internal service provider key, and a new translator
     // per context would build (and keep) a new internal service provider for every context.

@@ -84,6 +84,8 @@ public static class WebServiceCollectionExtensions
         Market.MarketCallsWebSetup.AddStarStudioMarketCallsWeb(services);
         Training.TrainingWebSetup.AddStarStudioTrainingWeb(services);
         Growth.MagnitudeWebSetup.AddStarStudioMagnitudeWeb(services);
+        Explore.ExploreWebSetup.AddStarStudioExploreWeb(services);
+        Recommendations.RecommendationWebSetup.AddStarStudioRecommendationsWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();

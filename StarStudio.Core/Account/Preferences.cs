@@ -20,6 +20,9 @@ public class UserPreferences
     /// persona as the user's preferences; it never overrides the star's boundaries (docs/preferences.md). Null: none.
     /// </summary>
     public string? SystemPrompt { get; set; }
+
+    /// <summary>When set, nobody but the user sees which stars they liked (docs/explore.md); their likes still count.</summary>
+    public bool HideLikes { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -28,12 +31,12 @@ public class UserPreferences
 }
 
 /// <summary>What the preferences panel edits.</summary>
-public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining)
+public sealed record PreferencesDraft(string LanguagePreference, string Theme, bool ExcludeFromTraining, bool HideLikes = false)
 {
     /// <summary>The player's own system prompt; blank saves none.</summary>
     public string? SystemPrompt { get; init; }
 
-    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining) { SystemPrompt = p.SystemPrompt };
+    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining, p.HideLikes) { SystemPrompt = p.SystemPrompt };
 }
 
 /// <summary>The allowed values of each preference.</summary>

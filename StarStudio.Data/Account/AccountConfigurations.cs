@@ -47,6 +47,7 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         b.Property(p => p.Theme).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultTheme);
         // The player's own system prompt (docs/preferences.md); the length limit holds in the database too.
         b.Property(p => p.SystemPrompt).HasMaxLength(PreferenceRules.SystemPromptMax);
+        b.Property(p => p.HideLikes).HasDefaultValue(false);
         b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

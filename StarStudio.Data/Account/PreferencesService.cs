@@ -40,10 +40,10 @@ internal sealed class PreferencesService(StarStudioDb db, TimeProvider clock) : 
             var now = clock.GetUtcNow();
             var systemPrompt = PreferenceRules.NormalizeSystemPrompt(draft.SystemPrompt);
             await ctx.Database.ExecuteSqlAsync($"""
-                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, system_prompt, created_at, updated_at)
-                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {systemPrompt}, {now}, {now})
+                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, hide_likes, system_prompt, created_at, updated_at)
+                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {draft.HideLikes}, {systemPrompt}, {now}, {now})
                 ON CONFLICT (user_id) DO UPDATE SET language_preference = EXCLUDED.language_preference, theme = EXCLUDED.theme,
-                    exclude_from_training = EXCLUDED.exclude_from_training, system_prompt = EXCLUDED.system_prompt, updated_at = EXCLUDED.updated_at
+                    exclude_from_training = EXCLUDED.exclude_from_training, hide_likes = EXCLUDED.hide_likes, system_prompt = EXCLUDED.system_prompt, updated_at = EXCLUDED.updated_at
                 """, ct);
             return Result<UserPreferences>.Ok(await ctx.UserPreferences.AsNoTracking().FirstAsync(p => p.UserId == me, ct));
         }, ct);

@@ -24,7 +24,8 @@ internal sealed class ConversationService(
     ILogger<ConversationService> log,
     IGrowthEvents? growth = null,
     ModelVersionAdapters? adapters = null,
-    StarStudio.Core.Extensions.IExtensionService? extensions = null) : IConversationService
+    StarStudio.Core.Extensions.IExtensionService? extensions = null,
+    Core.Explore.IStarPlayRecorder? plays = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -535,6 +536,12 @@ internal sealed class ConversationService(
             await growth.RecordAsync(GrowthEventKeys.ChatMessage, CancellationToken.None);
         }
 
+        if (status == MessageStatuses.Completed && plays is not null && responseSchema is null)
+        {
+            // The gallery's play (once per user, star and Beijing day) and "recently chatted" (docs/explore.md).
+            await RecordPlayAsync(plays, context.Persona.StarId);
+        }
+
         yield return new ChatAnswered(answer, status == MessageStatuses.Failed ? ChatRules.AnswerError(outcome?.ErrorPhase, outcome?.Error, context.IsAdmin) : null);
     }
 
@@ -554,6 +561,19 @@ internal sealed class ConversationService(
         {
             log.LogWarning(e, "Reading the user's chat template failed; answering without it");
             return null;
+        }
+    }
+
+    // A lost play costs a count, not the answer: logged, never thrown into the chat.
+    private async Task RecordPlayAsync(Core.Explore.IStarPlayRecorder recorder, Guid starId)
+    {
+        try
+        {
+            await recorder.RecordAsync(starId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or DbUpdateException)
+        {
+            log.LogError(ex, "Could not record the play of star {StarId}", starId);
         }
     }
 

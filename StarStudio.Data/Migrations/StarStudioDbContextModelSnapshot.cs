@@ -300,6 +300,12 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("exclude_from_training");
 
+                    b.Property<bool>("HideLikes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("hide_likes");
+
                     b.Property<string>("LanguagePreference")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -2479,6 +2485,145 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("body");
+            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("domain");
+
+                    b.Property<bool>("HasAvatar")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_avatar");
+
+                    b.Property<double>("Heat")
+                        .HasColumnType("double precision")
+                        .HasColumnName("heat");
+
+                    b.Property<DateTimeOffset?>("HeatComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heat_computed_at");
+
+                    b.Property<int>("LikeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("like_count");
+
+                    b.Property<bool>("Listed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("listed");
+
+                    b.Property<MagnitudeLevel?>("MagnitudeLevel")
+                        .HasColumnType("magnitude_level")
+                        .HasColumnName("magnitude_level");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("PlayCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_count");
+
+                    b.Property<int>("Plays7d")
+                        .HasColumnType("integer")
+                        .HasColumnName("plays7d");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("search_text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple'::regconfig, search_text)", true);
+
+                    b.Property<DateTimeOffset>("StarCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("star_created_at");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("Tone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tone");
+
+                    b.HasKey("StarId")
+                        .HasName("pk_star_gallery_stats");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_star_gallery_stats_owner_id");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_star_gallery_stats_search")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_star_gallery_stats_tags")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Heat", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_trending")
+                        .HasFilter("listed");
+
+                    b.HasIndex("LikeCount", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_liked")
+                        .HasFilter("listed");
+
+                    b.HasIndex("StarCreatedAt", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_new")
+                        .HasFilter("listed");
+
+                    b.HasIndex("Domain", "Heat", "StarId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_star_gallery_stats_domain")
+                        .HasFilter("listed");
+
+                    b.ToTable("star_gallery_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_gallery_stats_likes", "like_count >= 0");
+
+                            t.HasCheckConstraint("ck_star_gallery_stats_plays", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -2501,6 +2646,63 @@ namespace StarStudio.Data.Migrations
                     b.Property<short>("Rating")
                         .HasColumnType("smallint")
                         .HasColumnName("rating");
+                    b.HasKey("StarId", "UserId")
+                        .HasName("pk_star_likes");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_star_likes_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_star_likes_user_id_created_at");
+
+                    b.ToTable("star_likes", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<DateTimeOffset>("FirstPlayedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_played_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "UserId", "PlayDay")
+                        .HasName("pk_star_plays");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_plays_play_day_star_id");
+
+                    b.HasIndex("UserId", "PlayDay")
+                        .HasDatabaseName("ix_star_plays_user_id_play_day");
+
+                    b.ToTable("star_plays", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<int>("PlayCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("play_count");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .ValueGeneratedOnAdd()
@@ -2508,6 +2710,22 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("updated_at")
                         .HasDefaultValueSql("now()");
 
+                    b.HasKey("StarId", "PlayDay")
+                        .HasName("pk_star_play_daily_stats");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_play_daily_stats_play_day_star_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlayDay", "StarId"), new[] { "PlayCount" });
+
+                    b.ToTable("star_play_daily_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_play_daily_stats_count", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
+                {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
@@ -2677,6 +2895,33 @@ namespace StarStudio.Data.Migrations
 
                             t.HasCheckConstraint("ck_extension_versions_status", "status IN ('pending', 'approved', 'rejected')");
                         });
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateTimeOffset>("FirstChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("LastChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId", "StarId")
+                        .HasName("pk_user_browse_history");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_user_browse_history_star_id");
+
+                    b.HasIndex("UserId", "LastChattedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_user_browse_history_user_id_last_chatted_at");
+
+                    b.ToTable("user_browse_history", (string)null);
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
@@ -4155,6 +4400,141 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AlgorithmType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("algorithm_type");
+
+                    b.Property<DateTimeOffset?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("clicked_at");
+
+                    b.Property<double>("ConfidenceScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence_score");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<DateTimeOffset?>("FeedbackTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("feedback_time");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("ItemType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("item_type");
+
+                    b.Property<DateTimeOffset?>("LikedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("liked_at");
+
+                    b.PrimitiveCollection<List<string>>("ReasonArgs")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reason_args")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<string>("UserAction")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("user_action");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recommendation_logs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_recommendation_logs_created_at");
+
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("ix_recommendation_logs_item_id");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_recommendation_logs_user_id_created_at");
+
+                    b.HasIndex("UserId", "ItemId")
+                        .HasDatabaseName("ix_recommendation_logs_dismissed")
+                        .HasFilter("dismissed_at IS NOT NULL");
+
+                    b.ToTable("recommendation_logs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_recommendation_logs_action", "user_action IS NULL OR user_action IN ('clicked', 'liked', 'dismissed')");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_algorithm", "algorithm_type IN ('item_to_item', 'popular_in_domain', 'popular', 'new')");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_confidence", "confidence_score BETWEEN 0 AND 1");
+
+                            t.HasCheckConstraint("ck_recommendation_logs_item_type", "item_type IN ('star')");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.StarSimilarity", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("SimilarStarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("similar_star_id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<int>("Support")
+                        .HasColumnType("integer")
+                        .HasColumnName("support");
+
+                    b.HasKey("StarId", "SimilarStarId")
+                        .HasName("pk_star_similarities");
+
+                    b.HasIndex("SimilarStarId")
+                        .HasDatabaseName("ix_star_similarities_similar_star_id");
+
+                    b.ToTable("star_similarities", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_similarities_score", "score BETWEEN 0 AND 1 AND support > 0");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4256,6 +4636,10 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("text")
                         .HasDefaultValue("")
                         .HasColumnName("scenario");
+
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
 
                     b.Property<StarStatus>("Status")
                         .HasColumnType("star_status")
@@ -4490,6 +4874,10 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("scenario");
+
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
 
                     b.Property<PersonaVersionSource>("Source")
                         .HasColumnType("persona_version_source")
@@ -6065,6 +6453,31 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_extension_installations_extensions_extension_id");
+            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_gallery_stats_asp_net_users_owner_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithOne()
+                        .HasForeignKey("StarStudio.Core.Explore.StarGalleryStats", "StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_gallery_stats_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_likes_stars_star_id");
 
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
                         .WithMany()
@@ -6089,6 +6502,17 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_extension_reviews_extensions_extension_id");
+                        .HasConstraintName("fk_star_likes_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_plays_stars_star_id");
 
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
                         .WithMany()
@@ -6106,6 +6530,27 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_extension_review_votes_extension_reviews_review_id");
+                        .HasConstraintName("fk_star_plays_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_play_daily_stats_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_browse_history_stars_star_id");
 
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
                         .WithMany()
@@ -6136,6 +6581,7 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("ReviewedBy")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_extension_versions_asp_net_users_reviewed_by");
+                        .HasConstraintName("fk_user_browse_history_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
@@ -6389,6 +6835,40 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_skill_versions_skills_skill_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_logs_stars_item_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_logs_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Recommendations.StarSimilarity", b =>
+                {
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("SimilarStarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_similarities_stars_similar_star_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_star_similarities_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>

@@ -65,7 +65,7 @@ public static class CultureSwitch
         var draft = current.IsSaved
             ? PreferencesDraft.From(current)
             : new PreferencesDraft(System.Globalization.CultureInfo.CurrentUICulture.Name is var ui && Supported.Contains(ui) ? ui : Default,
-                ThemeCookie.IsDark(http) ? "dark" : "light", current.ExcludeFromTraining);
+                ThemeCookie.IsDark(http) ? "dark" : "light", current.ExcludeFromTraining, current.HideLikes);
         await preferences.SaveAsync(change(draft), http.RequestAborted);
     }
 

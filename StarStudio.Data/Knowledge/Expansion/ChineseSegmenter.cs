@@ -67,6 +67,12 @@ internal sealed class ChineseSegmenter
     /// <summary>The words of <paramref name="text"/> in order, punctuation and spaces included as jieba returns them.</summary>
     public IEnumerable<string> Cut(string text) => segmenter.Cut(text, cutAll: false, hmm: true);
 
+    /// <summary>
+    /// The words of <paramref name="text"/> for an index: every word of <see cref="Cut"/> and, for long ones, the dictionary
+    /// words inside them too (中华人民共和国 also gives 中华, 人民, 共和国), so a query's shorter word still matches.
+    /// </summary>
+    public IEnumerable<string> CutForSearch(string text) => segmenter.CutForSearch(text, hmm: true);
+
     /// <summary>How often jieba's dictionary saw <paramref name="word"/> (1 when it does not know it).</summary>
     public static int Frequency(string word) => WordDictionary.Instance.GetFreqOrDefault(word);
 }

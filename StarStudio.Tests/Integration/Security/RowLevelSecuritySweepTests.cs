@@ -80,6 +80,10 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["chat_attachments"] = new(Scope.Owner, Values: new() { ["size_bytes"] = "1", ["status"] = "ready", ["kind"] = "text" }),
         ["webhooks"] = new(Scope.Owner),
         ["skills"] = new(Scope.Owner),
+        // Recommendations: a user's log of what was shown to them (only its reaction changes); similarities are written by
+        // the job's definer function and read where both stars are visible.
+        ["recommendation_logs"] = new(Scope.Owner, Values: new() { ["item_type"] = "star", ["algorithm_type"] = "new", ["confidence_score"] = "0.5", ["user_action"] = "clicked" }),
+        ["star_similarities"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["score"] = "0.5", ["support"] = "3" }),
         ["star_trials"] = new(Scope.Owner),
         // The arena: seasons and rating history are public registries; judges are appointed by admins; drafts, battles
         // and rubric scores belong to their writer (the star's owner, the voter, the judge).
@@ -139,6 +143,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["extension_installations"] = new(Scope.Owner, PartyInsert: true),
         ["extension_reviews"] = new(Scope.Owner, PartyInsert: true, Values: new() { ["rating"] = "3" }),
         ["extension_review_votes"] = new(Scope.Owner, PartyInsert: true),
+        // Issue 15 gallery: likes, plays and history are their user's, written only by definer functions (star_like_set,
+        // star_play_record); the read model is written by triggers and read by everyone only while listed (a generated row
+        // is not); daily stats go with their star.
+        ["star_gallery_stats"] = new(Scope.Owner, FunctionsWrite: true),
+        ["star_likes"] = new(Scope.Owner, FunctionsWrite: true),
+        ["star_plays"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
+        ["star_play_daily_stats"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
+        ["user_browse_history"] = new(Scope.Owner, FunctionsWrite: true),
     };
 
     [Fact]
