@@ -128,7 +128,7 @@ try
     failed |= second.Elapsed > TimeSpan.FromSeconds(60);
 
     var viewer = UserContext.For(users[4321], []);
-    var db = new StarStudioDb(factory, new FixedCurrentUser(viewer));
+    var gateway = new StarStudioDb(factory, new FixedCurrentUser(viewer));
     async Task<(double P50, double P95, double Max, int Found)> Measure(GalleryQuery query, int n)
     {
         var words = GallerySql.Words(query.Text);
@@ -137,7 +137,7 @@ try
         for (var i = 0; i < n + 10; i++)
         {
             var t = Stopwatch.StartNew();
-            var page = await db.RunAsync((ctx, _) => GallerySql.PageAsync(ctx, query, words));
+            var page = await gateway.RunAsync((ctx, _) => GallerySql.PageAsync(ctx, query, words));
             t.Stop();
             if (i >= 10)
             {
