@@ -9,6 +9,13 @@ namespace StarStudio.Tests.Components.Explore;
 
 public sealed class GalleryComponentsTests : ComponentTest
 {
+    // The selects need a popover provider, rendered once the services are in (bUnit refuses services after a render).
+    private void Use(IGalleryService gallery)
+    {
+        Context.Services.AddSingleton(gallery);
+        Context.Render<MudBlazor.MudPopoverProvider>();
+    }
+
     private static GalleryCard Card(string name, string domain = "古籍修复", string[]? tags = null, int likes = 3, long plays = 12, bool liked = false) =>
         new(Guid.NewGuid(), name, domain, "温和", tags ?? ["历史"], false, MagnitudeLevel.L3, likes, plays, 1.5, DateTimeOffset.UtcNow, liked);
 
@@ -62,7 +69,7 @@ public sealed class GalleryComponentsTests : ComponentTest
     {
         var gallery = new FakeGallery(q => Result<GalleryPage>.Ok(new GalleryPage(
             q.Text == "古籍" ? [Card("墨痕·古籍修复师")] : [Card("墨痕·古籍修复师"), Card("观星者", "天文学")], q.Page, false)));
-        Context.Services.AddSingleton<IGalleryService>(gallery);
+        Use(gallery);
         var cut = Context.Render<GalleryBrowser>();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=gallery-card]").Count));
 
@@ -80,7 +87,7 @@ public sealed class GalleryComponentsTests : ComponentTest
     public void GalleryBrowser_SortAndLoadMore_AskForTheNextPageInTheChosenOrder_AndAppend()
     {
         var gallery = new FakeGallery(q => Result<GalleryPage>.Ok(new GalleryPage([Card($"第{q.Page}页")], q.Page, q.Page < 2)));
-        Context.Services.AddSingleton<IGalleryService>(gallery);
+        Use(gallery);
         var cut = Context.Render<GalleryBrowser>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=gallery-more]"));
 
@@ -99,7 +106,7 @@ public sealed class GalleryComponentsTests : ComponentTest
         var gallery = new FakeGallery(q => Result<GalleryPage>.Ok(q.Text is "%%%"
             ? new GalleryPage([], 1, false, NoSearchableWords: true)
             : new GalleryPage([Card("观星者")], 1, false)));
-        Context.Services.AddSingleton<IGalleryService>(gallery);
+        Use(gallery);
         var cut = Context.Render<GalleryBrowser>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=gallery-card]"));
 

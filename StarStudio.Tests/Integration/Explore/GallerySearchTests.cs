@@ -14,17 +14,45 @@ public sealed class GallerySearchTests(PostgresDatabase pg) : IClassFixture<Post
     private Guid teacher;
     private Guid hidden;
     private Guid archived;
+    private Guid wasListed;
+
+    // xunit runs InitializeAsync before every test of the class, which shares one database: the stars are made once.
+    private static readonly Dictionary<string, Task<Guid[]>> Arranged = [];
 
     public async Task InitializeAsync()
     {
-        owner = await pg.CreateUserAsync();
+        Task<Guid[]> arranged;
+        lock (Arranged)
+        {
+            if (!Arranged.TryGetValue(pg.Name, out arranged!))
+            {
+                Arranged[pg.Name] = arranged = ArrangeAsync();
+            }
+        }
+
+        var ids = await arranged;
+        (restorer, astronomer, teacher, hidden, archived, wasListed) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
+        owner = UserContext.For(ids[6], []);
+    }
+
+    private async Task<Guid[]> ArrangeAsync()
+    {
+        var o = await pg.CreateUserAsync();
         var t0 = DateTimeOffset.UtcNow.AddDays(-10);
-        restorer = await data.StarAsync(owner, "墨痕·古籍修复师", "古籍修复", tags: ["修复", "历史"], createdAt: t0,
-            exampleDialogues: "<START>\n{{user}}: 修复古籍该用什么胶？\n{{char}}: 小麦淀粉糨糊。\n{{user}}：虫蛀怎么办？");
-        astronomer = await data.StarAsync(owner, "观星者", "天文学", tags: ["星空"], tone: "好奇", createdAt: t0.AddDays(1));
-        teacher = await data.StarAsync(owner, "History Teacher", "教育", tags: ["历史", "english"], tone: "patient", createdAt: t0.AddDays(2));
-        hidden = await data.StarAsync(owner, "古籍私藏", "古籍修复", isPublic: false, createdAt: t0.AddDays(3));
-        archived = await data.StarAsync(owner, "古籍旧档", "古籍修复", status: StarStatus.Archived, createdAt: t0.AddDays(4));
+        var ids = new[]
+        {
+            await data.StarAsync(o, "墨痕·古籍修复师", "古籍修复", tags: ["修复", "历史"], createdAt: t0,
+                exampleDialogues: "<START>\n{{user}}: 修复古籍该用什么胶？\n{{char}}: 小麦淀粉糨糊。\n{{user}}：虫蛀怎么办？"),
+            await data.StarAsync(o, "观星者", "天文学", tags: ["星空"], tone: "好奇", createdAt: t0.AddDays(1)),
+            await data.StarAsync(o, "History Teacher", "教育", tags: ["历史", "english"], tone: "patient", createdAt: t0.AddDays(2)),
+            await data.StarAsync(o, "古籍私藏", "古籍修复", isPublic: false, createdAt: t0.AddDays(3)),
+            await data.StarAsync(o, "古籍旧档", "古籍修复", status: StarStatus.Archived, createdAt: t0.AddDays(4)),
+            await data.StarAsync(o, "曾经公开", "收藏", createdAt: t0.AddDays(-300)),
+            o.UserId!.Value,
+        };
+        // Listed once, private since: its owner still reaches its profile.
+        await data.ExecAsync($"UPDATE stars SET is_public = false WHERE id = '{ids[5]}'");
+        return ids;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -116,7 +144,7 @@ public sealed class GallerySearchTests(PostgresDatabase pg) : IClassFixture<Post
     {
         var profile = await data.Gallery(UserContext.Anonymous).ProfileAsync(restorer);
         var privateForPlayer = await data.Gallery(await pg.CreateUserAsync()).ProfileAsync(hidden);
-        var privateForOwner = await data.Gallery(owner).ProfileAsync(hidden);
+        var privateForOwner = await data.Gallery(owner).ProfileAsync(wasListed);
 
         Assert.Equal("墨痕·古籍修复师", profile.Value!.Card.Name);
         Assert.Equal("你好，{{user}}。", profile.Value.Greeting);
