@@ -81,7 +81,7 @@ public sealed class DemoSeedTests(DemoSeedAppServer demo) : IClassFixture<DemoSe
         await player.OpenInteractiveAsync("/");
         await Expect(player.GetByTestId("gallery")).ToBeVisibleAsync();
 
-        await player.GetByTestId("gallery-search").Locator("input").FillAsync("古籍");
+        await player.FillAsync("#gallery-search-input", "古籍");
         await player.GetByTestId("gallery-search-go").ClickAsync();
         var card = player.GetByTestId("gallery-card").Filter(new() { HasText = "墨痕·古籍修复师" });
         await Expect(player.GetByTestId("gallery-card")).ToHaveCountAsync(1);

@@ -106,7 +106,11 @@ try
         await Exec("full rollup of 90 days (once, as a first deployment would)", $"""
             SELECT star_gallery_recompute(DATE '{today:yyyy-MM-dd}' - {PlayDays}, DATE '{today:yyyy-MM-dd}', {HeatFormula.LikeWeight}, {HeatFormula.HalfLifeDays})
             """);
-        await Exec("vacuum analyze", "VACUUM ANALYZE stars; VACUUM ANALYZE star_plays; VACUUM ANALYZE star_likes; VACUUM ANALYZE star_play_daily_stats; VACUUM ANALYZE star_gallery_stats");
+        // One statement per command: VACUUM refuses to run inside the implicit transaction of a batch.
+        foreach (var table in new[] { "stars", "star_plays", "star_likes", "star_play_daily_stats", "star_gallery_stats" })
+        {
+            await Exec($"vacuum analyze {table}", $"VACUUM ANALYZE {table}");
+        }
     }
 
     Console.WriteLine($"seeded in {clock.Elapsed.TotalSeconds:N1} s: {await ScalarAsync("SELECT count(*) FROM stars"):N0} stars, {await ScalarAsync("SELECT count(*) FROM star_plays"):N0} plays, {await ScalarAsync("SELECT count(*) FROM star_likes"):N0} likes");

@@ -73,7 +73,7 @@ public sealed class GalleryComponentsTests : ComponentTest
         var cut = Context.Render<GalleryBrowser>();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=gallery-card]").Count));
 
-        cut.Find("[data-testid=gallery-search] input").Input("古籍");
+        cut.Find("#gallery-search-input").Input("古籍");
         cut.Find("[data-testid=gallery-search-go]").Click();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=gallery-card]")));
         Assert.Equal("古籍", gallery.Asked.Last().Text);
@@ -110,11 +110,11 @@ public sealed class GalleryComponentsTests : ComponentTest
         var cut = Context.Render<GalleryBrowser>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=gallery-card]"));
 
-        cut.Find("[data-testid=gallery-search] input").Input("%%%");
+        cut.Find("#gallery-search-input").Input("%%%");
         cut.Find("[data-testid=gallery-search-go]").Click();
         cut.WaitForAssertion(() => Assert.Contains("没有可以查找", cut.Find("[data-testid=gallery-empty]").TextContent, StringComparison.Ordinal));
 
-        cut.Find("[data-testid=gallery-search] input").Input(new string('古', GalleryQuery.MaxTextLength + 1));
+        cut.Find("#gallery-search-input").Input(new string('古', GalleryQuery.MaxTextLength + 1));
         cut.Find("[data-testid=gallery-search-go]").Click();
         cut.WaitForAssertion(() => Assert.Contains($"最多 {GalleryQuery.MaxTextLength} 个字符", cut.Markup, StringComparison.Ordinal));
     }
