@@ -89,7 +89,7 @@ public sealed class DemoSeedTests(DemoSeedAppServer demo) : IClassFixture<DemoSe
         await player.WaitForURLAsync("**/explore/stars/*");
         await player.WaitForInteractiveAsync();
         await Expect(player.Locator("h1")).ToHaveTextAsync("墨痕·古籍修复师");
-        await Expect(player.GetByTestId("profile-greeting")).Not.ToBeEmptyAsync();
+        await Expect(player.GetByTestId("profile-stats")).ToBeVisibleAsync();
 
         await player.GetByTestId("profile-chat").ClickAsync();
         await player.WaitForURLAsync(url => url.Contains("/stars/", StringComparison.Ordinal) && !url.Contains("/explore/", StringComparison.Ordinal));
