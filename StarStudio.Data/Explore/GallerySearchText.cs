@@ -32,7 +32,7 @@ internal static class GallerySearchText
     public static string For(string name, string domain, string tone, IEnumerable<string> tags, string greeting)
     {
         var text = new StringBuilder().Append(name).Append('\n').Append(domain).Append('\n').Append(tone).Append('\n')
-            .AppendJoin('\n', tags).Append('\n').Append(greeting).ToString();
+            .AppendJoin('\n', tags).Append('\n').Append(greeting).ToString().Normalize(NormalizationForm.FormKC);
         var segmenter = Segmenter.Value;
         var tokens = segmenter is null ? Fallback(text) : segmenter.CutForSearch(text);
         return string.Join(' ', GallerySearchWords.Normalize(tokens));
@@ -47,6 +47,8 @@ internal static class GallerySearchText
         }
 
         var segmenter = Segmenter.Value;
+        // NFKC first: full-width Ｈｉｓｔｏｒｙ is one word to jieba only as History.
+        query = query.Normalize(NormalizationForm.FormKC);
         var tokens = segmenter is null ? Fallback(query) : segmenter.Cut(query);
         return GallerySearchWords.Normalize(tokens, MaxQueryWords);
     }

@@ -319,7 +319,7 @@ namespace StarStudio.Data.Migrations
                            (SELECT h.level FROM magnitude_history h WHERE h.star_id = s.id ORDER BY h.evaluated_at DESC LIMIT 1) AS level
                     INTO r
                     FROM stars s
-                    LEFT JOIN star_persona_versions v ON v.id = coalesce(s.public_version_id, s.persona_version_id)
+                    LEFT JOIN star_persona_versions v ON v.id = s.public_version_id
                     WHERE s.id = p_star;
                     IF NOT FOUND THEN
                         RETURN;

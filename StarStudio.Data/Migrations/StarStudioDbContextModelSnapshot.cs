@@ -2306,6 +2306,265 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("domain");
+
+                    b.Property<bool>("HasAvatar")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_avatar");
+
+                    b.Property<double>("Heat")
+                        .HasColumnType("double precision")
+                        .HasColumnName("heat");
+
+                    b.Property<DateTimeOffset?>("HeatComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heat_computed_at");
+
+                    b.Property<int>("LikeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("like_count");
+
+                    b.Property<bool>("Listed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("listed");
+
+                    b.Property<MagnitudeLevel?>("MagnitudeLevel")
+                        .HasColumnType("magnitude_level")
+                        .HasColumnName("magnitude_level");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("PlayCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("play_count");
+
+                    b.Property<int>("Plays7d")
+                        .HasColumnType("integer")
+                        .HasColumnName("plays7d");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("search_text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple'::regconfig, search_text)", true);
+
+                    b.Property<DateTimeOffset>("StarCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("star_created_at");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::text[]");
+
+                    b.Property<string>("Tone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tone");
+
+                    b.HasKey("StarId")
+                        .HasName("pk_star_gallery_stats");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_star_gallery_stats_owner_id");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_star_gallery_stats_search")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_star_gallery_stats_tags")
+                        .HasFilter("listed");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Heat", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_trending")
+                        .HasFilter("listed");
+
+                    b.HasIndex("LikeCount", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_liked")
+                        .HasFilter("listed");
+
+                    b.HasIndex("StarCreatedAt", "StarId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_star_gallery_stats_new")
+                        .HasFilter("listed");
+
+                    b.HasIndex("Domain", "Heat", "StarId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_star_gallery_stats_domain")
+                        .HasFilter("listed");
+
+                    b.ToTable("star_gallery_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_gallery_stats_likes", "like_count >= 0");
+
+                            t.HasCheckConstraint("ck_star_gallery_stats_plays", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "UserId")
+                        .HasName("pk_star_likes");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_star_likes_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_star_likes_user_id_created_at");
+
+                    b.ToTable("star_likes", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<DateTimeOffset>("FirstPlayedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_played_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "UserId", "PlayDay")
+                        .HasName("pk_star_plays");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_plays_play_day_star_id");
+
+                    b.HasIndex("UserId", "PlayDay")
+                        .HasDatabaseName("ix_star_plays_user_id_play_day");
+
+                    b.ToTable("star_plays", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
+                {
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateOnly>("PlayDay")
+                        .HasColumnType("date")
+                        .HasColumnName("play_day");
+
+                    b.Property<int>("PlayCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("play_count");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("StarId", "PlayDay")
+                        .HasName("pk_star_play_daily_stats");
+
+                    b.HasIndex("PlayDay", "StarId")
+                        .HasDatabaseName("ix_star_play_daily_stats_play_day_star_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlayDay", "StarId"), new[] { "PlayCount" });
+
+                    b.ToTable("star_play_daily_stats", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_star_play_daily_stats_count", "play_count >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<DateTimeOffset>("FirstChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("LastChattedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_chatted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("UserId", "StarId")
+                        .HasName("pk_user_browse_history");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_user_browse_history_star_id");
+
+                    b.HasIndex("UserId", "LastChattedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_user_browse_history_user_id_last_chatted_at");
+
+                    b.ToTable("user_browse_history", (string)null);
+                });
+
             modelBuilder.Entity("StarStudio.Core.Extensions.Extension", b =>
                 {
                     b.Property<string>("Id")
@@ -2485,145 +2744,6 @@ namespace StarStudio.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("body");
-            modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
-                {
-                    b.Property<Guid>("StarId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("star_id");
-
-                    b.Property<string>("Domain")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)")
-                        .HasColumnName("domain");
-
-                    b.Property<bool>("HasAvatar")
-                        .HasColumnType("boolean")
-                        .HasColumnName("has_avatar");
-
-                    b.Property<double>("Heat")
-                        .HasColumnType("double precision")
-                        .HasColumnName("heat");
-
-                    b.Property<DateTimeOffset?>("HeatComputedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("heat_computed_at");
-
-                    b.Property<int>("LikeCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("like_count");
-
-                    b.Property<bool>("Listed")
-                        .HasColumnType("boolean")
-                        .HasColumnName("listed");
-
-                    b.Property<MagnitudeLevel?>("MagnitudeLevel")
-                        .HasColumnType("magnitude_level")
-                        .HasColumnName("magnitude_level");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)")
-                        .HasColumnName("name");
-
-                    b.Property<Guid>("OwnerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("owner_id");
-
-                    b.Property<long>("PlayCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("play_count");
-
-                    b.Property<int>("Plays7d")
-                        .HasColumnType("integer")
-                        .HasColumnName("plays7d");
-
-                    b.Property<string>("SearchText")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("text")
-                        .HasDefaultValue("")
-                        .HasColumnName("search_text");
-
-                    b.Property<NpgsqlTsVector>("SearchVector")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("tsvector")
-                        .HasColumnName("search_vector")
-                        .HasComputedColumnSql("to_tsvector('simple'::regconfig, search_text)", true);
-
-                    b.Property<DateTimeOffset>("StarCreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("star_created_at");
-
-                    b.PrimitiveCollection<List<string>>("Tags")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("text[]")
-                        .HasColumnName("tags")
-                        .HasDefaultValueSql("'{}'::text[]");
-
-                    b.Property<string>("Tone")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("tone");
-
-                    b.HasKey("StarId")
-                        .HasName("pk_star_gallery_stats");
-
-                    b.HasIndex("OwnerId")
-                        .HasDatabaseName("ix_star_gallery_stats_owner_id");
-
-                    b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_star_gallery_stats_search")
-                        .HasFilter("listed");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
-
-                    b.HasIndex("Tags")
-                        .HasDatabaseName("ix_star_gallery_stats_tags")
-                        .HasFilter("listed");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
-
-                    b.HasIndex("Heat", "StarId")
-                        .IsDescending()
-                        .HasDatabaseName("ix_star_gallery_stats_trending")
-                        .HasFilter("listed");
-
-                    b.HasIndex("LikeCount", "StarId")
-                        .IsDescending()
-                        .HasDatabaseName("ix_star_gallery_stats_liked")
-                        .HasFilter("listed");
-
-                    b.HasIndex("StarCreatedAt", "StarId")
-                        .IsDescending()
-                        .HasDatabaseName("ix_star_gallery_stats_new")
-                        .HasFilter("listed");
-
-                    b.HasIndex("Domain", "Heat", "StarId")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_star_gallery_stats_domain")
-                        .HasFilter("listed");
-
-                    b.ToTable("star_gallery_stats", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_star_gallery_stats_likes", "like_count >= 0");
-
-                            t.HasCheckConstraint("ck_star_gallery_stats_plays", "play_count >= 0");
-                        });
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Explore.StarLike", b =>
-                {
-                    b.Property<Guid>("StarId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("star_id");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -2646,63 +2766,6 @@ namespace StarStudio.Data.Migrations
                     b.Property<short>("Rating")
                         .HasColumnType("smallint")
                         .HasColumnName("rating");
-                    b.HasKey("StarId", "UserId")
-                        .HasName("pk_star_likes");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_star_likes_created_at");
-
-                    b.HasIndex("UserId", "CreatedAt")
-                        .HasDatabaseName("ix_star_likes_user_id_created_at");
-
-                    b.ToTable("star_likes", (string)null);
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Explore.StarPlay", b =>
-                {
-                    b.Property<Guid>("StarId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("star_id");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.Property<DateOnly>("PlayDay")
-                        .HasColumnType("date")
-                        .HasColumnName("play_day");
-
-                    b.Property<DateTimeOffset>("FirstPlayedAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_played_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.HasKey("StarId", "UserId", "PlayDay")
-                        .HasName("pk_star_plays");
-
-                    b.HasIndex("PlayDay", "StarId")
-                        .HasDatabaseName("ix_star_plays_play_day_star_id");
-
-                    b.HasIndex("UserId", "PlayDay")
-                        .HasDatabaseName("ix_star_plays_user_id_play_day");
-
-                    b.ToTable("star_plays", (string)null);
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Explore.StarPlayDailyStat", b =>
-                {
-                    b.Property<Guid>("StarId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("star_id");
-
-                    b.Property<DateOnly>("PlayDay")
-                        .HasColumnType("date")
-                        .HasColumnName("play_day");
-
-                    b.Property<int>("PlayCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("play_count");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .ValueGeneratedOnAdd()
@@ -2710,22 +2773,6 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("updated_at")
                         .HasDefaultValueSql("now()");
 
-                    b.HasKey("StarId", "PlayDay")
-                        .HasName("pk_star_play_daily_stats");
-
-                    b.HasIndex("PlayDay", "StarId")
-                        .HasDatabaseName("ix_star_play_daily_stats_play_day_star_id");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlayDay", "StarId"), new[] { "PlayCount" });
-
-                    b.ToTable("star_play_daily_stats", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_star_play_daily_stats_count", "play_count >= 0");
-                        });
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Explore.UserBrowseHistory", b =>
-                {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
@@ -2895,33 +2942,6 @@ namespace StarStudio.Data.Migrations
 
                             t.HasCheckConstraint("ck_extension_versions_status", "status IN ('pending', 'approved', 'rejected')");
                         });
-                    b.Property<Guid>("StarId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("star_id");
-
-                    b.Property<DateTimeOffset>("FirstChattedAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_chatted_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.Property<DateTimeOffset>("LastChattedAt")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_chatted_at")
-                        .HasDefaultValueSql("now()");
-
-                    b.HasKey("UserId", "StarId")
-                        .HasName("pk_user_browse_history");
-
-                    b.HasIndex("StarId")
-                        .HasDatabaseName("ix_user_browse_history_star_id");
-
-                    b.HasIndex("UserId", "LastChattedAt")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("ix_user_browse_history_user_id_last_chatted_at");
-
-                    b.ToTable("user_browse_history", (string)null);
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>
@@ -6429,30 +6449,6 @@ namespace StarStudio.Data.Migrations
                         .HasConstraintName("fk_creation_agent_sessions_stars_published_star_id");
                 });
 
-            modelBuilder.Entity("StarStudio.Core.Extensions.Extension", b =>
-                {
-                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
-                        .WithMany()
-                        .HasForeignKey("AuthorId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_extensions_asp_net_users_author_id");
-
-                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
-                        .WithMany()
-                        .HasForeignKey("LatestVersionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_extensions_extension_versions_latest_version_id");
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionInstallation", b =>
-                {
-                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
-                        .WithMany()
-                        .HasForeignKey("ExtensionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_extension_installations_extensions_extension_id");
             modelBuilder.Entity("StarStudio.Core.Explore.StarGalleryStats", b =>
                 {
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
@@ -6484,24 +6480,6 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_extension_installations_asp_net_users_user_id");
-
-                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
-                        .WithMany()
-                        .HasForeignKey("VersionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_extension_installations_extension_versions_version_id");
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReview", b =>
-                {
-                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
-                        .WithMany()
-                        .HasForeignKey("ExtensionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_extension_reviews_extensions_extension_id");
                         .HasConstraintName("fk_star_likes_asp_net_users_user_id");
                 });
 
@@ -6519,17 +6497,6 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_extension_reviews_asp_net_users_user_id");
-                });
-
-            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReviewVote", b =>
-                {
-                    b.HasOne("StarStudio.Core.Extensions.ExtensionReview", null)
-                        .WithMany()
-                        .HasForeignKey("ReviewId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_extension_review_votes_extension_reviews_review_id");
                         .HasConstraintName("fk_star_plays_asp_net_users_user_id");
                 });
 
@@ -6551,6 +6518,80 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_browse_history_stars_star_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_browse_history_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.Extension", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extensions_asp_net_users_author_id");
+
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
+                        .WithMany()
+                        .HasForeignKey("LatestVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_extensions_extension_versions_latest_version_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionInstallation", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_asp_net_users_user_id");
+
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_installations_extension_versions_version_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReview", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_reviews_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_reviews_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Extensions.ExtensionReviewVote", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.ExtensionReview", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_extension_review_votes_extension_reviews_review_id");
 
                     b.HasOne("StarStudio.Data.Identity.StarUser", null)
                         .WithMany()
@@ -6581,7 +6622,6 @@ namespace StarStudio.Data.Migrations
                         .HasForeignKey("ReviewedBy")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_extension_versions_asp_net_users_reviewed_by");
-                        .HasConstraintName("fk_user_browse_history_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.InviteCode", b =>

@@ -42,8 +42,8 @@ public sealed class DemoSeedTests(DemoSeedAppServer demo) : IClassFixture<DemoSe
         await player.SignInAsync(DemoAccounts.All[3].Email, DemoAccounts.Password);
         await player.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         await player.OpenInteractiveAsync("/");
-        var card = player.GetByTestId("featured-star").Filter(new() { HasText = "墨痕·古籍修复师" });
-        await card.GetByTestId("featured-star-chat").ClickAsync();
+        var card = player.GetByTestId("gallery-card").Filter(new() { HasText = "墨痕·古籍修复师" });
+        await card.GetByTestId("gallery-card-chat").ClickAsync();
         await player.WaitForURLAsync("**/stars/*");
         await player.WaitForInteractiveAsync();
         await Expect(player.Locator("h1")).ToHaveTextAsync("墨痕·古籍修复师");
@@ -67,4 +67,47 @@ public sealed class DemoSeedTests(DemoSeedAppServer demo) : IClassFixture<DemoSe
         await Expect(player.GetByTestId("passage-dialog-text")).ToContainTextAsync("糨糊");
         await player.ShotAsync("demo-star-answer");
     }
+
+    /// <summary>
+    /// Issue 15's gallery journey (docs/explore.md): a newly registered player lands on the gallery (the home page when
+    /// signed in), searches in Chinese, opens a public demo star's profile, starts chatting, gets an answer and likes the star.
+    /// </summary>
+    [Fact]
+    public async Task NewPlayer_SearchesTheGalleryInChinese_OpensAStar_Chats_AndLikesIt()
+    {
+        var player = await demo.NewPageAsync();
+        await player.RegisterAsync($"explorer-{Guid.NewGuid():N}@example.test", "探索者", "Passw0rd!k");
+        await player.WaitForURLAsync(url => !url.Contains("/account/register", StringComparison.Ordinal));
+        await player.OpenInteractiveAsync("/");
+        await Expect(player.GetByTestId("gallery")).ToBeVisibleAsync();
+
+        await player.FillAsync("#gallery-search-input", "古籍");
+        await player.GetByTestId("gallery-search-go").ClickAsync();
+        var card = player.GetByTestId("gallery-card").Filter(new() { HasText = "墨痕·古籍修复师" });
+        await Expect(player.GetByTestId("gallery-card")).ToHaveCountAsync(1);
+        await card.GetByTestId("gallery-card-open").ClickAsync();
+        await player.WaitForURLAsync("**/explore/stars/*");
+        await player.WaitForInteractiveAsync();
+        await Expect(player.Locator("h1")).ToHaveTextAsync("墨痕·古籍修复师");
+        await Expect(player.GetByTestId("profile-stats")).ToBeVisibleAsync();
+
+        await player.GetByTestId("profile-chat").ClickAsync();
+        await player.WaitForURLAsync(url => url.Contains("/stars/", StringComparison.Ordinal) && !url.Contains("/explore/", StringComparison.Ordinal));
+        await player.WaitForInteractiveAsync();
+        await player.ClickAsync("[data-testid=chat-new]");
+        await player.FillAsync("#chat-input", "你好，请介绍一下自己。");
+        await player.ClickAsync("[data-testid=chat-send]");
+        var answer = player.Locator("[data-testid=chat-message][data-sender=star]").Last;
+        await Expect(answer).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+
+        await player.GetByTestId("like-button").ClickAsync();
+        await Expect(player.GetByTestId("like-button")).ToHaveAttributeAsync("data-liked", "true");
+        await Expect(player.GetByTestId("like-count")).ToHaveTextAsync("1");
+        Assert.Equal(1L, await demo.ScalarAsync("""
+            SELECT g.like_count::bigint FROM star_gallery_stats g JOIN stars s ON s.id = g.star_id WHERE s.name = '墨痕·古籍修复师'
+            """));
+        Assert.Equal(1L, await demo.ScalarAsync("SELECT count(*) FROM star_plays p JOIN users u ON u.id = p.user_id WHERE u.display_name = '探索者'"));
+        await player.ShotAsync("gallery-liked");
+    }
+
 }

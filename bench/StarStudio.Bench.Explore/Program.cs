@@ -106,7 +106,11 @@ try
         await Exec("full rollup of 90 days (once, as a first deployment would)", $"""
             SELECT star_gallery_recompute(DATE '{today:yyyy-MM-dd}' - {PlayDays}, DATE '{today:yyyy-MM-dd}', {HeatFormula.LikeWeight}, {HeatFormula.HalfLifeDays})
             """);
-        await Exec("vacuum analyze", "VACUUM ANALYZE stars; VACUUM ANALYZE star_plays; VACUUM ANALYZE star_likes; VACUUM ANALYZE star_play_daily_stats; VACUUM ANALYZE star_gallery_stats");
+        // One statement per command: VACUUM refuses to run inside the implicit transaction of a batch.
+        foreach (var table in new[] { "stars", "star_plays", "star_likes", "star_play_daily_stats", "star_gallery_stats" })
+        {
+            await Exec($"vacuum analyze {table}", $"VACUUM ANALYZE {table}");
+        }
     }
 
     Console.WriteLine($"seeded in {clock.Elapsed.TotalSeconds:N1} s: {await ScalarAsync("SELECT count(*) FROM stars"):N0} stars, {await ScalarAsync("SELECT count(*) FROM star_plays"):N0} plays, {await ScalarAsync("SELECT count(*) FROM star_likes"):N0} likes");
@@ -128,7 +132,7 @@ try
     failed |= second.Elapsed > TimeSpan.FromSeconds(60);
 
     var viewer = UserContext.For(users[4321], []);
-    var db = new StarStudioDb(factory, new FixedCurrentUser(viewer));
+    var gateway = new StarStudioDb(factory, new FixedCurrentUser(viewer));
     async Task<(double P50, double P95, double Max, int Found)> Measure(GalleryQuery query, int n)
     {
         var words = GallerySql.Words(query.Text);
@@ -137,7 +141,7 @@ try
         for (var i = 0; i < n + 10; i++)
         {
             var t = Stopwatch.StartNew();
-            var page = await db.RunAsync((ctx, _) => GallerySql.PageAsync(ctx, query, words));
+            var page = await gateway.RunAsync((ctx, _) => GallerySql.PageAsync(ctx, query, words));
             t.Stop();
             if (i >= 10)
             {
