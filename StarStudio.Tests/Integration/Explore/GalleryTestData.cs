@@ -29,7 +29,7 @@ internal sealed class GalleryTestData(PostgresDatabase pg)
     {
         var db = pg.Db(user);
         return new ConversationService(db, new PostgresConversationMessageStore(db), new EchoEngine(), new ChatRateLimiter(),
-            Cl100kTokenCounter.Instance, clock, NullLogger<ConversationService>.Instance, null, null, new StarPlayRecorder(db, clock));
+            Cl100kTokenCounter.Instance, clock, NullLogger<ConversationService>.Instance, null, null, plays: new StarPlayRecorder(db, clock));
     }
 
     /// <summary>A star saved through EF (so its search text is computed as the app computes it).</summary>
