@@ -461,24 +461,9 @@ namespace StarStudio.Data.Migrations
                 DROP TRIGGER extension_versions_immutable ON extension_versions; DROP FUNCTION extension_versions_immutable();
                 DROP TRIGGER extensions_guard ON extensions; DROP FUNCTION extensions_guard();
                 """);
-            migrationBuilder.DropForeignKey(
-                name: "fk_extensions_extension_versions_latest_version_id",
-                table: "extensions");
-
-            migrationBuilder.DropTable(
-                name: "extension_installations");
-
-            migrationBuilder.DropTable(
-                name: "extension_review_votes");
-
-            migrationBuilder.DropTable(
-                name: "extension_reviews");
-
-            migrationBuilder.DropTable(
-                name: "extension_versions");
-
-            migrationBuilder.DropTable(
-                name: "extensions");
+            // One statement: the tables' policies refer to one another (a review needs an installation, an installation an
+            // approved version), which PostgreSQL resolves only when they go together.
+            migrationBuilder.Sql("DROP TABLE extension_review_votes, extension_reviews, extension_installations, extension_versions, extensions;");
         }
     }
 }

@@ -27,15 +27,17 @@ public sealed class PersonaVersionMigrationTests(PostgresDatabase pg) : IClassFi
         }
 
         var (publicStar, privateStar) = (Guid.NewGuid(), Guid.NewGuid());
-        await using (var db = pg.OwnerContext())
+        // Raw SQL: the model maps columns that later migrations add (e.g. stars.search_text), which this schema lacks.
+        await using (var db = StarStudioContextFactory.Create(pg.OwnerConnectionString))
         {
             foreach (var (id, isPublic) in new[] { (publicStar, true), (privateStar, false) })
             {
-                db.Stars.Add(new Star { Id = id, OwnerId = owner.UserId!.Value, Name = "旧星" + isPublic, Domain = "古籍", Persona = "老人设", Tone = "温和",
-                    Tags = ["旧"], Greeting = "你好，{{user}}", IsPublic = isPublic, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+                var (name, ownerId, greeting, now) = ("旧星" + isPublic, owner.UserId!.Value, "你好，{{user}}", DateTimeOffset.UtcNow);
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO stars (id, owner_id, name, domain, persona, tone, tags, greeting, is_public, status, created_at, updated_at)
+                    VALUES ({id}, {ownerId}, {name}, '古籍', '老人设', '温和', ARRAY['旧'], {greeting}, {isPublic}, 'active', {now}, {now})
+                    """);
             }
-
-            await db.SaveChangesAsync();
         }
 
         await DatabaseMigrator.MigrateAsync(pg.OwnerConnectionString, pg.AppConnectionString, pg.JobsConnectionString, logger: null);
