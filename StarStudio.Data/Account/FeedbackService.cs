@@ -36,7 +36,7 @@ internal sealed class FeedbackService(StarStudioDb db, ICurrentUser currentUser,
             foreach (var image in images)
             {
                 var name = FeedbackRules.CleanFileName(image.FileName);
-                var bytes = image.DeclaredSize > FeedbackRules.MaxImageBytes ? null : await ReadAtMostAsync(image.Content, FeedbackRules.MaxImageBytes, ct);
+                var bytes = image.DeclaredSize > FeedbackRules.MaxImageBytes ? null : await StarStudio.Core.Storage.BoundedRead.ReadAtMostAsync(image.Content, FeedbackRules.MaxImageBytes, ct);
                 if (bytes is null)
                 {
                     errors.Add(new FieldError("Images", "Feedback.Images.TooLarge", name, FeedbackRules.MaxImageBytes / 1024 / 1024));
@@ -226,22 +226,4 @@ internal sealed class FeedbackService(StarStudioDb db, ICurrentUser currentUser,
 
     private static FeedbackView ToView(FeedbackSubmission f, string? email) =>
         new(f.FeedbackId, f.UserId, email, f.Description, f.ContactPhone, Evidence(f.EvidenceJson), f.Status, f.AdminReply, f.RepliedAt, f.CreatedAt, f.UpdatedAt);
-
-    /// <summary>The whole stream, or null as soon as it passes <paramref name="limit"/>: the declared size is the browser's word, not a fact.</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(Stream content, long limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await content.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                return null;
-            }
-        }
-
-        return buffer.ToArray();
-    }
 }

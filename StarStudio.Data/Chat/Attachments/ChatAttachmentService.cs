@@ -33,7 +33,7 @@ internal sealed class ChatAttachmentService(
     {
         ArgumentNullException.ThrowIfNull(content);
         var name = ChatAttachmentRules.CleanFileName(fileName);
-        var bytes = await ReadAtMostAsync(content, ChatAttachmentRules.MaxBytes, ct);
+        var bytes = await StarStudio.Core.Storage.BoundedRead.ReadAtMostAsync(content, ChatAttachmentRules.MaxBytes, ct);
         if (bytes is null)
         {
             return Result<ChatAttachmentView>.Invalid("File", "Chat.Attachment.TooLarge", name, ChatAttachmentRules.MaxBytes / 1024 / 1024);
@@ -253,21 +253,4 @@ internal sealed class ChatAttachmentService(
         ChatAttachmentKinds.Text => KnowledgeFileKind.Text,
         _ => null,
     };
-
-    private static async Task<byte[]?> ReadAtMostAsync(Stream content, long limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await content.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                return null;
-            }
-        }
-
-        return buffer.ToArray();
-    }
 }
