@@ -23,7 +23,7 @@ public sealed class PreferencesJourneyTests(AppServer app)
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "English" }).ClickAsync();
         await page.Locator(".mud-select:has([data-testid=preferences-theme]) .mud-input-control").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "深色" }).ClickAsync();
-        await page.GetByTestId("preferences-panel").GetByRole(AriaRole.Checkbox).CheckAsync();
+        await page.GetByTestId("preferences-exclude-training").CheckAsync();
         await page.GetByTestId("preferences-save").ClickAsync();
 
         // This browser: English and dark at once.
@@ -39,6 +39,6 @@ public sealed class PreferencesJourneyTests(AppServer app)
         await Expect(other.Locator("h1")).ToHaveTextAsync("My stars");
         Assert.Contains(await other.Context.CookiesAsync(), c => c.Name == "starstudio.theme" && c.Value == "dark");
         await other.OpenInteractiveAsync("/me?tab=preferences");
-        await Expect(other.GetByTestId("preferences-panel").GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await Expect(other.GetByTestId("preferences-exclude-training")).ToBeCheckedAsync();
     }
 }
