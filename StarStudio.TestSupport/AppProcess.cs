@@ -46,7 +46,8 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
 
     /// <summary>Starts the app with <paramref name="settings"/> as environment variables (killing a running one first).</summary>
     /// <param name="waitUntilHealthy">False for a start that may die before it answers (a crash point it reaches at once).</param>
-    public async Task StartAsync(IReadOnlyDictionary<string, string> settings, bool waitUntilHealthy = true, CancellationToken ct = default)
+    /// <param name="warmUp">False to skip rendering the public pages once (a restart whose test does not hurry a browser).</param>
+    public async Task StartAsync(IReadOnlyDictionary<string, string> settings, bool waitUntilHealthy = true, CancellationToken ct = default, bool warmUp = true)
     {
         await KillAsync();
         var web = Path.Combine(repoRoot, "StarStudio.Web");
@@ -67,9 +68,13 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
         started.BeginOutputReadLine();
         started.BeginErrorReadLine();
         process = started;
-        if (waitUntilHealthy)
+        if (waitUntilHealthy && warmUp)
         {
             await WaitUntilReadyAsync(ct);
+        }
+        else if (waitUntilHealthy)
+        {
+            await WaitUntilHealthyAsync(ct);
         }
     }
 

@@ -114,8 +114,9 @@ public class AppServer : IAsyncLifetime
     /// <paramref name="overrides"/> on top of this server's settings: a restart after a crash, or with a crash point armed.
     /// </summary>
     /// <param name="waitUntilHealthy">False for a start that may die before it answers (a crash point it reaches at once).</param>
-    public Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true) =>
-        StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy);
+    /// <param name="warmUp">False to skip rendering the public pages once after the start (the crash journeys' restarts).</param>
+    public Task RestartAsync(IReadOnlyDictionary<string, string>? overrides = null, bool waitUntilHealthy = true, bool warmUp = true) =>
+        StartProcessAsync(overrides ?? new Dictionary<string, string>(), waitUntilHealthy, warmUp);
 
     /// <summary>Waits until the app started with <c>waitUntilHealthy: false</c> answers (it throws if the app died meanwhile).</summary>
     public Task WaitUntilReadyAsync() => App.WaitUntilReadyAsync();
@@ -123,7 +124,7 @@ public class AppServer : IAsyncLifetime
     /// <summary>Waits for the app process to end by itself (e.g. at an armed crash point); false if it still runs after <paramref name="timeout"/>.</summary>
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => App.WaitForExitAsync(timeout);
 
-    private Task StartProcessAsync(IReadOnlyDictionary<string, string> overrides, bool waitUntilHealthy = true)
+    private Task StartProcessAsync(IReadOnlyDictionary<string, string> overrides, bool waitUntilHealthy = true, bool warmUp = true)
     {
         var environment = AppProcess.BaseSettings(database.AppConnectionString, database.OwnerConnectionString, database.JobsConnectionString, dataRoot);
         environment["StarStudio__Admin__Email"] = AdminEmail;
@@ -133,7 +134,7 @@ public class AppServer : IAsyncLifetime
             environment[name] = value;
         }
 
-        return App.StartAsync(environment, waitUntilHealthy);
+        return App.StartAsync(environment, waitUntilHealthy, warmUp: warmUp);
     }
 
     public string Output() => App.Output();

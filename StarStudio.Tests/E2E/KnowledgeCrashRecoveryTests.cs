@@ -24,20 +24,10 @@ public sealed class CrashRecoveryAppServer() : AppServer(new Dictionary<string, 
 }
 
 /// <summary>
-/// Its own collection: this app (own database, own browser) spends most of its time waiting for crashes and restarts, so
-/// it runs beside the shared app's journeys instead of after them (about 3 minutes of the E2E layer's wall time).
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class CrashRecoveryCollection
-{
-    public const string Name = "E2E crash recovery";
-}
-
-/// <summary>
 /// The real app killed (SIGKILL, by an armed <see cref="CrashPoints"/>) at the moments a knowledge task is most exposed,
 /// then started again: each task ends completed, or failed with a reason, and the app keeps serving.
 /// </summary>
-[Collection(CrashRecoveryCollection.Name)]
+[Collection(E2ECollection.Name)]
 public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IClassFixture<CrashRecoveryAppServer>
 {
     // A (re)start on a loaded 2-core machine has taken over a minute before it claims anything; the waits end at the event.
@@ -49,13 +39,13 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
     [InlineData(CrashPoints.KnowledgeTaskClaimed)]
     public async Task KilledAtAnExposedMoment_TheTaskCompletesAfterRestart(string crashPoint)
     {
-        await app.RestartAsync(new Dictionary<string, string> { [CrashPoints.Variable] = crashPoint });
+        await app.RestartAsync(new Dictionary<string, string> { [CrashPoints.Variable] = crashPoint }, warmUp: false);
         var name = $"crash-{crashPoint}-{Guid.NewGuid():N}.txt";
 
         await UploadAsync(name, "讲述宣纸的制作与保存：檀皮与沙田稻草。Xuan paper is made from bark and straw.");
         Assert.True(await app.WaitForExitAsync(CrashWithin), $"the app did not reach crash point {crashPoint}:\n{app.Output()}");
         var statusAfterCrash = await StatusAsync(name);
-        await app.RestartAsync();
+        await app.RestartAsync(warmUp: false);
 
         Assert.Equal(crashPoint == CrashPoints.KnowledgeTaskClaimed ? "processing" : "pending", statusAfterCrash);
         Assert.Equal("completed", await WaitForEndAsync(name));
@@ -66,7 +56,7 @@ public sealed class KnowledgeCrashRecoveryTests(CrashRecoveryAppServer app) : IC
     public async Task ADocumentThatKillsEveryRun_FailsWithAReasonAfterTheConfiguredRuns_AndTheAppKeepsServing()
     {
         var armed = new Dictionary<string, string> { [CrashPoints.Variable] = CrashPoints.KnowledgeTaskClaimed };
-        await app.RestartAsync(armed);
+        await app.RestartAsync(armed, warmUp: false);
         var name = $"poison-{Guid.NewGuid():N}.txt";
 
         await UploadAsync(name, "每次处理都会让进程崩溃的文件。");
