@@ -181,6 +181,24 @@ internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IE
             return Result<IReadOnlyList<AdminExtensionView>>.Ok(rows);
         }, ct);
 
+    /// <summary>
+    /// The version under review and its extension, locked: concurrent reviews of one extension's versions take turns, so
+    /// "the newest approved" is decided once, and the version's status is read under the lock (not before it, where a
+    /// second reviewer's decision could still be on its way). Null when the version does not exist.
+    /// </summary>
+    private static async Task<(ExtensionVersion Version, Extension Ext)?> LockForReviewAsync(StarStudioDbContext ctx, Guid versionId, CancellationToken ct)
+    {
+        var extensionId = await ctx.ExtensionVersions.Where(v => v.Id == versionId).Select(v => v.ExtensionId).FirstOrDefaultAsync(ct);
+        if (extensionId is null)
+        {
+            return null;
+        }
+
+        var ext = await ctx.Extensions.FromSql($"SELECT * FROM extensions WHERE id = {extensionId} FOR UPDATE").FirstAsync(ct);
+        var version = await ctx.ExtensionVersions.FirstAsync(v => v.Id == versionId, ct);
+        return (version, ext);
+    }
+
     public Task<Result<bool>> ApproveAsync(Guid versionId, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
@@ -189,14 +207,13 @@ internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IE
                 return Result<bool>.Forbidden();
             }
 
-            var version = await ctx.ExtensionVersions.FirstOrDefaultAsync(v => v.Id == versionId, ct);
-            if (version is null)
+            if (await LockForReviewAsync(ctx, versionId, ct) is not { } locked)
             {
                 return Result<bool>.NotFound();
             }
 
-            // Concurrent reviews of one extension's versions take turns, so "the newest approved" is decided once.
-            var ext = await ctx.Extensions.FromSql($"SELECT * FROM extensions WHERE id = {version.ExtensionId} FOR UPDATE").FirstAsync(ct);
+            var (version, ext) = locked;
+
             if (version.Status != ExtensionVersionStatuses.Pending)
             {
                 return Result<bool>.Invalid("version", "Extensions.Review.AlreadyReviewed", version.Status);
@@ -252,13 +269,13 @@ internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IE
                 return Result<bool>.Invalid("reason", "Extensions.Review.ReasonTooLong", ExtensionLimits.RejectReasonMaxLength);
             }
 
-            var version = await ctx.ExtensionVersions.FirstOrDefaultAsync(v => v.Id == versionId, ct);
-            if (version is null)
+            if (await LockForReviewAsync(ctx, versionId, ct) is not { } locked)
             {
                 return Result<bool>.NotFound();
             }
 
-            var ext = await ctx.Extensions.FromSql($"SELECT * FROM extensions WHERE id = {version.ExtensionId} FOR UPDATE").FirstAsync(ct);
+            var (version, ext) = locked;
+
             if (version.Status != ExtensionVersionStatuses.Pending)
             {
                 return Result<bool>.Invalid("version", "Extensions.Review.AlreadyReviewed", version.Status);
