@@ -51,6 +51,7 @@ public static class DependencyInjection
         Cards.CardsServiceCollectionExtensions.AddStarStudioCards(services);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddScoped<IEmbeddingModelAdminService, EmbeddingModelAdminService>();
+        services.AddScoped<StarStudio.Core.Audit.IAuditLog, Audit.AuditLog>();
         services.AddStarStudioChatEngine();
         // Outbound calls to admin-configured URLs re-check the address they actually connect to (DNS rebinding).
         services.AddScoped<StarStudio.Core.Admin.Chat.IChatModelAdminService, Admin.Chat.ChatModelAdminService>();

@@ -34,6 +34,7 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<StarPersonaVersion> StarPersonaVersions => Set<StarPersonaVersion>();
     public DbSet<StarReview> StarReviews => Set<StarReview>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
+    public DbSet<Audit.AuditLogEntry> AuditLogs => Set<Audit.AuditLogEntry>();
     public DbSet<LoreEntry> LoreEntries => Set<LoreEntry>();
     public DbSet<Core.Creation.CreationSession> CreationSessions => Set<Core.Creation.CreationSession>();
     public DbSet<Core.Creation.CreationMessage> CreationMessages => Set<Core.Creation.CreationMessage>();

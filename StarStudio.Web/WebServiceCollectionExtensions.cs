@@ -37,6 +37,9 @@ public static class WebServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddScoped<ClientAddress>();
+        services.AddScoped<IClientAddress>(sp => sp.GetRequiredService<ClientAddress>());
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientAddressCircuitHandler>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;

@@ -53,6 +53,8 @@ public static class DatabaseMigrator
                 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE user_roles, roles, role_claims FROM {role};
                 -- Money moves only through the wallet functions (Billing.WalletSchema).
                 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE {string.Join(", ", Billing.WalletSchema.NotForced)} FROM {role};
+                -- The audit log is append-only: written through audit_append, never changed (docs/audit.md).
+                REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE audit_logs FROM {role};
                 REVOKE ALL ON SCHEMA public FROM PUBLIC;
                 REVOKE ALL ON DATABASE {database} FROM PUBLIC;
                 GRANT CONNECT ON DATABASE {database} TO {role};

@@ -82,6 +82,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["skills"] = new(Scope.Owner),
         // Recommendations: a user's log of what was shown to them (only its reaction changes); similarities are written by
         // the job's definer function and read where both stars are visible.
+        ["audit_logs"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["actor_id"], Values: new() { ["action"] = "user.role_granted" }),
         ["recommendation_logs"] = new(Scope.Owner, Values: new() { ["item_type"] = "star", ["algorithm_type"] = "new", ["confidence_score"] = "0.5", ["user_action"] = "clicked" }),
         ["star_similarities"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["score"] = "0.5", ["support"] = "3" }),
         ["star_trials"] = new(Scope.Owner),
@@ -432,6 +433,10 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
                 else if (catalog.IsKey(table, column.Name) && column.Type == "uuid" && column.References is null)
                 {
                     value = $"'{Guid.NewGuid()}'";
+                }
+                else if (catalog.IsKey(table, column.Name) && column.Type == "int8" && column.References is null)
+                {
+                    value = Random.Shared.NextInt64(1L << 40, 1L << 50).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 else if (fixture.Values?.TryGetValue(column.Name, out var fixed_) == true)
                 {
