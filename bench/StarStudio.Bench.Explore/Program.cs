@@ -183,7 +183,7 @@ try
     // 1,000 concurrent like toggles on one star by 1,000 users, plus 200 of them double-clicking (a second concurrent toggle).
     var target = await ScalarGuidAsync("SELECT id FROM stars ORDER BY id LIMIT 1");
     var before = await ScalarAsync($"SELECT count(*) FROM star_likes WHERE star_id = '{target}'");
-    var pooled = new NpgsqlConnectionStringBuilder(bench.AppConnectionString) { MaxPoolSize = 50 }.ConnectionString;
+    var pooled = new NpgsqlConnectionStringBuilder(bench.AppConnectionString) { MaxPoolSize = 50, Timeout = 120 }.ConnectionString; // 1,200 callers queue for 50 connections: on a loaded box the 15 s default timed out
     var likeFactory = new StarStudioContextFactory(pooled);
     var toggles = Stopwatch.StartNew();
     var tasks = users.Take(1000).SelectMany((u, i) => Enumerable.Repeat(u, i < 200 ? 2 : 1)).Select(u =>
