@@ -2,6 +2,7 @@
 # Install the Debian packages StarStudio needs on this machine; quick when nothing is missing.
 # Usage: scripts/deps.sh [--test]   (--test adds what only the test suite needs: docker-compose)
 # Chromium and the CJK fonts are for everyone: the app prints the 星等报告 (magnitude report) PDF with them.
+# jq writes and reads the manifests of scripts/backup.sh and scripts/restore.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +15,7 @@ for arg in "$@"; do
   esac
 done
 
-wanted=(postgresql-15 postgresql-server-dev-15 build-essential ca-certificates curl chromium fonts-noto-cjk)
+wanted=(postgresql-15 postgresql-server-dev-15 build-essential ca-certificates curl chromium fonts-noto-cjk jq)
 # PostgreSQL 15 in Debian ships contrib (citext) inside postgresql-15; only ask for the
 # separate package if the citext extension is somehow absent.
 if [[ -e /usr/lib/postgresql/15/bin/postgres && ! -e /usr/share/postgresql/15/extension/citext.control ]]; then

@@ -10,6 +10,7 @@
 #   STARSTUDIO_PG_APP_PASSWORD   password of starstudio_app (default starstudio_app)
 #   STARSTUDIO_PG_JOBS_PASSWORD  password of starstudio_jobs, Hangfire's role (default starstudio_jobs)
 #   STARSTUDIO_PG_MAINT_PASSWORD password of starstudio_maint, the tests' arranging role (default starstudio_maint)
+#   STARSTUDIO_PG_BACKUP_PASSWORD password of starstudio_backup, scripts/backup.sh's read-only role (default starstudio_backup)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -22,6 +23,7 @@ OWNER_PASSWORD="${STARSTUDIO_PG_OWNER_PASSWORD:-starstudio_owner}"
 APP_PASSWORD="${STARSTUDIO_PG_APP_PASSWORD:-starstudio_app}"
 JOBS_PASSWORD="${STARSTUDIO_PG_JOBS_PASSWORD:-starstudio_jobs}"
 MAINT_PASSWORD="${STARSTUDIO_PG_MAINT_PASSWORD:-starstudio_maint}"
+BACKUP_PASSWORD="${STARSTUDIO_PG_BACKUP_PASSWORD:-starstudio_backup}"
 PGDATA="$STARSTUDIO_DATA/pg"
 PG_LOG="$STARSTUDIO_DATA/pg.log"
 SUPERUSER_PWFILE="$STARSTUDIO_DATA/pg-superuser.password"
@@ -115,11 +117,12 @@ write_conf() {
 }
 
 provision() {
-  local owner_pw app_pw jobs_pw maint_pw
+  local owner_pw app_pw jobs_pw maint_pw backup_pw
   owner_pw="$(shell_sql_literal "$OWNER_PASSWORD")"
   app_pw="$(shell_sql_literal "$APP_PASSWORD")"
   jobs_pw="$(shell_sql_literal "$JOBS_PASSWORD")"
   maint_pw="$(shell_sql_literal "$MAINT_PASSWORD")"
+  backup_pw="$(shell_sql_literal "$BACKUP_PASSWORD")"
   psql_super postgres <<SQL
 SET client_min_messages = warning;
 DO \$\$
@@ -136,6 +139,9 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'starstudio_maint') THEN
     CREATE ROLE starstudio_maint;
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'starstudio_backup') THEN
+    CREATE ROLE starstudio_backup;
+  END IF;
 END
 \$\$;
 ALTER ROLE starstudio_owner WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS PASSWORD $owner_pw;
@@ -147,11 +153,15 @@ ALTER ROLE starstudio_jobs WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPA
 -- does not create it.
 ALTER ROLE starstudio_maint WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS PASSWORD $maint_pw;
 GRANT starstudio_owner TO starstudio_maint;
+-- scripts/backup.sh's role: reads every table (pg_read_all_data, also Hangfire's, which the jobs role owns) past the
+-- policies (most tables FORCE row-level security on their owner, so the owner cannot pg_dump them); writes nothing.
+ALTER ROLE starstudio_backup WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS PASSWORD $backup_pw;
+GRANT pg_read_all_data TO starstudio_backup;
 SELECT 'CREATE DATABASE starstudio OWNER starstudio_owner'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'starstudio') \gexec
 ALTER DATABASE starstudio OWNER TO starstudio_owner;
 REVOKE ALL ON DATABASE starstudio FROM PUBLIC;
-GRANT CONNECT ON DATABASE starstudio TO starstudio_app, starstudio_jobs;
+GRANT CONNECT ON DATABASE starstudio TO starstudio_app, starstudio_jobs, starstudio_backup;
 -- Lets the owner drop a test database that the app role still has pooled connections to
 -- (DROP DATABASE ... WITH (FORCE)); it can signal non-superuser sessions only.
 GRANT pg_signal_backend TO starstudio_owner;
@@ -172,7 +182,7 @@ SQL
 
 # Changes whenever provisioning would do something different.
 provision_fingerprint() {
-  { echo "v3 $PG_PORT"; printf '%s\n' "$OWNER_PASSWORD" "$APP_PASSWORD" "$JOBS_PASSWORD" "$MAINT_PASSWORD"
+  { echo "v4 $PG_PORT"; printf '%s\n' "$OWNER_PASSWORD" "$APP_PASSWORD" "$JOBS_PASSWORD" "$MAINT_PASSWORD" "$BACKUP_PASSWORD"
     cat "$("$PG_BIN/pg_config" --sharedir)/extension/vector.control" 2>/dev/null; } | sha256sum | cut -d' ' -f1
 }
 
@@ -280,6 +290,9 @@ cmd_env() {
   print_export STARSTUDIO_TEST_PG_JOBS_PASSWORD "$JOBS_PASSWORD"
   print_export STARSTUDIO_TEST_PG_MAINT_USER starstudio_maint
   print_export STARSTUDIO_TEST_PG_MAINT_PASSWORD "$MAINT_PASSWORD"
+  # scripts/backup.sh's connection (read-only, past row-level security); the restore uses the migration one.
+  print_export STARSTUDIO_BACKUP_PG \
+    "$base;Database=starstudio;Username=starstudio_backup;Password=$BACKUP_PASSWORD"
 }
 
 case "${1:-}" in
