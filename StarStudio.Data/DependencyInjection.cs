@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services.AddScoped<IEmbeddingModelAdminService, EmbeddingModelAdminService>();
         services.AddScoped<StarStudio.Core.Audit.IAuditLog, Audit.AuditLog>();
+        services.AddScoped<StarStudio.Core.Admin.Users.IUserAdminService, Admin.Users.UserAdminService>();
         services.AddStarStudioChatEngine();
         // Outbound calls to admin-configured URLs re-check the address they actually connect to (DNS rebinding).
         services.AddScoped<StarStudio.Core.Admin.Chat.IChatModelAdminService, Admin.Chat.ChatModelAdminService>();

@@ -40,6 +40,13 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ClientAddress>();
         services.AddScoped<IClientAddress>(sp => sp.GetRequiredService<ClientAddress>());
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientAddressCircuitHandler>();
+        // Admin changes to an account reach its open circuits at once (docs/admin-users.md).
+        services.AddSingleton<UserCircuitRegistry>();
+        services.AddSingleton<StarStudio.Core.Admin.Users.IUserSessions>(sp => sp.GetRequiredService<UserCircuitRegistry>());
+        services.AddScoped<UserCircuitHandler>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<UserCircuitHandler>());
+        // A disabled account's cookie (security stamp changed) stops working within a minute on every instance.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -73,7 +80,7 @@ public static class WebServiceCollectionExtensions
             .AddRoles<StarRole>()
             .AddEntityFrameworkStores<StarStudioDbContext>()
             .AddUserStore<StarUserStore>()
-            .AddSignInManager()
+            .AddSignInManager<StarSignInManager>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
 

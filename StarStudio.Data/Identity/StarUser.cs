@@ -12,6 +12,12 @@ public class StarUser : IdentityUser<Guid>
     public UserRole? Role { get; set; }
     public string Preferences { get; set; } = "{}";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Set while an admin has disabled the account: it cannot sign in (issue 16, docs/admin-users.md).</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+    /// <summary>Seed 002's soft delete: set when an admin deleted the account and its personal data was anonymised.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>The last successful password sign-in.</summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
 
     /// <summary>The primary role among a set of role names: admin over skill maker over star owner.</summary>
     public static UserRole? PrimaryRole(IEnumerable<string> roles)

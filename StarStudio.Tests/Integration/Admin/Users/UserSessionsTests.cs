@@ -1,0 +1,168 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StarStudio.Core.Admin.Users;
+using StarStudio.Core.Common;
+using StarStudio.Core.Identity;
+using StarStudio.Data;
+using StarStudio.Data.Identity;
+using StarStudio.Web;
+using StarStudio.Web.Identity;
+
+namespace StarStudio.Tests.Integration.Admin.Users;
+
+/// <summary>
+/// With the app's own service registrations over a fresh database: a disabled account cannot sign in, and an admin's
+/// change reaches the user's open circuits at once (the circuit registry), not at the next revalidation.
+/// </summary>
+public sealed class UserSessionsTests : IAsyncLifetime
+{
+    private const string Password = "Passw0rd!session";
+
+    private readonly PostgresDatabase pg = new();
+    private readonly string dataRoot = Directory.CreateTempSubdirectory("starstudio-sessions-").FullName;
+    private ServiceProvider services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await pg.InitializeAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
+            ["StarStudio:ObjectStore:Provider"] = "Local",
+            ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(dataRoot, "objects"),
+        }).Build();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(configuration);
+        collection.AddLogging();
+        collection.AddStarStudioData(configuration);
+        collection.AddStarStudioWeb(configuration);
+        services = collection.BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await pg.DisposeAsync();
+        Directory.Delete(dataRoot, recursive: true);
+    }
+
+    /// <summary>A user with a password (set as the owner role: the test arranges, it does not sign up).</summary>
+    private async Task<StarUser> UserWithPasswordAsync(params string[] roles)
+    {
+        var user = await pg.CreateUserAsync(null, roles);
+        await using var db = pg.OwnerContext();
+        var row = await db.Users.SingleAsync(u => u.Id == user.UserId);
+        row.PasswordHash = new PasswordHasher<StarUser>().HashPassword(row, Password);
+        await db.SaveChangesAsync();
+        return row;
+    }
+
+    /// <summary>A circuit's scope signed in as <paramref name="user"/>, its handler opened as the framework would.</summary>
+    private async Task<(AsyncServiceScope Scope, IdentityRevalidatingAuthenticationStateProvider Auth, List<AuthenticationState> Changes)> OpenCircuitAsync(StarUser user)
+    {
+        var scope = services.CreateAsyncScope();
+        var auth = (IdentityRevalidatingAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StarUser>>()
+            .CreateAsync(await scope.ServiceProvider.GetRequiredService<UserManager<StarUser>>().FindByIdAsync(user.Id.ToString()) ?? throw new InvalidOperationException());
+        auth.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        var changes = new List<AuthenticationState>();
+        auth.AuthenticationStateChanged += async task =>
+        {
+            var state = await task;
+            lock (changes)
+            {
+                changes.Add(state);
+            }
+        };
+        await scope.ServiceProvider.GetRequiredService<UserCircuitHandler>().OpenAsync();
+        return (scope, auth, changes);
+    }
+
+    private IUserAdminService AdminService(AsyncServiceScope scope, Guid adminId)
+    {
+        scope.ServiceProvider.GetRequiredService<ActingUser>().User = UserContext.For(adminId, RoleNames.Admin);
+        return scope.ServiceProvider.GetRequiredService<IUserAdminService>();
+    }
+
+    [Fact]
+    public async Task Disable_SignsTheUsersOpenCircuitOut_BeforeTheCallReturns()
+    {
+        var admin = await pg.CreateAdminAsync();
+        var user = await UserWithPasswordAsync();
+        var (circuit, auth, changes) = await OpenCircuitAsync(user);
+        var (otherCircuit, otherAuth, _) = await OpenCircuitAsync(await UserWithPasswordAsync());
+        var registry = services.GetRequiredService<UserCircuitRegistry>();
+        Assert.Equal(1, registry.CountFor(user.Id));
+        Assert.True((await auth.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated);
+
+        await using var adminScope = services.CreateAsyncScope();
+        var result = await AdminService(adminScope, admin.UserId!.Value).DisableAsync(user.Id, "测试");
+
+        // No waiting: the disable call returns after the circuit was told.
+        Assert.True(result.Succeeded);
+        Assert.False((await auth.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated);
+        Assert.Contains(changes, c => c.User.Identity?.IsAuthenticated != true);
+        Assert.True((await otherAuth.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated);
+        // Signed out, the circuit is no longer tracked for that user.
+        Assert.Equal(0, registry.CountFor(user.Id));
+        await circuit.DisposeAsync();
+        await otherCircuit.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RevokeAdmin_RemovesTheRoleFromTheOpenCircuit_WithoutSigningItOut()
+    {
+        var admin = await pg.CreateAdminAsync();
+        var other = await UserWithPasswordAsync(RoleNames.Admin);
+        var (circuit, auth, _) = await OpenCircuitAsync(other);
+        Assert.True((await auth.GetAuthenticationStateAsync()).User.IsInRole(RoleNames.Admin));
+
+        await using var adminScope = services.CreateAsyncScope();
+        var result = await AdminService(adminScope, admin.UserId!.Value).RevokeRoleAsync(other.Id, RoleNames.Admin);
+
+        Assert.True(result.Succeeded);
+        var state = await auth.GetAuthenticationStateAsync();
+        Assert.True(state.User.Identity!.IsAuthenticated);
+        Assert.False(state.User.IsInRole(RoleNames.Admin));
+        await circuit.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ClosedCircuit_IsNoLongerTracked()
+    {
+        var user = await UserWithPasswordAsync();
+        var (circuit, _, _) = await OpenCircuitAsync(user);
+        var registry = services.GetRequiredService<UserCircuitRegistry>();
+        Assert.Equal(1, registry.CountFor(user.Id));
+
+        await circuit.DisposeAsync();
+
+        Assert.Equal(0, registry.CountFor(user.Id));
+    }
+
+    [Fact]
+    public async Task DisabledAccount_CannotSignIn_AndItsCookiesStopValidating()
+    {
+        var admin = await pg.CreateAdminAsync();
+        var user = await UserWithPasswordAsync();
+        await using var scope = services.CreateAsyncScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<StarUser>>();
+        Assert.True((await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true)).Succeeded);
+        var stamp = user.SecurityStamp;
+
+        await using (var adminScope = services.CreateAsyncScope())
+        {
+            Assert.True((await AdminService(adminScope, admin.UserId!.Value).DisableAsync(user.Id, null)).Succeeded);
+        }
+
+        await using var after = services.CreateAsyncScope();
+        var signInAfter = after.ServiceProvider.GetRequiredService<SignInManager<StarUser>>();
+        var fresh = await after.ServiceProvider.GetRequiredService<UserManager<StarUser>>().FindByIdAsync(user.Id.ToString());
+        Assert.True((await signInAfter.CheckPasswordSignInAsync(fresh!, Password, lockoutOnFailure: true)).IsNotAllowed);
+        Assert.False(await signInAfter.ValidateSecurityStampAsync(fresh, stamp));
+        Assert.True(await after.ServiceProvider.GetRequiredService<UserManager<StarUser>>().CheckPasswordAsync(fresh!, Password));
+    }
+}
