@@ -285,7 +285,7 @@ internal sealed class ContentReportService(StarStudioDb db, TimeProvider clock, 
             return new { starId = star.Id, wasPublic = true };
         }
 
-        // A review: removed, so its rating leaves the averages too (extensions keep theirs by trigger, skills count on read);
+        // A review: removed, so its rating leaves the averages too (the rating triggers subtract it);
         // its words stay in the audit entry.
         if (report.SkillId is not null)
         {
