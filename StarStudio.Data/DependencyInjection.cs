@@ -85,6 +85,7 @@ public static class DependencyInjection
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
         Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
         Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
+        ReviewInbox.ReviewInboxServiceCollectionExtensions.AddStarStudioReviewInbox(services);
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Common;
 using StarStudio.Core.Extensions;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Extensions;
@@ -11,7 +13,7 @@ namespace StarStudio.Data.Extensions;
 /// per user, auto-update on approval). Counters (installs, rating sum and count, helpful votes) are kept by triggers
 /// that add and subtract, so concurrent writers never lose an update.
 /// </summary>
-internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IExtensionService
+internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock, IClientAddress? clientAddress = null) : IExtensionService
 {
     private const int SearchMaxLength = 100;
 
@@ -240,6 +242,7 @@ internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IE
 
             ext.UpdatedAt = now;
             await ctx.SaveChangesAsync(ct);
+            await AuditAsync(ctx, AuditActions.ReviewApproved, ext, version, null, ct);
             if (isNewest)
             {
                 // Users with auto-update take the new version now; pinned users keep theirs and are told an update exists.
@@ -293,8 +296,16 @@ internal sealed class ExtensionService(StarStudioDb db, TimeProvider clock) : IE
 
             ext.UpdatedAt = now;
             await ctx.SaveChangesAsync(ct);
+            await AuditAsync(ctx, AuditActions.ReviewRejected, ext, version, text, ct);
             return Result<bool>.Ok(true);
         }, ct);
+
+    /// <summary>The review decision's audit entry, in the decision's transaction (docs/admin-inbox.md).</summary>
+    private Task AuditAsync(StarStudioDbContext ctx, string action, Extension ext, ExtensionVersion version, string? reason, CancellationToken ct) =>
+        AuditTrail.AppendAsync(ctx, new AuditEvent(action, AuditTargets.Extension, ext.Id, $"{version.Name} {version.Version}",
+            Before: new { versionId = version.Id, version = version.Version, versionStatus = ExtensionVersionStatuses.Pending },
+            After: new { versionId = version.Id, version = version.Version, versionStatus = version.Status, extensionStatus = ext.Status },
+            Reason: reason), clientAddress?.Get(), ct);
 
     public Task<Result<bool>> SetSuspendedAsync(string extensionId, bool suspended, string? reason, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>

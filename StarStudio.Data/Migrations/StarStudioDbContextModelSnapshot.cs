@@ -4556,6 +4556,135 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Reports.ContentReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("category");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasDefaultValue("")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Excerpt")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasDefaultValue("")
+                        .HasColumnName("excerpt");
+
+                    b.Property<string>("ExtensionId")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("extension_id");
+
+                    b.Property<Guid>("ReporterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reporter_id");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<Guid?>("ResolvedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<Guid?>("SkillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("skill_id");
+
+                    b.Property<Guid?>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("open")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("TargetHidden")
+                        .HasColumnType("boolean")
+                        .HasColumnName("target_hidden");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("target_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_content_reports");
+
+                    b.HasIndex("ExtensionId")
+                        .HasDatabaseName("ix_content_reports_extension_id");
+
+                    b.HasIndex("SkillId")
+                        .HasDatabaseName("ix_content_reports_skill_id");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_content_reports_star_id");
+
+                    b.HasIndex("ReporterId", "CreatedAt")
+                        .HasDatabaseName("ix_content_reports_reporter_id_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_content_reports_status_created_at");
+
+                    b.HasIndex("ReporterId", "TargetKind", "TargetId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_content_reports_one_open")
+                        .HasFilter("status = 'open'");
+
+                    b.ToTable("content_reports", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_content_reports_anchor", "(target_kind = 'star' AND star_id IS NOT NULL) OR (target_kind = 'answer' AND star_id IS NOT NULL AND conversation_id IS NOT NULL) OR (target_kind = 'review' AND (skill_id IS NOT NULL OR extension_id IS NOT NULL))");
+
+                            t.HasCheckConstraint("ck_content_reports_category", "category IN ('spam', 'sexual', 'violence', 'hate', 'illegal', 'copyright', 'other')");
+
+                            t.HasCheckConstraint("ck_content_reports_decision", "(status = 'open' AND resolved_at IS NULL AND resolved_by IS NULL AND resolution_note IS NULL AND NOT target_hidden) OR (status <> 'open' AND resolved_at IS NOT NULL AND resolved_by IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_content_reports_status", "status IN ('open', 'resolved', 'dismissed')");
+
+                            t.HasCheckConstraint("ck_content_reports_target_kind", "target_kind IN ('star', 'answer', 'review')");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>
                 {
                     b.Property<Guid>("Id")
@@ -7010,6 +7139,34 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_star_similarities_stars_star_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Reports.ContentReport", b =>
+                {
+                    b.HasOne("StarStudio.Core.Extensions.Extension", null)
+                        .WithMany()
+                        .HasForeignKey("ExtensionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_content_reports_extensions_extension_id");
+
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_content_reports_users_reporter_id");
+
+                    b.HasOne("StarStudio.Core.Market.Skill", null)
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_content_reports_skills_skill_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_content_reports_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.Star", b =>

@@ -136,6 +136,18 @@ internal static class PersonaVersioning
         return review;
     }
 
+    /// <summary>
+    /// Makes a (tracked, locked) star private and withdraws its pending publication: what its owner does with "make
+    /// private", and what an admin does when a report about the star is upheld (docs/admin-inbox.md).
+    /// </summary>
+    public static async Task UnpublishAsync(StarStudioDbContext ctx, Star star, DateTimeOffset now, CancellationToken ct)
+    {
+        star.IsPublic = false;
+        star.UpdatedAt = now;
+        await ctx.SaveChangesAsync(ct);
+        await WithdrawPendingAsync(ctx, star.Id, ct);
+    }
+
     /// <summary>Withdraws the star's pending review, if any (the owner made the star private or withdrew the request).</summary>
     public static async Task<StarReview?> WithdrawPendingAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
     {

@@ -1,12 +1,17 @@
 using Microsoft.EntityFrameworkCore;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Common;
 using StarStudio.Core.Stars;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Stars;
 
-/// <summary>The admins' review queue for making star versions public (seed 002's publish review).</summary>
-internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : IStarReviewService
+/// <summary>
+/// The admins' review queue for making star versions public (seed 002's publish review). Each decision appends its audit
+/// entry in the same transaction, whether taken here or from the review inbox (docs/admin-inbox.md).
+/// </summary>
+internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock, IClientAddress? clientAddress = null) : IStarReviewService
 {
     private static readonly PersonaSnapshot Empty = new("", "", "", "", [], "", "", [], "", "", "");
 
@@ -91,6 +96,7 @@ internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : I
 
             var star = await ctx.Stars.FirstAsync(s => s.Id == review.StarId, ct);
             var now = clock.GetUtcNow();
+            var before = new { reviewId = review.Id, personaVersionId = review.PersonaVersionId, status = review.Status.ToString(), star.IsPublic, star.PublicVersionId };
             decide(review, star);
             review.ReviewedBy = user.UserId;
             review.ReviewedAt = now;
@@ -100,6 +106,11 @@ internal sealed class StarReviewService(StarStudioDb db, TimeProvider clock) : I
             }
 
             await ctx.SaveChangesAsync(ct);
+            await AuditTrail.AppendAsync(ctx, new AuditEvent(
+                review.Status == StarReviewStatus.Approved ? AuditActions.ReviewApproved : AuditActions.ReviewRejected, AuditTargets.Star,
+                star.Id.ToString(), star.Name, Before: before,
+                After: new { reviewId = review.Id, personaVersionId = review.PersonaVersionId, status = review.Status.ToString(), star.IsPublic, star.PublicVersionId },
+                Reason: review.Reason), clientAddress?.Get(), ct);
             return Result<StarReview>.Ok(review);
         }, ct);
 }

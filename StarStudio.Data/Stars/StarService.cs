@@ -228,10 +228,7 @@ internal sealed class StarService(StarStudioDb db, IObjectStore objects, TimePro
             await PersonaVersioning.LockAsync(ctx, id, ct);
             if (!isPublic)
             {
-                star.IsPublic = false;
-                star.UpdatedAt = now;
-                await ctx.SaveChangesAsync(ct);
-                await PersonaVersioning.WithdrawPendingAsync(ctx, id, ct);
+                await PersonaVersioning.UnpublishAsync(ctx, star, now, ct);
                 return Result<Star>.Ok(star);
             }
 

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Common;
 using StarStudio.Core.Market;
 using StarStudio.Core.Market.Maker;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Market.Maker;
@@ -11,8 +13,10 @@ namespace StarStudio.Data.Market.Maker;
 /// Admin review of skill versions over PostgreSQL. The admin claim is checked here; the database checks the role again
 /// (<c>app_is_admin()</c> in the policies and <c>skills_guard</c>) and refuses a second review of a version
 /// (<c>skill_versions_immutable</c>). Rows are locked, so two admins reviewing the same version at once get one review.
+/// Each decision appends its audit entry (<c>review.approved</c> / <c>review.rejected</c>) in the same transaction, whether
+/// it was taken here or from the review inbox (docs/admin-inbox.md).
 /// </summary>
-public sealed class SkillReviewService(StarStudioDb db, TimeProvider clock) : ISkillReviewService
+public sealed class SkillReviewService(StarStudioDb db, TimeProvider clock, IClientAddress? clientAddress = null) : ISkillReviewService
 {
     public Task<Result<IReadOnlyList<ReviewQueueItem>>> QueueAsync(CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -132,6 +136,7 @@ public sealed class SkillReviewService(StarStudioDb db, TimeProvider clock) : IS
                 }
 
                 var now = clock.GetUtcNow();
+                var before = new { versionId = version.Id, version = version.Version, versionStatus = version.Status.ToString(), skillStatus = skill.Status.ToString() };
                 var move = decide(skill, version, now, user.UserId!.Value);
                 if (!move.Succeeded)
                 {
@@ -141,6 +146,11 @@ public sealed class SkillReviewService(StarStudioDb db, TimeProvider clock) : IS
                 version.ReviewedAt = now;
                 version.ReviewedBy = user.UserId;
                 await ctx.SaveChangesAsync(ct);
+                var approved = version.Status == SkillVersionStatus.Published;
+                await AuditTrail.AppendAsync(ctx, new AuditEvent(approved ? AuditActions.ReviewApproved : AuditActions.ReviewRejected,
+                    AuditTargets.Skill, skill.Id.ToString(), $"{skill.Name} {version.Version}", Before: before,
+                    After: new { versionId = version.Id, version = version.Version, versionStatus = version.Status.ToString(), skillStatus = skill.Status.ToString() },
+                    Reason: version.RejectReason), clientAddress?.Get(), ct);
                 return Result<SkillVersionView>.Ok(SkillMakerService.View(version));
             }, ct);
         }

@@ -152,6 +152,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["star_plays"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
         ["star_play_daily_stats"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["play_day"] = "2026-12-01" }),
         ["user_browse_history"] = new(Scope.Owner, FunctionsWrite: true),
+        // A player's report: theirs to read (admins read and decide all); pointed only at what they can see.
+        ["content_reports"] = new(Scope.Owner, Values: new() { ["target_kind"] = "star", ["category"] = "spam", ["status"] = "open" }),
     };
 
     [Fact]
