@@ -86,6 +86,7 @@ public static class DependencyInjection
         Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
         Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
         ReviewInbox.ReviewInboxServiceCollectionExtensions.AddStarStudioReviewInbox(services);
+        Configs.ConfigsServiceCollectionExtensions.AddStarStudioConfigs(services);
         return services;
     }
 }

@@ -192,6 +192,7 @@ public static class WebServiceCollectionExtensions
         app.MapJobsDashboard();
         Training.TrainingWebSetup.MapTrainingEndpoints(app);
         Components.Studio.Cards.CardEndpoints.MapCardEndpoints(app);
+        Components.Admin.Audit.AuditExport.MapAuditExport(app);
         return app;
     }
 

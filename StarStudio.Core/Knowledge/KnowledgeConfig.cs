@@ -28,13 +28,23 @@ public static class EmbeddingProviders
     public const string OpenAi = "openai";
 }
 
-/// <summary>A platform setting (seed 002 <c>system_configs</c>): a key and a JSON value.</summary>
+/// <summary>
+/// A platform setting (seed 002 <c>system_configs</c>): a key, a JSON value and its type. The known keys, their types and
+/// defaults are declared in <c>StarStudio.Core.Configs.ConfigRegistry</c> (docs/admin-configs.md).
+/// </summary>
 public class SystemConfig
 {
     public string Key { get; set; } = "";
     public string Value { get; set; } = "null";
+    /// <summary><c>int</c>, <c>decimal</c>, <c>bool</c>, <c>string</c> or <c>json</c>; a check constraint holds the value to it.</summary>
+    public string ValueType { get; set; } = "json";
     public string? Description { get; set; }
+    /// <summary>Whether any signed-in user may be shown the value; otherwise only admins.</summary>
+    public bool IsPublic { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Set by a trigger on every write, with <see cref="UpdatedBy"/> (the transaction's acting user, null for none).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+    public Guid? UpdatedBy { get; set; }
 }
 
 /// <summary>The keys of <see cref="SystemConfig"/> the knowledge pipeline reads, with their defaults.</summary>

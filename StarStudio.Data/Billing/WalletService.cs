@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Common;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Billing;
 
 /// <summary>Reads wallets and ledgers as the current user (RLS keeps them to their own, or all for admins) and books admins' adjustments.</summary>
-internal sealed class WalletService(StarStudioDb db, TimeProvider clock) : IWalletService
+internal sealed class WalletService(StarStudioDb db, TimeProvider clock, IClientAddress? clientAddress = null) : IWalletService
 {
     public const int MaxPageSize = 200;
     public const int MaxChartDays = 366;
@@ -127,7 +128,8 @@ internal sealed class WalletService(StarStudioDb db, TimeProvider clock) : IWall
                 return Result<LedgerEntry>.Invalid(errors);
             }
 
-            if (!await ctx.Users.AnyAsync(u => u.Id == adjustment.UserId, ct))
+            var email = await ctx.Users.Where(u => u.Id == adjustment.UserId).Select(u => new { u.Email }).FirstOrDefaultAsync(ct);
+            if (email is null)
             {
                 return Result<LedgerEntry>.NotFound();
             }
@@ -135,6 +137,17 @@ internal sealed class WalletService(StarStudioDb db, TimeProvider clock) : IWall
             var result = await WalletPostings.PostAsync(ctx, new LedgerPosting(
                 WalletAdjustmentRules.Key(adjustment.RequestId), adjustment.UserId, adjustment.Currency, adjustment.Amount,
                 LedgerSource.AdminAdjustment, "admin", user.UserId!.Value.ToString(), adjustment.Reason.Trim()), ct);
+            if (result.Outcome == LedgerOutcome.Posted && result.Entry is { } entry)
+            {
+                // A replay of the same request id books nothing new and is not recorded again.
+                var currency = entry.Currency.ToString().ToLowerInvariant();
+                await AuditTrail.AppendAsync(ctx, new StarStudio.Core.Audit.AuditEvent(StarStudio.Core.Audit.AuditActions.WalletAdjusted, StarStudio.Core.Audit.AuditTargets.Wallet,
+                    adjustment.UserId.ToString(), email.Email,
+                    Before: new { currency, balance = entry.BalanceBefore },
+                    After: new { currency, balance = entry.BalanceAfter, amount = entry.Amount, ledgerKey = entry.Key },
+                    Reason: adjustment.Reason.Trim()), clientAddress?.Get(), ct);
+            }
+
             return result.Booked
                 ? Result<LedgerEntry>.Ok(result.Entry!)
                 : Result<LedgerEntry>.Invalid(nameof(WalletAdjustment.Amount), result.ErrorCode!);

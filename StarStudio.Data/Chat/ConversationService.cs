@@ -25,7 +25,8 @@ internal sealed class ConversationService(
     IGrowthEvents? growth = null,
     ModelVersionAdapters? adapters = null,
     StarStudio.Core.Extensions.IExtensionService? extensions = null,
-    Core.Explore.IStarPlayRecorder? plays = null) : IConversationService
+    Core.Explore.IStarPlayRecorder? plays = null,
+    Core.Configs.ISystemConfigs? configs = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -730,8 +731,9 @@ internal sealed class ConversationService(
                              m.ServedModelId != null && t != null && t.ServingProviderId != null ? new ServedModel(t.ServingProviderId.Value, m.ServedModelId) : null,
                              null)).FirstOrDefaultAsync(ct)
                 : null;
-            var maxChars = await ReadIntAsync(ctx, "chat_max_message_chars", ChatRules.DefaultMaxMessageChars, ct);
-            var perMinute = await ReadIntAsync(ctx, "chat_rate_limit_per_minute", ChatRules.DefaultRatePerMinute, ct);
+            var settings = await SystemConfigReader.SnapshotAsync(configs, ctx, ct);
+            var maxChars = settings.Int32(Core.Configs.ConfigRegistry.ChatMaxMessageChars);
+            var perMinute = settings.Int32(Core.Configs.ConfigRegistry.ChatRatePerMinute);
             // Members chat faster (docs/billing.md): their tier multiplies the platform's limit.
             var benefits = await Billing.Membership.MembershipBenefitsQuery.ForAsync(ctx, me, clock.GetUtcNow(), ct);
             perMinute = benefits.ChatRatePerMinute(perMinute);
@@ -770,9 +772,6 @@ internal sealed class ConversationService(
 
     /// <summary>The persona to answer with, the greeting of the same version, and that version's number.</summary>
     private sealed record ChatPersona(StarPersona Star, string Greeting, int? VersionNo);
-
-    private static async Task<int> ReadIntAsync(StarStudioDbContext ctx, string key, int fallback, CancellationToken ct) =>
-        (int)Math.Min(int.MaxValue, await SystemConfigReader.PositiveAsync(ctx, key, fallback, ct));
 
     /// <param name="IsAdmin">Admins see a provider's own error text; everyone else a localized reason (ChatRules.AnswerError).</param>
     /// <param name="Version">The star's active model version, or null for its base persona.</param>

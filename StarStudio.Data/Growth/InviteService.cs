@@ -11,7 +11,7 @@ namespace StarStudio.Data.Growth;
 /// Invite codes and referrals as the current user. Another user's invite code is visible only when named in the
 /// transaction (<c>app.invite_code</c>), and the database accepts a referral only for the owner of that code.
 /// </summary>
-internal sealed class InviteService(StarStudioDb db, TimeProvider clock) : IInviteService
+internal sealed class InviteService(StarStudioDb db, TimeProvider clock, StarStudio.Core.Configs.ISystemConfigs? configs = null) : IInviteService
 {
     public Task<Result<string>> GetMyCodeAsync(CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -83,8 +83,9 @@ internal sealed class InviteService(StarStudioDb db, TimeProvider clock) : IInvi
                 return Result<ReferralView>.Invalid("Code", InviteRules.AlreadyBound);
             }
 
-            var inviterPoints = await SystemConfigReader.PositiveAsync(ctx, InviteRules.InviterPointsConfig, InviteRules.DefaultInviterPoints, ct);
-            var inviteePoints = await SystemConfigReader.PositiveAsync(ctx, InviteRules.InviteePointsConfig, InviteRules.DefaultInviteePoints, ct);
+            var settings = await SystemConfigReader.SnapshotAsync(configs, ctx, ct);
+            var inviterPoints = settings.Int64(InviteRules.InviterPointsConfig);
+            var inviteePoints = settings.Int64(InviteRules.InviteePointsConfig);
             foreach (var posting in new[]
             {
                 new LedgerPosting(InviteRules.InviterKey(me), invite.UserId, WalletCurrency.Points, inviterPoints, LedgerSource.Referral, "referral", me.ToString()),

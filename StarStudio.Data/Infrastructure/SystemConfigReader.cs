@@ -1,16 +1,19 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using StarStudio.Core.Configs;
 
 namespace StarStudio.Data.Infrastructure;
 
-/// <summary>Reads numeric settings from <c>system_configs</c>; a missing, non-numeric or non-positive value means the default.</summary>
+/// <summary>
+/// Reads <c>system_configs</c> for Data's services: through the app's cached <see cref="ISystemConfigs"/> when there is
+/// one (the app), else straight from the caller's context (services built by hand in tests and tools). Either way the
+/// typed accessors of <see cref="SystemConfigSnapshot"/> apply the registry's defaults and bounds.
+/// </summary>
 internal static class SystemConfigReader
 {
-    public static async Task<long> PositiveAsync(StarStudioDbContext ctx, string key, long fallback, CancellationToken ct)
-    {
-        var json = await ctx.SystemConfigs.AsNoTracking().Where(c => c.Key == key).Select(c => c.Value).FirstOrDefaultAsync(ct);
-        return json is not null && long.TryParse(json.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : fallback;
-    }
+    public static async Task<SystemConfigSnapshot> SnapshotAsync(ISystemConfigs? configs, StarStudioDbContext ctx, CancellationToken ct) =>
+        configs is null ? await ReadAsync(ctx, ct) : await configs.CurrentAsync(ct);
+
+    /// <summary>One query for every row.</summary>
+    public static async Task<SystemConfigSnapshot> ReadAsync(StarStudioDbContext ctx, CancellationToken ct) =>
+        new(await ctx.SystemConfigs.AsNoTracking().ToDictionaryAsync(c => c.Key, c => c.Value, StringComparer.Ordinal, ct));
 }

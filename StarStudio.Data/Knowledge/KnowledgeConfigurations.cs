@@ -58,24 +58,6 @@ internal sealed class EmbeddingModelConfiguration : IEntityTypeConfiguration<Emb
     }
 }
 
-internal sealed class SystemConfigConfiguration : IEntityTypeConfiguration<SystemConfig>
-{
-    public void Configure(EntityTypeBuilder<SystemConfig> b)
-    {
-        b.ToTable("system_configs");
-        b.HasKey(c => c.Key);
-        b.Property(c => c.Key).HasMaxLength(100);
-        b.Property(c => c.Value).HasColumnType("jsonb").IsRequired();
-        b.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
-        var at = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
-        b.HasData(
-            new SystemConfig { Key = KnowledgeConfigKeys.ChunkSize, Value = "500", Description = "Chunk size in cl100k tokens", UpdatedAt = at },
-            new SystemConfig { Key = KnowledgeConfigKeys.ChunkOverlap, Value = "50", Description = "Overlap between chunks in tokens", UpdatedAt = at },
-            new SystemConfig { Key = KnowledgeConfigKeys.MaxUploadFileSize, Value = "104857600", Description = "Largest knowledge upload in bytes", UpdatedAt = at },
-            new SystemConfig { Key = KnowledgeConfigKeys.TopK, Value = "8", Description = "Passages retrieved per question", UpdatedAt = at });
-    }
-}
-
 internal sealed class KnowledgeWebhookSourceConfiguration : IEntityTypeConfiguration<KnowledgeWebhookSource>
 {
     public void Configure(EntityTypeBuilder<KnowledgeWebhookSource> b)

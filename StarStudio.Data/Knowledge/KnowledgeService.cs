@@ -21,7 +21,8 @@ internal sealed class KnowledgeService(
     IKnowledgeRetriever retriever,
     IKnowledgeJobQueue jobs,
     TimeProvider clock,
-    IGrowthEvents? growth = null) : IKnowledgeService
+    IGrowthEvents? growth = null,
+    StarStudio.Core.Configs.ISystemConfigs? configs = null) : IKnowledgeService
 {
     public const int NoteTitleMax = 120;
     public const int NoteMaxChars = 200_000;
@@ -182,7 +183,7 @@ internal sealed class KnowledgeService(
                 return Result<KnowledgeSettingsView>.NotFound();
             }
 
-            var (defaultSize, _) = await KnowledgeSettings.DefaultsAsync(ctx, ct);
+            var (defaultSize, _) = await KnowledgeSettings.DefaultsAsync(configs, ctx, ct);
             var errors = KnowledgeSettingsRules.Validate(chunkSize, chunkOverlap, defaultSize);
             if (errors.Count > 0)
             {
@@ -195,10 +196,10 @@ internal sealed class KnowledgeService(
             return Result<KnowledgeSettingsView>.Ok(await SettingsViewAsync(ctx, starId, ct));
         }, ct);
 
-    private static async Task<KnowledgeSettingsView> SettingsViewAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
+    private async Task<KnowledgeSettingsView> SettingsViewAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
     {
         var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == starId).Select(s => new { s.RagChunkSize, s.RagChunkOverlap }).FirstAsync(ct);
-        var (size, overlap) = await KnowledgeSettings.DefaultsAsync(ctx, ct);
+        var (size, overlap) = await KnowledgeSettings.DefaultsAsync(configs, ctx, ct);
         return new KnowledgeSettingsView(star.RagChunkSize, star.RagChunkOverlap, size, overlap);
     }
 
@@ -234,7 +235,7 @@ internal sealed class KnowledgeService(
         }
 
         var (owner, maxBytes) = await db.RunAsync(async (ctx, user) =>
-            (await OwnsStarAsync(ctx, user, starId, ct) ? user.UserId : null, await KnowledgeSettings.MaxUploadBytesAsync(ctx, ct)), ct);
+            (await OwnsStarAsync(ctx, user, starId, ct) ? user.UserId : null, await KnowledgeSettings.MaxUploadBytesAsync(configs, ctx, ct)), ct);
         if (owner is not { } actingUser)
         {
             return Result<KnowledgeTask>.NotFound();
@@ -423,28 +424,30 @@ public static class KnowledgeErrors
     public const string Embedding = "Knowledge.Embedding.Failed";
 }
 
-/// <summary>The settings of <c>system_configs</c> the pipeline reads, with per-star overrides.</summary>
+/// <summary>
+/// The settings of <c>system_configs</c> the pipeline reads, with per-star overrides; through the app's cached
+/// <see cref="StarStudio.Core.Configs.ISystemConfigs"/> when given (docs/admin-configs.md).
+/// </summary>
 internal static class KnowledgeSettings
 {
-    public static async Task<long> MaxUploadBytesAsync(StarStudioDbContext ctx, CancellationToken ct) =>
-        await ReadAsync(ctx, KnowledgeConfigKeys.MaxUploadFileSize, KnowledgeConfigKeys.DefaultMaxUploadFileSize, ct);
+    public static async Task<long> MaxUploadBytesAsync(StarStudio.Core.Configs.ISystemConfigs? configs, StarStudioDbContext ctx, CancellationToken ct) =>
+        (await SystemConfigReader.SnapshotAsync(configs, ctx, ct)).Int64(KnowledgeConfigKeys.MaxUploadFileSize);
 
-    public static async Task<(int Size, int Overlap)> ChunkingAsync(StarStudioDbContext ctx, Guid starId, CancellationToken ct)
+    public static async Task<(int Size, int Overlap)> ChunkingAsync(StarStudio.Core.Configs.ISystemConfigs? configs, StarStudioDbContext ctx, Guid starId, CancellationToken ct)
     {
         var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == starId).Select(s => new { s.RagChunkSize, s.RagChunkOverlap }).FirstAsync(ct);
-        var (size, overlap) = await DefaultsAsync(ctx, ct);
+        var (size, overlap) = await DefaultsAsync(configs, ctx, ct);
         size = star.RagChunkSize ?? size;
         // An overlap valid for the default size may not be for a smaller per-star size.
         overlap = Math.Min(star.RagChunkOverlap ?? overlap, size / 2 - 1);
         return (size, overlap);
     }
 
-    public static async Task<(int Size, int Overlap)> DefaultsAsync(StarStudioDbContext ctx, CancellationToken ct) =>
-        ((int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkSize, KnowledgeConfigKeys.DefaultChunkSize, ct),
-         (int)await ReadAsync(ctx, KnowledgeConfigKeys.ChunkOverlap, KnowledgeConfigKeys.DefaultChunkOverlap, ct));
-
-    private static Task<long> ReadAsync(StarStudioDbContext ctx, string key, long fallback, CancellationToken ct) =>
-        SystemConfigReader.PositiveAsync(ctx, key, fallback, ct);
+    public static async Task<(int Size, int Overlap)> DefaultsAsync(StarStudio.Core.Configs.ISystemConfigs? configs, StarStudioDbContext ctx, CancellationToken ct)
+    {
+        var values = await SystemConfigReader.SnapshotAsync(configs, ctx, ct);
+        return (values.Int32(KnowledgeConfigKeys.ChunkSize), values.Int32(KnowledgeConfigKeys.ChunkOverlap));
+    }
 }
 
 /// <summary>The shape of <c>star_embeddings.metadata</c>: where a chunk came from.</summary>

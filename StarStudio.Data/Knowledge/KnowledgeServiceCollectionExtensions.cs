@@ -86,6 +86,7 @@ internal sealed class KnowledgeServiceFactory(IServiceProvider services, IObject
         var retriever = new KnowledgeRetriever(db, models, services.GetService<IOptions<RetrievalOptions>>(), services.GetService<IQueryAnalyzer>(),
             services.GetService<ISemanticKnowledge>(), services.GetService<RetrievalGate>());
         return new KnowledgeService(db, objects, chunks, retriever, jobs, clock,
-            new GrowthEvents(db, clock, scope.ServiceProvider.GetService<ILogger<GrowthEvents>>()));
+            new GrowthEvents(db, clock, scope.ServiceProvider.GetService<ILogger<GrowthEvents>>()),
+            services.GetService<StarStudio.Core.Configs.ISystemConfigs>());
     }
 }

@@ -3773,9 +3773,21 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("key");
 
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("Description")
                         .HasColumnType("text")
                         .HasColumnName("description");
+
+                    b.Property<bool>("IsPublic")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("is_public");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .ValueGeneratedOnAdd()
@@ -3783,44 +3795,73 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("updated_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by");
+
                     b.Property<string>("Value")
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("value");
 
+                    b.Property<string>("ValueType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("json")
+                        .HasColumnName("value_type");
+
                     b.HasKey("Key")
                         .HasName("pk_system_configs");
 
-                    b.ToTable("system_configs", (string)null);
+                    b.ToTable("system_configs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_system_configs_value_matches_type", "value_type = 'json' OR jsonb_typeof(value) = 'null' OR (value_type = 'int' AND CASE WHEN jsonb_typeof(value) = 'number' THEN value::numeric = trunc(value::numeric) ELSE false END) OR (value_type = 'decimal' AND jsonb_typeof(value) = 'number') OR (value_type = 'bool' AND jsonb_typeof(value) = 'boolean') OR (value_type = 'string' AND jsonb_typeof(value) = 'string')");
+
+                            t.HasCheckConstraint("ck_system_configs_value_type", "value_type IN ('int', 'decimal', 'bool', 'string', 'json')");
+                        });
 
                     b.HasData(
                         new
                         {
                             Key = "rag_default_chunk_size",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Description = "Chunk size in cl100k tokens",
+                            IsPublic = false,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Value = "500"
+                            Value = "500",
+                            ValueType = "int"
                         },
                         new
                         {
                             Key = "rag_default_chunk_overlap",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Description = "Overlap between chunks in tokens",
+                            IsPublic = false,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Value = "50"
+                            Value = "50",
+                            ValueType = "int"
                         },
                         new
                         {
                             Key = "max_upload_file_size",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Description = "Largest knowledge upload in bytes",
+                            IsPublic = true,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Value = "104857600"
+                            Value = "104857600",
+                            ValueType = "int"
                         },
                         new
                         {
                             Key = "rag_default_top_k",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Description = "Passages retrieved per question",
+                            IsPublic = false,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 23, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
-                            Value = "8"
+                            Value = "8",
+                            ValueType = "int"
                         });
                 });
 

@@ -8,9 +8,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StarStudio.Core.Admin.Chat;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Common;
 using StarStudio.Core.Security;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Chat.Engine;
 using StarStudio.Data.Infrastructure;
 
@@ -47,6 +49,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
     private readonly TimeProvider clock;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost;
     private readonly ChatModelResolver? engineConfig;
+    private readonly IClientAddress? clientAddress;
+    private readonly StarStudio.Core.Configs.ISystemConfigs? configs;
 
     /// <summary>
     /// The service as the app registers it (host names resolved with DNS). <paramref name="engineConfig"/> is the chat
@@ -59,8 +63,10 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         IDataProtectionProvider protection,
         IOptionsMonitor<SecurityOptions> security,
         TimeProvider clock,
-        ChatModelResolver? engineConfig = null)
-        : this(db, currentUser, httpClients, protection, security, clock, resolveHost: null, engineConfig)
+        ChatModelResolver? engineConfig = null,
+        IClientAddress? clientAddress = null,
+        StarStudio.Core.Configs.ISystemConfigs? configs = null)
+        : this(db, currentUser, httpClients, protection, security, clock, resolveHost: null, engineConfig, clientAddress, configs)
     {
     }
 
@@ -73,7 +79,9 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         IOptionsMonitor<SecurityOptions> security,
         TimeProvider clock,
         Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost,
-        ChatModelResolver? engineConfig = null)
+        ChatModelResolver? engineConfig = null,
+        IClientAddress? clientAddress = null,
+        StarStudio.Core.Configs.ISystemConfigs? configs = null)
     {
         ArgumentNullException.ThrowIfNull(protection);
         this.db = db;
@@ -84,6 +92,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         this.clock = clock;
         this.resolveHost = resolveHost;
         this.engineConfig = engineConfig;
+        this.clientAddress = clientAddress;
+        this.configs = configs;
     }
 
     // --- providers ---------------------------------------------------------------------------
@@ -135,6 +145,8 @@ public sealed class ChatModelAdminService : IChatModelAdminService
             Apply(provider, draft, now);
             ctx.LlmProviders.Add(provider);
             await ctx.SaveChangesAsync(ct);
+            await AuditProviderAsync(ctx, provider, before: null, ProviderState(provider), ct);
+            await AuditKeyAsync(ctx, provider, hadKey: false, draft, ct);
             return Result<LlmProviderView>.Ok(View(provider, modelCount: 0));
         }, ct);
     }
@@ -170,8 +182,17 @@ public sealed class ChatModelAdminService : IChatModelAdminService
                 return Result<LlmProviderView>.Invalid(errors);
             }
 
+            var before = ProviderState(provider);
+            var hadKey = !string.IsNullOrEmpty(provider.ApiKeyProtected);
             Apply(provider, draft, clock.GetUtcNow());
             await ctx.SaveChangesAsync(ct);
+            var after = ProviderState(provider);
+            if (before != after)
+            {
+                await AuditProviderAsync(ctx, provider, before, after, ct);
+            }
+
+            await AuditKeyAsync(ctx, provider, hadKey, draft, ct);
             return Result<LlmProviderView>.Ok(View(provider, await ctx.ChatModels.CountAsync(m => m.ProviderId == id, ct)));
         }, ct);
     }
@@ -197,9 +218,11 @@ public sealed class ChatModelAdminService : IChatModelAdminService
 
             if (provider.IsActive != active)
             {
+                var before = ProviderState(provider);
                 provider.IsActive = active;
                 provider.UpdatedAt = clock.GetUtcNow();
                 await ctx.SaveChangesAsync(ct);
+                await AuditProviderAsync(ctx, provider, before, ProviderState(provider), ct);
             }
 
             return Result<LlmProviderView>.Ok(View(provider, await ctx.ChatModels.CountAsync(m => m.ProviderId == id, ct)));
@@ -221,8 +244,10 @@ public sealed class ChatModelAdminService : IChatModelAdminService
             }
 
             // Its models go with it (ON DELETE CASCADE); conversations and traces name models by text, not by key.
+            var before = ProviderState(provider);
             ctx.LlmProviders.Remove(provider);
             await ctx.SaveChangesAsync(ct);
+            await AuditProviderAsync(ctx, provider, before, after: null, ct);
             return Result<bool>.Ok(true);
         }, ct);
 
@@ -518,6 +543,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
                 return Result<ChatModelAdminView>.Invalid(errors);
             }
 
+            var modelBefore = ModelState(model);
             model.DisplayName = draft.DisplayName.Trim();
             model.Description = string.IsNullOrWhiteSpace(draft.Description) ? null : draft.Description.Trim();
             model.MaxContextTokens = draft.MaxContextTokens;
@@ -530,6 +556,12 @@ public sealed class ChatModelAdminService : IChatModelAdminService
             model.PriceOutPer1K = draft.PriceOutPer1K;
             model.UpdatedAt = clock.GetUtcNow();
             await ctx.SaveChangesAsync(ct);
+            var modelAfter = ModelState(model);
+            if (modelBefore != modelAfter)
+            {
+                await AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.ProviderChanged, StarStudio.Core.Configs.ConfigAuditTargets.ChatModel,
+                    model.Id.ToString(), model.ModelId, modelBefore, modelAfter), clientAddress?.Get(), ct);
+            }
 
             var view = await ModelViews(ctx, await ReadSelectionAsync(ctx, ct), id).FirstAsync(ct);
             return Result<ChatModelAdminView>.Ok(view);
@@ -580,6 +612,12 @@ public sealed class ChatModelAdminService : IChatModelAdminService
                 INSERT INTO system_configs (key, value, description, updated_at) VALUES ({key}, {json}::jsonb, {description}, now())
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                 """, ct);
+            var previous = isDefault ? current.DefaultModelId : current.FallbackModelId;
+            if (previous != modelId)
+            {
+                await AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.ConfigChanged, AuditTargets.Config, key, key,
+                    Before: new { value = previous }, After: new { value = modelId }), clientAddress?.Get(), ct);
+            }
             return Result<ChatModelSelection>.Ok(isDefault ? current with { DefaultModelId = modelId } : current with { FallbackModelId = modelId });
         }, ct);
 
@@ -633,6 +671,7 @@ public sealed class ChatModelAdminService : IChatModelAdminService
             if (result.Succeeded)
             {
                 engineConfig?.Invalidate();
+                configs?.Invalidate();
             }
 
             return result;
@@ -682,6 +721,38 @@ public sealed class ChatModelAdminService : IChatModelAdminService
         }
 
         provider.UpdatedAt = now;
+    }
+
+    // What the audit log records of a provider: never its key (only whether one is set; docs/audit.md).
+    private sealed record ProviderSnapshot(string Name, string BaseUrl, bool IsActive);
+
+    private sealed record ModelSnapshot(
+        string DisplayName, string? Description, int MaxContextTokens, bool HasThinking, string DefaultParams, string? ServiceUrl, bool IsActive,
+        decimal? PriceInPer1K, decimal? PriceOutPer1K);
+
+    private static ProviderSnapshot ProviderState(LlmProvider p) => new(p.Name, p.BaseUrl, p.IsActive);
+
+    private static ModelSnapshot ModelState(ChatModel m) =>
+        new(m.DisplayName, m.Description, m.MaxContextTokens, m.HasThinking, m.DefaultParams, m.ServiceUrl, m.IsActive, m.PriceInPer1K, m.PriceOutPer1K);
+
+    private Task AuditProviderAsync(StarStudioDbContext ctx, LlmProvider provider, ProviderSnapshot? before, ProviderSnapshot? after, CancellationToken ct) =>
+        AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.ProviderChanged, AuditTargets.Provider, provider.Id.ToString(), provider.Name,
+            before, after), clientAddress?.Get(), ct);
+
+    /// <summary>
+    /// Records a key change as "set", "replaced" or "removed" only: not the key, not a hash or fingerprint of it (a short
+    /// key's hash could be brute-forced), not even its length.
+    /// </summary>
+    private async Task AuditKeyAsync(StarStudioDbContext ctx, LlmProvider provider, bool hadKey, LlmProviderDraft draft, CancellationToken ct)
+    {
+        var change = !string.IsNullOrWhiteSpace(draft.ApiKey) ? (hadKey ? "replaced" : "set")
+            : draft.ClearApiKey && hadKey ? "removed"
+            : null;
+        if (change is not null)
+        {
+            await AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.ProviderKeyChanged, AuditTargets.Provider, provider.Id.ToString(), provider.Name,
+                Before: new { apiKey = hadKey ? "set" : "unset" }, After: new { apiKey = change }), clientAddress?.Get(), ct);
+        }
     }
 
     private static LlmProviderView View(LlmProvider p, int modelCount) =>

@@ -1,15 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Billing;
 using StarStudio.Core.Billing.Membership;
 using StarStudio.Core.Billing.Orders;
 using StarStudio.Core.Common;
+using StarStudio.Data.Audit;
 using StarStudio.Data.Infrastructure;
 
 namespace StarStudio.Data.Billing.Orders;
 
 /// <summary>Products and refunds for admins. The role is checked here and again by RLS (<c>app_is_admin()</c>).</summary>
-internal sealed class BillingAdminService(StarStudioDb db, TimeProvider clock) : IBillingAdminService
+internal sealed class BillingAdminService(StarStudioDb db, TimeProvider clock, IClientAddress? clientAddress = null) : IBillingAdminService
 {
     public Task<Result<IReadOnlyList<BillingProduct>>> ListProductsAsync(CancellationToken ct = default) =>
         AdminAsync<IReadOnlyList<BillingProduct>>(async ctx =>
@@ -107,6 +109,7 @@ internal sealed class BillingAdminService(StarStudioDb db, TimeProvider clock) :
 
             var now = clock.GetUtcNow();
             var memo = reason.Trim();
+            var before = new { status = order.Status.ToString().ToLowerInvariant(), amount = order.Amount, refundAmount = order.RefundAmount };
             if (order.Kind == ProductKind.Recharge && order.CreditAmount > 0)
             {
                 // The ledger is written before the order: when it refuses (the credit was spent), nothing has changed yet.
@@ -134,6 +137,10 @@ internal sealed class BillingAdminService(StarStudioDb db, TimeProvider clock) :
             order.RefundReason = memo;
             order.UpdatedAt = now;
             await ctx.SaveChangesAsync(ct);
+            // In the refund's transaction: the refund and its record commit together.
+            await AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.Refund, AuditTargets.Order, order.Id.ToString(), order.OrderNo,
+                before, new { status = order.Status.ToString().ToLowerInvariant(), amount = order.Amount, refundAmount = order.RefundAmount, kind = order.Kind.ToString().ToLowerInvariant() },
+                memo), clientAddress?.Get(), ct);
             return Result<OrderView>.Ok(OrderView.From(order));
         }, ct);
 

@@ -33,7 +33,8 @@ public sealed class KnowledgeIngestionJob(
     IKnowledgeChunkStore chunkStore,
     TimeProvider clock,
     ILogger<KnowledgeIngestionJob> log,
-    IOptions<KnowledgeJobOptions>? jobOptions = null)
+    IOptions<KnowledgeJobOptions>? jobOptions = null,
+    StarStudio.Core.Configs.ISystemConfigs? configs = null)
 {
     private const int EmbedBatch = 64;
 
@@ -176,7 +177,7 @@ public sealed class KnowledgeIngestionJob(
         await UpdateAsync(task.Id, KnowledgePhase.Chunk, 25, ct);
 
         // Chunk
-        var (size, overlap) = await db.RunAsync((ctx, _) => KnowledgeSettings.ChunkingAsync(ctx, task.StarId, ct), ct);
+        var (size, overlap) = await db.RunAsync((ctx, _) => KnowledgeSettings.ChunkingAsync(configs, ctx, task.StarId, ct), ct);
         var textChunks = TextChunker.Chunk(document, new ChunkingOptions(size, overlap), tokens);
         if (textChunks.Count == 0)
         {

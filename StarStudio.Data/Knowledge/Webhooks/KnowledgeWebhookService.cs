@@ -26,7 +26,8 @@ internal sealed partial class KnowledgeWebhookService(
     IDataProtectionProvider protection,
     IOptions<KnowledgeWebhookOptions> options,
     TimeProvider clock,
-    ILogger<KnowledgeWebhookService> logger) : IKnowledgeWebhookService
+    ILogger<KnowledgeWebhookService> logger,
+    StarStudio.Core.Configs.ISystemConfigs? configs = null) : IKnowledgeWebhookService
 {
     private readonly IDataProtector protector = protection.CreateProtector(KnowledgeWebhookRules.SecretProtectionPurpose);
 
@@ -282,8 +283,8 @@ internal sealed partial class KnowledgeWebhookService(
         return new SourceLookup(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), !reader.IsDBNull(3) && reader.GetBoolean(3));
     }
 
-    private static Task<long> MaxUploadBytesAsync(StarStudioDbContext ctx, CancellationToken ct) =>
-        KnowledgeSettings.MaxUploadBytesAsync(ctx, ct);
+    private Task<long> MaxUploadBytesAsync(StarStudioDbContext ctx, CancellationToken ct) =>
+        KnowledgeSettings.MaxUploadBytesAsync(configs, ctx, ct);
 
     private static async Task<Star?> FindStarAsync(StarStudioDbContext ctx, UserContext user, Guid starId, CancellationToken ct)
     {
