@@ -21,7 +21,8 @@ internal sealed class KnowledgeService(
     IKnowledgeRetriever retriever,
     IKnowledgeJobQueue jobs,
     TimeProvider clock,
-    IGrowthEvents? growth = null) : IKnowledgeService
+    IGrowthEvents? growth = null,
+    Core.Analytics.ITrackingEvents? tracking = null) : IKnowledgeService
 {
     public const int NoteTitleMax = 120;
     public const int NoteMaxChars = 200_000;
@@ -341,6 +342,8 @@ internal sealed class KnowledgeService(
                 await growth.RecordAsync(GrowthEventKeys.AddKnowledge, CancellationToken.None);
             }
 
+            // Analytics (docs/analytics.md): the upload and its size, queued.
+            tracking?.KnowledgeUploaded(task.Id, actingUser, task.StarId, task.SizeBytes, task.SourceType.ToString().ToLowerInvariant(), task.CreatedAt);
             return Result<KnowledgeTask>.Ok(task);
         }
         finally
