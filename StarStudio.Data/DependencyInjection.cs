@@ -82,6 +82,7 @@ public static class DependencyInjection
         Market.Catalog.MarketCatalogServiceCollectionExtensions.AddMarketCatalog(services);
         Market.Calls.MarketCallsServiceCollectionExtensions.AddMarketCalls(services);
         Explore.ExploreServiceCollectionExtensions.AddStarStudioExplore(services);
+        Analytics.AnalyticsServiceCollectionExtensions.AddStarStudioAnalytics(services);
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
         Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
         Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);

@@ -35,6 +35,11 @@ public class StarStudioDbContext(DbContextOptions<StarStudioDbContext> options)
     public DbSet<StarReview> StarReviews => Set<StarReview>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
     public DbSet<Audit.AuditLogEntry> AuditLogs => Set<Audit.AuditLogEntry>();
+    public DbSet<Analytics.TrackingEventRow> TrackingEvents => Set<Analytics.TrackingEventRow>();
+    public DbSet<Analytics.TrackingDailyStat> TrackingDailyStats => Set<Analytics.TrackingDailyStat>();
+    public DbSet<Analytics.AnalyticsDateDimensionRow> AnalyticsDateDimension => Set<Analytics.AnalyticsDateDimensionRow>();
+    public DbSet<Analytics.AnalyticsMetricRow> AnalyticsMetrics => Set<Analytics.AnalyticsMetricRow>();
+    public DbSet<Analytics.AnalyticsDailyUser> AnalyticsDailyUsers => Set<Analytics.AnalyticsDailyUser>();
     public DbSet<LoreEntry> LoreEntries => Set<LoreEntry>();
     public DbSet<Core.Creation.CreationSession> CreationSessions => Set<Core.Creation.CreationSession>();
     public DbSet<Core.Creation.CreationMessage> CreationMessages => Set<Core.Creation.CreationMessage>();

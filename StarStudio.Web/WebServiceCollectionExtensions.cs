@@ -95,6 +95,7 @@ public static class WebServiceCollectionExtensions
         Training.TrainingWebSetup.AddStarStudioTrainingWeb(services);
         Growth.MagnitudeWebSetup.AddStarStudioMagnitudeWeb(services);
         Explore.ExploreWebSetup.AddStarStudioExploreWeb(services);
+        Analytics.AnalyticsWebSetup.AddStarStudioAnalyticsWeb(services);
         Recommendations.RecommendationWebSetup.AddStarStudioRecommendationsWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);

@@ -27,6 +27,7 @@ internal sealed class ConversationService(
     StarStudio.Core.Extensions.IExtensionService? extensions = null,
     Core.Explore.IStarPlayRecorder? plays = null,
     Core.Configs.ISystemConfigs? configs = null) : IConversationService
+    Core.Analytics.ITrackingEvents? tracking = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
@@ -49,8 +50,10 @@ internal sealed class ConversationService(
             return new Page<ConversationSummary>(items, await rows.CountAsync(ct));
         }, ct);
 
-    public Task<Result<Conversation>> StartAsync(Guid starId, ConversationChannel channel, CancellationToken ct = default) =>
-        db.RunAsync(async (ctx, user) =>
+    public async Task<Result<Conversation>> StartAsync(Guid starId, ConversationChannel channel, CancellationToken ct = default)
+    {
+        Guid? starOwner = null;
+        var started = await db.RunAsync(async (ctx, user) =>
         {
             if (user.UserId is not { } me)
             {
@@ -78,8 +81,17 @@ internal sealed class ConversationService(
             var conversation = new Conversation { Id = Guid.CreateVersion7(), StarId = starId, UserId = me, Channel = channel, CreatedAt = now, UpdatedAt = now };
             ctx.Conversations.Add(conversation);
             await ctx.SaveChangesAsync(ct);
+            starOwner = star.OwnerId;
             return Result<Conversation>.Ok(conversation);
         }, ct);
+        if (started.Value is { } c)
+        {
+            // Analytics (docs/analytics.md): queued, never in the way of the conversation.
+            tracking?.ConversationStarted(c.Id, c.UserId, c.StarId, starOwner, c.CreatedAt);
+        }
+
+        return started;
+    }
 
     public async Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default)
     {
@@ -268,6 +280,8 @@ internal sealed class ConversationService(
             return Result<ConversationFeedback>.Invalid(errors);
         }
 
+        Guid? raterId = null;
+        Guid? ratedStar = null;
         var result = await db.RunAsync(async (ctx, user) =>
         {
             var c = await ctx.Conversations.FirstOrDefaultAsync(x => x.Id == conversationId && x.DeletedAt == null, ct);
@@ -289,12 +303,19 @@ internal sealed class ConversationService(
             feedback.Comment = comment;
             feedback.CreatedAt = clock.GetUtcNow();
             c.FeedbackScore = rating;
+            (raterId, ratedStar) = (c.UserId, c.StarId);
             await ctx.SaveChangesAsync(ct);
             return Result<ConversationFeedback>.Ok(feedback);
         }, ct);
         if (result.Succeeded && growth is not null)
         {
             await growth.RecordAsync(GrowthEventKeys.RateAnswer, CancellationToken.None);
+        }
+
+        if (result.Value is { } rated && raterId is { } rater)
+        {
+            // A re-rating replaces the rating: the same event id, counted once (the first time).
+            tracking?.RatingGiven("conversation", rated.Id.ToString(), rater, ratedStar, rated.Rating, rated.CreatedAt);
         }
 
         return result;
@@ -364,6 +385,12 @@ internal sealed class ConversationService(
             if (growth is not null)
             {
                 await growth.RecordAsync(GrowthEventKeys.RateAnswer, CancellationToken.None);
+            }
+
+            if (result.Value is { } rated)
+            {
+                // One event per rated generation (a re-rating is the same event id).
+                tracking?.RatingGiven("answer", rated.Id.ToString(), rated.UserId, rated.StarId, rated.Rating, rated.UpdatedAt);
             }
 
             return result;
@@ -529,6 +556,12 @@ internal sealed class ConversationService(
         if (outcome is not null)
         {
             await RecordAsync(context, answer, outcome);
+        }
+
+        if (status == MessageStatuses.Completed && responseSchema is null)
+        {
+            // Analytics (docs/analytics.md): queued, never in the way of the answer.
+            tracking?.MessageAnswered(answer.Id, context.UserId, context.Persona.StarId, null, answer.CreatedAt);
         }
 
         if (status == MessageStatuses.Completed && growth is not null && responseSchema is null)

@@ -55,6 +55,8 @@ public static class DatabaseMigrator
                 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE {string.Join(", ", Billing.WalletSchema.NotForced)} FROM {role};
                 -- The audit log is append-only: written through audit_append, never changed (docs/audit.md).
                 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE audit_logs FROM {role};
+                -- Analytics tables are written by tracking_event_append and analytics_rollup only (docs/analytics.md).
+                REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE tracking_event, tracking_daily_stat, analytics_date_dimension, analytics_metric, analytics_daily_user FROM {role};
                 REVOKE ALL ON SCHEMA public FROM PUBLIC;
                 REVOKE ALL ON DATABASE {database} FROM PUBLIC;
                 GRANT CONNECT ON DATABASE {database} TO {role};

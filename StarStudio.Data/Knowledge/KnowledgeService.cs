@@ -23,6 +23,7 @@ internal sealed class KnowledgeService(
     TimeProvider clock,
     IGrowthEvents? growth = null,
     StarStudio.Core.Configs.ISystemConfigs? configs = null) : IKnowledgeService
+    Core.Analytics.ITrackingEvents? tracking = null) : IKnowledgeService
 {
     public const int NoteTitleMax = 120;
     public const int NoteMaxChars = 200_000;
@@ -342,6 +343,8 @@ internal sealed class KnowledgeService(
                 await growth.RecordAsync(GrowthEventKeys.AddKnowledge, CancellationToken.None);
             }
 
+            // Analytics (docs/analytics.md): the upload and its size, queued.
+            tracking?.KnowledgeUploaded(task.Id, actingUser, task.StarId, task.SizeBytes, task.SourceType.ToString().ToLowerInvariant(), task.CreatedAt);
             return Result<KnowledgeTask>.Ok(task);
         }
         finally

@@ -5506,6 +5506,283 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("StarStudio.Data.Analytics.AnalyticsDailyUser", b =>
+                {
+                    b.Property<int>("DayKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("day_key");
+
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_key");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("DayKey", "EventKey", "UserId")
+                        .HasName("pk_analytics_daily_user");
+
+                    b.ToTable("analytics_daily_user", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Analytics.AnalyticsDateDimensionRow", b =>
+                {
+                    b.Property<int>("DateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("date_key");
+
+                    b.Property<DateOnly>("CalendarDate")
+                        .HasColumnType("date")
+                        .HasColumnName("calendar_date");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("IsoWeekKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("iso_week_key");
+
+                    b.Property<int>("MonthEndDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("month_end_date_key");
+
+                    b.Property<int>("MonthKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("month_key");
+
+                    b.Property<int>("MonthStartDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("month_start_date_key");
+
+                    b.Property<int>("QuarterEndDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("quarter_end_date_key");
+
+                    b.Property<int>("QuarterKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("quarter_key");
+
+                    b.Property<int>("QuarterStartDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("quarter_start_date_key");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int>("WeekEndDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("week_end_date_key");
+
+                    b.Property<int>("WeekStartDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("week_start_date_key");
+
+                    b.Property<short>("Weekday")
+                        .HasColumnType("smallint")
+                        .HasColumnName("weekday");
+
+                    b.Property<int>("YearEndDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("year_end_date_key");
+
+                    b.Property<int>("YearKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("year_key");
+
+                    b.Property<int>("YearStartDateKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("year_start_date_key");
+
+                    b.HasKey("DateKey")
+                        .HasName("pk_analytics_date_dimension");
+
+                    b.HasIndex("CalendarDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_analytics_date_dimension_calendar_date");
+
+                    b.HasIndex("IsoWeekKey")
+                        .HasDatabaseName("ix_analytics_date_dimension_iso_week_key");
+
+                    b.HasIndex("MonthKey")
+                        .HasDatabaseName("ix_analytics_date_dimension_month_key");
+
+                    b.HasIndex("QuarterKey")
+                        .HasDatabaseName("ix_analytics_date_dimension_quarter_key");
+
+                    b.HasIndex("YearKey")
+                        .HasDatabaseName("ix_analytics_date_dimension_year_key");
+
+                    b.ToTable("analytics_date_dimension", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Analytics.AnalyticsMetricRow", b =>
+                {
+                    b.Property<string>("MetricKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("metric_key");
+
+                    b.Property<string>("Grain")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("grain");
+
+                    b.Property<int>("PeriodKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("period_key");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("value");
+
+                    b.HasKey("MetricKey", "Grain", "PeriodKey")
+                        .HasName("pk_analytics_metric");
+
+                    b.ToTable("analytics_metric", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_analytics_metric_grain", "grain IN ('day', 'week', 'month')");
+                        });
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Analytics.TrackingDailyStat", b =>
+                {
+                    b.Property<int>("DayKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("day_key");
+
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("ScopeKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope_kind");
+
+                    b.Property<string>("ScopeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope_id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("FirstOccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_occurred_at");
+
+                    b.Property<DateTimeOffset>("LastOccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_occurred_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("DayKey", "EventKey", "ScopeKind", "ScopeId")
+                        .HasName("pk_tracking_daily_stat");
+
+                    b.HasIndex("EventKey", "DayKey")
+                        .HasDatabaseName("ix_tracking_daily_stat_event_key_day_key");
+
+                    b.HasIndex("ScopeKind", "ScopeId", "DayKey")
+                        .HasDatabaseName("ix_tracking_daily_stat_scope_kind_scope_id_day_key");
+
+                    b.ToTable("tracking_daily_stat", (string)null);
+                });
+
+            modelBuilder.Entity("StarStudio.Data.Analytics.TrackingEventRow", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<int>("DayKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("day_key");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_key");
+
+                    b.Property<JsonDocument>("Metadata")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<string>("ModuleKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("module_key");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_user_id");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope_id");
+
+                    b.Property<string>("ScopeKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope_kind");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("EventId")
+                        .HasName("pk_tracking_event");
+
+                    b.HasIndex("DayKey", "EventKey")
+                        .HasDatabaseName("ix_tracking_event_day_key_event_key");
+
+                    b.HasIndex("UserId", "OccurredAt")
+                        .HasDatabaseName("ix_tracking_event_user_id_occurred_at")
+                        .HasFilter("user_id IS NOT NULL");
+
+                    b.HasIndex("ScopeKind", "ScopeId", "DayKey")
+                        .HasDatabaseName("ix_tracking_event_scope_kind_scope_id_day_key");
+
+                    b.ToTable("tracking_event", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tracking_event_key", "event_key ~ '^[a-z0-9_]+(\\.[a-z0-9_]+)+$'");
+
+                            t.HasCheckConstraint("ck_tracking_event_scope", "scope_kind IN ('site', 'star', 'module', 'user')");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Data.Audit.AuditLogEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -28,7 +28,8 @@ internal sealed class TrialEntryService(
     IObjectStore store,
     TimeProvider clock,
     ILogger<TrialEntryService> log,
-    IGrowthEvents? growth = null) : ITrialEntryService
+    IGrowthEvents? growth = null,
+    Core.Analytics.ITrackingEvents? tracking = null) : ITrialEntryService
 {
     private const string Field = TrialEntryRules.Field;
 
@@ -331,6 +332,12 @@ internal sealed class TrialEntryService(
         if (result.Succeeded && growth is not null)
         {
             await growth.RecordAsync(GrowthEventKeys.EnterTrial, CancellationToken.None);
+        }
+
+        if (result.Value is { } entered)
+        {
+            // Analytics (docs/analytics.md): trial participation, queued.
+            tracking?.TrialEntered(entered.EntryId, draft.OwnerId, entered.TrialId, clock.GetUtcNow());
         }
 
         return result;

@@ -19,7 +19,8 @@ internal sealed partial class PaymentWebhookService(
     IEnumerable<IPaymentProvider> providers,
     IDbContextFactory<StarStudioDbContext> factory,
     TimeProvider clock,
-    ILogger<PaymentWebhookService> log) : IPaymentWebhookService
+    ILogger<PaymentWebhookService> log,
+    Core.Analytics.ITrackingEvents? tracking = null) : IPaymentWebhookService
 {
     /// <summary>A test's fault between the order update and the booking (proves the two commit together).</summary>
     internal Func<Task>? AfterOrderMarkedPaid { get; set; }
@@ -115,6 +116,8 @@ internal sealed partial class PaymentWebhookService(
         }
 
         await tx.CommitAsync(ct);
+        // Analytics (docs/analytics.md): one event per order (its id); revenue itself is rolled up from orders.
+        tracking?.OrderPaid(orderId, applied.UserId!.Value, evt.Amount, now);
         return new PaymentWebhookResult(200, "paid", "the order is paid");
     }
 

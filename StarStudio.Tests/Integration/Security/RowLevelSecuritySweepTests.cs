@@ -83,6 +83,12 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         // Recommendations: a user's log of what was shown to them (only its reaction changes); similarities are written by
         // the job's definer function and read where both stars are visible.
         ["audit_logs"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["actor_id"], Values: new() { ["action"] = "user.role_granted" }),
+        // Analytics (docs/analytics.md): admins read; the writer's and the roll-up's definer functions write.
+        ["tracking_event"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["user_id", "owner_user_id"], Values: new() { ["event_key"] = "user.signed_in", ["scope_kind"] = "user" }),
+        ["tracking_daily_stat"] = new(Scope.Admin, FunctionsWrite: true, Values: new() { ["event_key"] = "user.signed_in", ["scope_kind"] = "user" }),
+        ["analytics_date_dimension"] = new(Scope.Admin, FunctionsWrite: true),
+        ["analytics_metric"] = new(Scope.Admin, FunctionsWrite: true, Values: new() { ["grain"] = "day" }),
+        ["analytics_daily_user"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["user_id"]),
         ["recommendation_logs"] = new(Scope.Owner, Values: new() { ["item_type"] = "star", ["algorithm_type"] = "new", ["confidence_score"] = "0.5", ["user_action"] = "clicked" }),
         ["star_similarities"] = new(Scope.Star, PublicRead: true, FunctionsWrite: true, Values: new() { ["score"] = "0.5", ["support"] = "3" }),
         ["star_trials"] = new(Scope.Owner),
