@@ -84,6 +84,7 @@ public static class DependencyInjection
         Training.TrainingDatasetsServiceCollectionExtensions.AddTrainingDatasets(services);
         Extensions.ExtensionsServiceCollectionExtensions.AddStarStudioExtensions(services);
         Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
+        Webhooks.WebhookServiceCollectionExtensions.AddWebhooks(services);
         return services;
     }
 }
