@@ -88,6 +88,7 @@ public static class DependencyInjection
         Recommendations.RecommendationServiceCollectionExtensions.AddStarStudioRecommendations(services);
         ReviewInbox.ReviewInboxServiceCollectionExtensions.AddStarStudioReviewInbox(services);
         Configs.ConfigsServiceCollectionExtensions.AddStarStudioConfigs(services);
+        Webhooks.WebhookServiceCollectionExtensions.AddWebhooks(services);
         return services;
     }
 }

@@ -292,6 +292,7 @@ internal sealed class ConversationService(
 
             // One rating per conversation: rating again replaces it.
             var feedback = await ctx.ConversationFeedback.FirstOrDefaultAsync(f => f.ConversationId == conversationId, ct);
+            var isNew = feedback is null;
             if (feedback is null)
             {
                 feedback = new ConversationFeedback { Id = Guid.CreateVersion7(), ConversationId = conversationId };
@@ -305,6 +306,12 @@ internal sealed class ConversationService(
             c.FeedbackScore = rating;
             (raterId, ratedStar) = (c.UserId, c.StarId);
             await ctx.SaveChangesAsync(ct);
+            if (isNew)
+            {
+                // The owner's receiver learns of the rating, not of who gave it.
+                await global::StarStudio.Data.Webhooks.WebhookOutbox.EmitAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.RatingCreated, c.StarId,
+                    new { rating_id = feedback.Id, conversation_id = conversationId, rating, labels = feedback.Labels, comment }, feedback.CreatedAt, ct);
+            }
             return Result<ConversationFeedback>.Ok(feedback);
         }, ct);
         if (result.Succeeded && growth is not null)

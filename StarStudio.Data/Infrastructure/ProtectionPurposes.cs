@@ -21,4 +21,7 @@ public static class ProtectionPurposes
 
     /// <summary>The secret StarStudio signs a skill's calls with (<c>skills.signing_secret_protected</c>).</summary>
     public const string SkillSigningSecret = "StarStudio.Market.SkillSigningSecret";
+
+    /// <summary>Signing secrets of owners' outbound webhooks (<c>webhooks.secret_protected</c>).</summary>
+    public const string OutboundWebhookSecret = "StarStudio.Webhooks.OutboundSecret";
 }

@@ -101,6 +101,13 @@ internal sealed class TrialScorer(StarStudioDb db, TimeProvider clock, ILogger<T
             trial.StyleCoefficients = outcome.StyleCoefficients.Select(b => Math.Round(b, 4)).ToList();
             await ctx.SaveChangesAsync(ct);
             await WriteHistoryAsync(ctx, trial, entries, outcome, ct);
+            foreach (var entry in entries)
+            {
+                // One event per entry, with an id stable across re-runs (a second scoring is not a second result).
+                await global::StarStudio.Data.Webhooks.WebhookOutbox.EmitAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.TrialResult, entry.StarId,
+                    new { trial_id = trial.Id, trial_title = trial.Title, entry_id = entry.Id, rank = entry.Rank, score = entry.Score, rating = entry.Rating, reward_points = entry.RewardPoints },
+                    now, ct, global::StarStudio.Data.Webhooks.WebhookEmitters.StableEventId("trial.result", trial.Id, entry.Id));
+            }
             return Result<TrialScoringRun>.Ok(new TrialScoringRun(entries.Count, outcome.Votes, booked, points));
         }, ct);
 

@@ -250,6 +250,8 @@ public sealed class KnowledgeIngestionJob(
             current.UpdatedAt = clock.GetUtcNow();
             current.LeaseUntil = null;
             await ctx.SaveChangesAsync(ct);
+            await global::StarStudio.Data.Webhooks.WebhookOutbox.EmitAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.KnowledgeTaskCompleted, current.StarId,
+                new { task_id = current.Id, source_name = current.SourceName, chunk_count = current.ChunkCount }, clock.GetUtcNow(), ct);
         }, ct);
     }
 
@@ -276,11 +278,18 @@ public sealed class KnowledgeIngestionJob(
     private Task FailAsync(Guid taskId, string error) =>
         db.RunAsync(async (ctx, _) =>
         {
-            await ctx.KnowledgeTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
+            var failed = await ctx.KnowledgeTasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.Status, KnowledgeTaskStatus.Failed)
                 .SetProperty(t => t.Error, error.Length > 500 ? error[..500] : error)
                 .SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(t => t.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+            var task = failed == 0 ? null : await ctx.KnowledgeTasks.AsNoTracking().Where(t => t.Id == taskId)
+                .Select(t => new { t.StarId, t.SourceName, t.Error }).FirstOrDefaultAsync(CancellationToken.None);
+            if (task is not null)
+            {
+                await global::StarStudio.Data.Webhooks.WebhookOutbox.EmitAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.KnowledgeTaskFailed, task.StarId,
+                    new { task_id = taskId, source_name = task.SourceName, error = task.Error }, clock.GetUtcNow(), CancellationToken.None);
+            }
         }, CancellationToken.None);
 
     private sealed class TaskCancelledByOwnerException : Exception;

@@ -100,6 +100,13 @@ internal sealed partial class SkillSubscriptionRenewal(
                 await tx.CommitAsync(ct);
                 return outcome;
             }
+            else
+            {
+                // The job acts as nobody; the owner's identity, for the rest of this transaction, lets it read the
+                // subscription it just charged (the event commits with the charge).
+                await Infrastructure.StarStudioDb.SetUserAsync(ctx, Core.Common.UserContext.For(d.OwnerId), ct);
+                await global::StarStudio.Data.Webhooks.WebhookEmitters.EmitSubscriptionAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.SubscriptionRenewed, d.Id, now, ct);
+            }
         }
 
         if (notice is not null)

@@ -127,6 +127,7 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
                     }
                 }
 
+                await global::StarStudio.Data.Webhooks.WebhookEmitters.EmitSubscriptionAsync(ctx, StarStudio.Core.Webhooks.WebhookEvents.SubscriptionCreated, row.Id, now, ct);
                 return row.Id;
             }, ct);
             return await ViewAsync(id, ct);
@@ -188,7 +189,7 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
             row.CancelledAt = now;
             row.AutoRenew = false;
             return true;
-        }, ct);
+        }, ct, StarStudio.Core.Webhooks.WebhookEvents.SubscriptionCancelled);
 
     public Task<Result<SkillSubscriptionView>> SetAutoRenewAsync(Guid subscriptionId, bool autoRenew, CancellationToken ct = default) =>
         ChangeAsync(subscriptionId, (row, _) =>
@@ -202,7 +203,7 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
             return true;
         }, ct);
 
-    private async Task<Result<SkillSubscriptionView>> ChangeAsync(Guid subscriptionId, Func<SkillSubscription, DateTimeOffset, bool> change, CancellationToken ct)
+    private async Task<Result<SkillSubscriptionView>> ChangeAsync(Guid subscriptionId, Func<SkillSubscription, DateTimeOffset, bool> change, CancellationToken ct, string? webhookEvent = null)
     {
         var outcome = await db.RunAsync(async (ctx, user) =>
         {
@@ -220,6 +221,11 @@ internal sealed class SkillSubscriptionService(StarStudioDb db, IOptionsMonitor<
 
             row.UpdatedAt = now;
             await ctx.SaveChangesAsync(ct);
+            if (webhookEvent is not null)
+            {
+                await global::StarStudio.Data.Webhooks.WebhookEmitters.EmitSubscriptionAsync(ctx, webhookEvent, row.Id, now, ct);
+            }
+
             return null;
         }, ct);
         return outcome switch

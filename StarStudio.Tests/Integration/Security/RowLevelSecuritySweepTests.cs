@@ -79,6 +79,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         // A player's file attached to their conversation: theirs alone, not the star owner's (docs/chat-attachments.md).
         ["chat_attachments"] = new(Scope.Owner, Values: new() { ["size_bytes"] = "1", ["status"] = "ready", ["kind"] = "text" }),
         ["webhooks"] = new(Scope.Owner),
+        // Outbound webhook deliveries: the webhook owner's log; an owner inserts only for a webhook of their own.
+        ["webhook_deliveries"] = new(Scope.Owner, UserColumns: ["owner_id"], Values: new() { ["status"] = "pending", ["attempts"] = "0" }),
         ["skills"] = new(Scope.Owner),
         // Recommendations: a user's log of what was shown to them (only its reaction changes); similarities are written by
         // the job's definer function and read where both stars are visible.
@@ -257,7 +259,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
 
         var unforced = catalog.RlsTables.Where(t => !catalog.Forced.Contains(t)).Order().ToList();
 
-        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Concat(Data.Knowledge.Semantic.SemanticSchema.NotForced).Concat(Data.Market.MarketSchema.NotForced).Concat(Data.Training.TrainingSchema.NotForced).Concat(Data.Extensions.ExtensionsSchema.NotForced).Order(), unforced);
+        Assert.Equal(Data.Migrations.DatabaseHardening.NotForced.Concat(Data.Billing.WalletSchema.NotForced).Concat(Data.Knowledge.Semantic.SemanticSchema.NotForced).Concat(Data.Market.MarketSchema.NotForced).Concat(Data.Training.TrainingSchema.NotForced).Concat(Data.Extensions.ExtensionsSchema.NotForced).Concat(Data.Webhooks.WebhookSchema.NotForced).Order(), unforced);
     }
 
     private sealed record Context(string Name, Guid Star, Guid User);

@@ -88,7 +88,7 @@ public sealed class GuardedHttpHandlerTests
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
         // The skill client included: it calls marketplace endpoints that skill makers enter.
-        foreach (var name in StarStudio.Data.DependencyInjection.GuardedHttpClients.Append(StarStudio.Data.Market.Calls.SkillEndpointCaller.HttpClientName))
+        foreach (var name in StarStudio.Data.DependencyInjection.GuardedHttpClients.Append(StarStudio.Data.Market.Calls.SkillEndpointCaller.HttpClientName).Append(StarStudio.Data.Webhooks.WebhookSender.HttpClientName))
         {
             using var http = factory.CreateClient(name);
             var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(server.BaseUrl + "/v1/models"));
