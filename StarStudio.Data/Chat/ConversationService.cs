@@ -26,7 +26,7 @@ internal sealed class ConversationService(
     ModelVersionAdapters? adapters = null,
     StarStudio.Core.Extensions.IExtensionService? extensions = null,
     Core.Explore.IStarPlayRecorder? plays = null,
-    Core.Configs.ISystemConfigs? configs = null) : IConversationService
+    Core.Configs.ISystemConfigs? configs = null,
     Core.Analytics.ITrackingEvents? tracking = null) : IConversationService
 {
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>

@@ -22,7 +22,7 @@ internal sealed class KnowledgeService(
     IKnowledgeJobQueue jobs,
     TimeProvider clock,
     IGrowthEvents? growth = null,
-    StarStudio.Core.Configs.ISystemConfigs? configs = null) : IKnowledgeService
+    StarStudio.Core.Configs.ISystemConfigs? configs = null,
     Core.Analytics.ITrackingEvents? tracking = null) : IKnowledgeService
 {
     public const int NoteTitleMax = 120;
