@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using StarStudio.Core.Common;
@@ -41,7 +42,7 @@ public class ReportButtonTests : ComponentTest
         dialogs.WaitForAssertion(() => Assert.Contains("请选择问题类型", dialogs.Find("[data-testid=report-category-error]").TextContent));
 
         await dialogs.Find("[data-testid=report-category-copyright]").ClickAsync();
-        await dialogs.Find("textarea[data-testid=report-detail]").ChangeAsync(new() { Value = "盗用了我的小说" });
+        await dialogs.Find("textarea[data-testid=report-detail]").InputAsync("盗用了我的小说");
         await dialogs.Find("[data-testid=report-submit]").ClickAsync();
 
         dialogs.WaitForAssertion(() => Assert.Equal((target, ReportCategories.Copyright, "盗用了我的小说"), reports.Sent[^1]));
