@@ -18,9 +18,6 @@ public interface IContentReportService
     /// <summary>Reports for admins, oldest first, with what they point at.</summary>
     Task<Result<IReadOnlyList<ReportView>>> ListAsync(string? status = ReportStatuses.Open, CancellationToken ct = default);
 
-    /// <summary>Open reports for admins (for the inbox's badge).</summary>
-    Task<Result<int>> CountOpenAsync(CancellationToken ct = default);
-
     /// <summary>
     /// Closes the report as acted upon, with a note. With <paramref name="hideTarget"/> the content goes down in the same
     /// transaction: a star is made private (its pending publication withdrawn, as when its owner does it), a review is

@@ -159,11 +159,6 @@ internal sealed class ContentReportService(StarStudioDb db, TimeProvider clock, 
             return Result<IReadOnlyList<ContentReport>>.Ok(mine);
         }, ct);
 
-    public Task<Result<int>> CountOpenAsync(CancellationToken ct = default) =>
-        db.RunAsync(async (ctx, user) => !user.IsAdmin
-            ? Result<int>.Forbidden()
-            : Result<int>.Ok(await ctx.Set<ContentReport>().CountAsync(r => r.Status == ReportStatuses.Open, ct)), ct);
-
     public Task<Result<IReadOnlyList<ReportView>>> ListAsync(string? status = ReportStatuses.Open, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
