@@ -44,6 +44,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<UserCircuitRegistry>();
         services.AddSingleton<StarStudio.Core.Admin.Users.IUserSessions>(sp => sp.GetRequiredService<UserCircuitRegistry>());
         services.AddScoped<UserCircuitHandler>();
+        services.AddScoped<SignInAudit>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<UserCircuitHandler>());
         // A disabled account's cookie (security stamp changed) stops working within a minute on every instance.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));

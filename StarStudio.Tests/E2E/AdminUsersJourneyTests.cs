@@ -10,10 +10,14 @@ public sealed class AdminUsersJourneyTests(AppServer app)
     [Fact]
     public async Task AdminFindsUserByEmail_GrantsSkillMaker_SeesTheRoleAndTheAuditEntry()
     {
+        // The user to find is arranged in the database (registration has its own journeys): a plain player account.
         var email = $"find-me-{Guid.NewGuid():N}@example.test";
-        var user = await app.NewPageAsync();
-        await user.RegisterAsync(email, "待授权用户", "Passw0rd!u");
-        await user.WaitForURLAsync("**/studio");
+        await app.ScalarAsync($"""
+            INSERT INTO users (id, user_name, normalized_user_name, email, normalized_email, email_confirmed, display_name,
+                               security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)
+            VALUES ('{Guid.NewGuid()}', '{email}', '{email.ToUpperInvariant()}', '{email}', '{email.ToUpperInvariant()}', false, '待授权用户',
+                    '{Guid.NewGuid()}', '{Guid.NewGuid()}', false, false, true, 0)
+            """);
 
         var admin = await app.NewPageAsync();
         await admin.SignInAsync(AppServer.AdminEmail, AppServer.AdminPassword);

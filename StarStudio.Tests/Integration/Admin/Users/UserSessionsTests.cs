@@ -56,6 +56,7 @@ public sealed class UserSessionsTests : IAsyncLifetime
         await using var db = pg.OwnerContext();
         var row = await db.Users.SingleAsync(u => u.Id == user.UserId);
         row.PasswordHash = new PasswordHasher<StarUser>().HashPassword(row, Password);
+        row.LockoutEnabled = true; // as registration sets it (Lockout.AllowedForNewUsers)
         await db.SaveChangesAsync();
         return row;
     }
@@ -164,5 +165,40 @@ public sealed class UserSessionsTests : IAsyncLifetime
         Assert.True((await signInAfter.CheckPasswordSignInAsync(fresh!, Password, lockoutOnFailure: true)).IsNotAllowed);
         Assert.False(await signInAfter.ValidateSecurityStampAsync(fresh, stamp));
         Assert.True(await after.ServiceProvider.GetRequiredService<UserManager<StarUser>>().CheckPasswordAsync(fresh!, Password));
+    }
+
+    [Fact]
+    public async Task FailedSignIns_AreAudited_WithTheAttemptedEmailNeverThePassword_AndTheLockoutOnce()
+    {
+        const string wrong = "Wr0ng-secret-typed";
+        var user = await UserWithPasswordAsync();
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActingUser>().User = UserContext.Anonymous;
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StarUser>>();
+        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<StarUser>>();
+        var audit = scope.ServiceProvider.GetRequiredService<SignInAudit>();
+        var account = await users.FindByIdAsync(user.Id.ToString());
+
+        for (var i = 0; i <= AccountRules.MaxFailedAccessAttempts; i++)
+        {
+            var lockedBefore = await users.IsLockedOutAsync(account!);
+            var result = await signIn.CheckPasswordSignInAsync(account!, wrong, lockoutOnFailure: true);
+            Assert.False(result.Succeeded);
+            await audit.RecordFailureAsync(user.Email!, account, result, lockedBefore);
+        }
+
+        var nobody = $"nobody-{Guid.NewGuid():N}@example.test";
+        await audit.RecordFailureAsync(nobody, null, Microsoft.AspNetCore.Identity.SignInResult.Failed, wasLockedOut: false);
+
+        await using var db = pg.OwnerContext();
+        var id = user.Id.ToString();
+        var rows = await db.AuditLogs.AsNoTracking().Where(e => e.TargetId == id || e.TargetLabel == nobody).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(AccountRules.MaxFailedAccessAttempts + 1, rows.Count(e => e.Action == StarStudio.Core.Audit.AuditActions.SignInFailed && e.TargetId == id));
+        var locked = Assert.Single(rows, e => e.Action == StarStudio.Core.Audit.AuditActions.LockedOut);
+        Assert.Equal(user.Email, locked.TargetLabel);
+        Assert.Equal(SignInAudit.LockedOut, rows.Where(e => e.TargetId == id).Last().Reason);
+        var unknown = Assert.Single(rows, e => e.TargetLabel == nobody);
+        Assert.Equal((null, SignInAudit.UnknownAccount, (Guid?)null), (unknown.TargetId, unknown.Reason, unknown.ActorId));
+        Assert.DoesNotContain(rows, e => $"{e.TargetLabel}{e.Reason}{e.BeforeValue?.RootElement}{e.AfterValue?.RootElement}".Contains(wrong, StringComparison.Ordinal));
     }
 }
