@@ -97,6 +97,9 @@ public sealed record ConfigDefinition
 
     private JsonSchema? compiled;
 
+    // Stored and audited as written: Chinese text and quotes stay readable instead of \uXXXX (jsonb keeps it either way).
+    private static readonly JsonSerializerOptions Canonical = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// Checks what an admin typed and returns the value as canonical JSON (what is stored), or a field error with a
     /// readable reason. Numbers and booleans are typed as text (<c>640</c>, <c>true</c>); a string is typed without quotes.
@@ -153,7 +156,7 @@ public sealed record ConfigDefinition
                     return Result<string>.Invalid(Field, PatternCode);
                 }
 
-                return Result<string>.Ok(JsonSerializer.Serialize(text));
+                return Result<string>.Ok(JsonSerializer.Serialize(text, Canonical));
             default:
                 return ParseJson(text);
         }
@@ -255,7 +258,7 @@ public sealed record ConfigDefinition
                 }
             }
 
-            return Result<string>.Ok(JsonSerializer.Serialize(doc.RootElement));
+            return Result<string>.Ok(JsonSerializer.Serialize(doc.RootElement, Canonical));
         }
     }
 

@@ -31,7 +31,7 @@ public static class ConfigRegistry
             "Default chunk size of knowledge, in cl100k tokens (a star may override it)", "知识默认切片大小（cl100k token 数，星灵可单独设置）", unit: "tokens"),
         Int(KnowledgeConfigKeys.ChunkOverlap, KnowledgeConfigKeys.DefaultChunkOverlap, 1, KnowledgeSettingsRules.MaxChunkSize / 2 - 1,
             "Default overlap between knowledge chunks, in tokens (kept below half the chunk size)", "知识切片之间的默认重叠（token 数，不超过切片大小的一半）", unit: "tokens"),
-        Int(KnowledgeConfigKeys.MaxUploadFileSize, KnowledgeConfigKeys.DefaultMaxUploadFileSize, 1024, 1024L * 1024 * 1024,
+        Int(KnowledgeConfigKeys.MaxUploadFileSize, KnowledgeConfigKeys.DefaultMaxUploadFileSize, 1, 1024L * 1024 * 1024,
             "Largest knowledge upload or webhook body, in bytes", "知识上传文件与 Webhook 请求体的最大字节数", unit: "bytes", isPublic: true),
         Int(KnowledgeConfigKeys.TopK, KnowledgeConfigKeys.DefaultTopK, 1, 50,
             "Knowledge passages retrieved per question", "每个问题检索的知识片段数"),

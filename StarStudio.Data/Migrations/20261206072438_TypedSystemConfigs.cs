@@ -11,6 +11,10 @@ namespace StarStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // system_configs has FORCE ROW LEVEL SECURITY (DatabaseHardening): even the owner's updates below would match no
+            // row (the write policy wants an admin). Lifted for this migration only.
+            migrationBuilder.Sql("ALTER TABLE system_configs NO FORCE ROW LEVEL SECURITY;");
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "created_at",
                 table: "system_configs",
@@ -115,6 +119,8 @@ namespace StarStudio.Data.Migrations
                 CREATE TRIGGER system_configs_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON system_configs
                     FOR EACH STATEMENT EXECUTE FUNCTION system_configs_notify();
                 """);
+
+            migrationBuilder.Sql("ALTER TABLE system_configs FORCE ROW LEVEL SECURITY;");
         }
 
         /// <inheritdoc />

@@ -45,11 +45,11 @@ public sealed record AuditFilter(
         return errors;
     }
 
-    /// <summary>The first instant included (start of <see cref="From"/> in Beijing), or null.</summary>
-    public DateTimeOffset? FromInstant => From is { } d ? BeijingTime.StartOf(d) : null;
+    /// <summary>The first instant included (start of <see cref="From"/> in Beijing, as UTC for Npgsql), or null.</summary>
+    public DateTimeOffset? FromInstant => From is { } d ? BeijingTime.StartOf(d).ToUniversalTime() : null;
 
     /// <summary>The first instant excluded (start of the Beijing day after <see cref="To"/>), or null.</summary>
-    public DateTimeOffset? ToInstantExclusive => To is { } d ? BeijingTime.StartOf(d.AddDays(1)) : null;
+    public DateTimeOffset? ToInstantExclusive => To is { } d ? BeijingTime.StartOf(d.AddDays(1)).ToUniversalTime() : null;
 }
 
 /// <summary>One audit entry as the page shows it.</summary>

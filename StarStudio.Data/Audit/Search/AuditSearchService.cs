@@ -39,7 +39,7 @@ internal sealed class AuditSearchService(StarStudioDb db, ISystemConfigs? config
                 query = query.Where(e => e.Id < cursor);
             }
 
-            var rows = await Project(ctx, query.OrderByDescending(e => e.Id).Take(size + 1)).ToListAsync(ct);
+            var rows = (await Project(ctx, query.OrderByDescending(e => e.Id).Take(size + 1)).ToListAsync(ct)).Select(r => r.ToView()).ToList();
             var more = rows.Count > size;
             var items = rows.Take(size).ToList();
             return Result<AuditPage>.Ok(new AuditPage(items, more ? items[^1].Id : null));
@@ -69,7 +69,7 @@ internal sealed class AuditSearchService(StarStudioDb db, ISystemConfigs? config
             var count = 0;
             await foreach (var row in Project(ctx, Filtered(ctx, filter).OrderByDescending(e => e.Id).Take(limit)).AsAsyncEnumerable().WithCancellation(ct))
             {
-                await writer.WriteAsync(AuditCsv.Row(row) + "\r\n");
+                await writer.WriteAsync(AuditCsv.Row(row.ToView()) + "\r\n");
                 count++;
             }
 
@@ -121,13 +121,26 @@ internal sealed class AuditSearchService(StarStudioDb db, ISystemConfigs? config
         return q;
     }
 
-    private static IQueryable<AuditEntryView> Project(StarStudioDbContext ctx, IQueryable<AuditLogEntry> q) =>
-        q.Select(e => new AuditEntryView(
+    // jsonb is materialised as JsonDocument and turned into text after the query (EF cannot compare JsonElement in SQL).
+    private static IQueryable<Raw> Project(StarStudioDbContext ctx, IQueryable<AuditLogEntry> q) =>
+        q.Select(e => new Raw(
             e.Id, e.OccurredAt, e.ActorId, ctx.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
-            e.Action, e.TargetType, e.TargetId, e.TargetLabel,
-            e.BeforeValue == null ? null : e.BeforeValue.RootElement.GetRawText(),
-            e.AfterValue == null ? null : e.AfterValue.RootElement.GetRawText(),
-            e.Reason, e.IpAddress));
+            e.Action, e.TargetType, e.TargetId, e.TargetLabel, e.BeforeValue, e.AfterValue, e.Reason, e.IpAddress));
+
+    private sealed record Raw(
+        long Id, DateTimeOffset OccurredAt, Guid? ActorId, string? ActorEmail, string Action, string? TargetType, string? TargetId,
+        string? TargetLabel, System.Text.Json.JsonDocument? Before, System.Text.Json.JsonDocument? After, string? Reason, string? IpAddress)
+    {
+        public AuditEntryView ToView()
+        {
+            using (Before)
+            using (After)
+            {
+                return new AuditEntryView(Id, OccurredAt, ActorId, ActorEmail, Action, TargetType, TargetId, TargetLabel,
+                    Before?.RootElement.GetRawText(), After?.RootElement.GetRawText(), Reason, IpAddress);
+            }
+        }
+    }
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

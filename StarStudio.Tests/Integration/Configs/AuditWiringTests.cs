@@ -82,7 +82,7 @@ public sealed class AuditWiringTests(PostgresDatabase pg) : IClassFixture<Postgr
         var request = new WalletAdjustment(user.UserId!.Value, WalletCurrency.Points, 7m, "补偿故障", Guid.NewGuid());
         Assert.True((await wallet.AdjustAsync(request)).Succeeded);
         Assert.True((await wallet.AdjustAsync(request)).Succeeded); // a replay books nothing and records nothing
-        var adjusted = Assert.Single((await EntriesAsync(user.UserId!.Value.ToString())).Where(e => e.Action == AuditActions.WalletAdjusted));
+        var adjusted = Assert.Single(await EntriesAsync(user.UserId!.Value.ToString()), e => e.Action == AuditActions.WalletAdjusted);
         Assert.Equal("补偿故障", adjusted.Reason);
         Assert.Equal(7m, adjusted.AfterValue!.RootElement.GetProperty("amount").GetDecimal());
         Assert.Equal(adjusted.BeforeValue!.RootElement.GetProperty("balance").GetDecimal() + 7m, adjusted.AfterValue.RootElement.GetProperty("balance").GetDecimal());

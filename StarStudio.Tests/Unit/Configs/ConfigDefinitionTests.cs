@@ -75,7 +75,7 @@ public sealed class ConfigDefinitionTests
     [Fact]
     public void String_IsQuotedAndChecked()
     {
-        Assert.Equal("\"a \\\"b\\\"\"", Def(ConfigValueType.String).Parse("a \"b\"").Value);
+        Assert.Equal("\"a \\\"b\\\" 中\"", Def(ConfigValueType.String).Parse("a \"b\" 中").Value);
         Refused(Def(ConfigValueType.String, allowed: ["x", "y"]), "z", ConfigDefinition.NotAllowedCode);
         Refused(Def(ConfigValueType.String, pattern: "^[0-9]+$"), "12a", ConfigDefinition.PatternCode);
         Refused(Def(ConfigValueType.String), "", ConfigDefinition.RequiredCode);

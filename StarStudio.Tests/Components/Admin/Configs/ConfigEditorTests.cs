@@ -35,8 +35,8 @@ public sealed class ConfigEditorTests : ComponentTest
         Assert.Equal("500", cut.Find("#config-value").GetAttribute("value"));
         Assert.Contains("最小 100", cut.Find("[data-testid=config-editor-rules]").TextContent, StringComparison.Ordinal);
 
-        await cut.Find("#config-value").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "6.5" });
-        await cut.Find("button[data-testid=config-save]").ClickAsync(new());
+        await cut.Find("#config-value").InputAsync("6.5");
+        await cut.Find("button[data-testid=config-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("请输入整数", cut.Markup, StringComparison.Ordinal));
         Assert.Empty(service.Calls);
@@ -46,8 +46,8 @@ public sealed class ConfigEditorTests : ComponentTest
     public async Task ConfigEditor_BelowTheMinimum_SaysTheBound()
     {
         var cut = RenderEditor(ChunkSize);
-        await cut.Find("#config-value").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "10" });
-        await cut.Find("button[data-testid=config-save]").ClickAsync(new());
+        await cut.Find("#config-value").InputAsync("10");
+        await cut.Find("button[data-testid=config-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("不能小于 100", cut.Markup, StringComparison.Ordinal));
         Assert.Empty(service.Calls);
@@ -58,9 +58,9 @@ public sealed class ConfigEditorTests : ComponentTest
     {
         var saved = new List<SystemConfigEntry>();
         var cut = RenderEditor(ChunkSize, saved);
-        await cut.Find("#config-value").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "640" });
-        await cut.Find("#config-reason").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "更长的片段" });
-        await cut.Find("button[data-testid=config-save]").ClickAsync(new());
+        await cut.Find("#config-value").InputAsync("640");
+        await cut.Find("#config-reason").InputAsync("更长的片段");
+        await cut.Find("button[data-testid=config-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Single(saved));
         Assert.Equal((KnowledgeConfigKeys.ChunkSize, "640", "更长的片段"), Assert.Single(service.Calls));
@@ -71,8 +71,8 @@ public sealed class ConfigEditorTests : ComponentTest
     {
         service.Refuse = new FieldError(ConfigDefinition.Field, ConfigDefinition.AboveMaxCode, 2000m);
         var cut = RenderEditor(ChunkSize);
-        await cut.Find("#config-value").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "700" });
-        await cut.Find("button[data-testid=config-save]").ClickAsync(new());
+        await cut.Find("#config-value").InputAsync("700");
+        await cut.Find("button[data-testid=config-save]").ClickAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("不能大于 2000", cut.Markup, StringComparison.Ordinal));
     }
