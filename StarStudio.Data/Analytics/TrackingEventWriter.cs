@@ -81,7 +81,9 @@ public sealed class TrackingEventWriter : BackgroundService, ITrackingEvents
         this.options = options.Value;
         queue = Channel.CreateBounded<TrackingEvent>(new BoundedChannelOptions(Math.Max(1, this.options.QueueCapacity))
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: with Wait, TryWrite (which never waits) returns false on a full queue, so the drop is
+            // counted; DropWrite would report success for an event it threw away.
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = false,
         });

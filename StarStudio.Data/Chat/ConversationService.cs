@@ -10,6 +10,7 @@ using StarStudio.Core.Knowledge.Chunking;
 using StarStudio.Core.Stars;
 using StarStudio.Core.Storage;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Core.Analytics;
 
 namespace StarStudio.Data.Chat;
 

@@ -10,6 +10,7 @@ using StarStudio.Core.Knowledge.Parsing;
 using StarStudio.Core.Knowledge.Retrieval;
 using StarStudio.Core.Storage;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Core.Analytics;
 
 namespace StarStudio.Data.Knowledge;
 

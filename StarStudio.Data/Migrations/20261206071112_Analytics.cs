@@ -189,7 +189,6 @@ namespace StarStudio.Data.Migrations
                     EXECUTE format('CREATE POLICY analytics_daily_user_definer ON analytics_daily_user TO %I USING (true) WITH CHECK (true)', current_user);
                 END $do$;
 
-                CREATE INDEX ix_analytics_metric_updated_at ON analytics_metric (updated_at);
                 -- The roll-up reads these tables by day.
                 CREATE INDEX IF NOT EXISTS ix_analytics_src_users_created_at ON users (created_at);
                 CREATE INDEX IF NOT EXISTS ix_analytics_src_orders_paid_at ON orders (paid_at) WHERE paid_at IS NOT NULL;
@@ -364,6 +363,9 @@ namespace StarStudio.Data.Migrations
                     WHERE x.value IS NOT NULL AND x.value <> 0;
                     GET DIAGNOSTICS v_n = ROW_COUNT;
                     v_rows := v_rows + v_n;
+                    -- The watermark: every day this run covered, also days with nothing to count (the job resumes after it).
+                    INSERT INTO analytics_metric (metric_key, grain, period_key, value, updated_at)
+                    SELECT 'rolled_up', 'day', k, 1, now() FROM generate_series(p_from, p_to) AS k;
 
                     SELECT array_agg(DISTINCT d.iso_week_key), array_agg(DISTINCT d.month_key) INTO v_weeks, v_months
                     FROM analytics_date_dimension d WHERE d.date_key BETWEEN p_from AND p_to;
@@ -388,7 +390,7 @@ namespace StarStudio.Data.Migrations
                 -- The job's bookkeeping (it runs as no signed-in user, so it cannot read the admin-only tables itself).
                 CREATE FUNCTION analytics_last_rolled_day() RETURNS integer
                     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-                AS $f$ SELECT max(period_key) FROM analytics_metric WHERE grain = 'day' $f$;
+                AS $f$ SELECT max(period_key) FROM analytics_metric WHERE metric_key = 'rolled_up' AND grain = 'day' $f$;
                 CREATE FUNCTION analytics_first_event_day() RETURNS integer
                     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
                 AS $f$
@@ -401,7 +403,7 @@ namespace StarStudio.Data.Migrations
                 -- When the roll-up last wrote; as the caller (row-level security: admins only).
                 CREATE FUNCTION analytics_rolled_up_at() RETURNS timestamptz
                     LANGUAGE sql STABLE SET search_path = public, pg_temp
-                AS $f$ SELECT max(updated_at) FROM analytics_metric $f$;
+                AS $f$ SELECT max(updated_at) FROM analytics_metric WHERE metric_key = 'rolled_up' AND grain = 'day' $f$;
 
                 REVOKE ALL ON FUNCTION analytics_date_ensure(integer, integer) FROM PUBLIC;
                 REVOKE ALL ON FUNCTION tracking_event_append(uuid[], text[], text[], text[], uuid[], uuid[], text[], jsonb[], timestamptz[]) FROM PUBLIC;

@@ -27,10 +27,18 @@ public sealed class AnalyticsJourneyTests(AppServer app)
         await admin.Locator("#analytics-from").DispatchEventAsync("change");
         await Expect(admin.Locator("#analytics-from")).ToHaveValueAsync(today);
         var signIns = admin.GetByTestId("analytics-total-sign_ins");
-        for (var attempt = 0; attempt < 10 && (await signIns.TextContentAsync())?.Trim() is "0" or null; attempt++)
+        var rollUp = admin.GetByTestId("analytics-rollup");
+        for (var attempt = 0; attempt < 10; attempt++)
         {
-            await admin.ClickAsync("[data-testid=analytics-rollup]");
-            await admin.WaitForTimeoutAsync(300);
+            // The button is disabled while a roll-up runs; each click waits for the previous one to finish.
+            await Expect(rollUp).ToBeEnabledAsync(new() { Timeout = 60_000 });
+            if ((await signIns.TextContentAsync())?.Trim() is not ("0" or null))
+            {
+                break;
+            }
+
+            await rollUp.ClickAsync();
+            await Expect(rollUp).ToBeEnabledAsync(new() { Timeout = 60_000 });
         }
 
         await Expect(signIns).Not.ToHaveTextAsync("0");

@@ -100,7 +100,7 @@ try
                        CASE WHEN k.key LIKE 'chat.%' OR k.key IN ('rating.given', 'knowledge.uploaded') THEN '90000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Stars}), 12, '0')
                             WHEN k.key = 'trial.entered' THEN 'arena' ELSE u.id::text END,
                        {day}, u.id, NULL, NULL,
-                       CASE WHEN k.key = 'knowledge.uploaded' THEN jsonb_build_object('bytes', 1000 + (g * 7919) % 5000000) ELSE '{{}}'::jsonb END,
+                       CASE WHEN k.key = 'knowledge.uploaded' THEN jsonb_build_object('bytes', 1000 + (g * 7919) % 5000000) ELSE jsonb_build_object() END,
                        analytics_day_start({day}) + ((g * 37) % 86400) * interval '1 second'
                 FROM generate_series(0, {n - 1}) AS g
                 CROSS JOIN LATERAL (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + ({d} * 1000 + (g * 7) % {DailyActive}) % {Users}), 12, '0'))::uuid AS id) AS u

@@ -13,6 +13,7 @@ using StarStudio.Core.Stars;
 using StarStudio.Core.Storage;
 using StarStudio.Data.Chat;
 using StarStudio.Data.Infrastructure;
+using StarStudio.Core.Analytics;
 
 namespace StarStudio.Data.Arena.Entries;
 

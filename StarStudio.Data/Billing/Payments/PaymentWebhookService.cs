@@ -5,6 +5,7 @@ using StarStudio.Core.Billing;
 using StarStudio.Core.Billing.Membership;
 using StarStudio.Core.Billing.Orders;
 using StarStudio.Core.Billing.Payments;
+using StarStudio.Core.Analytics;
 
 namespace StarStudio.Data.Billing.Payments;
 

@@ -33,7 +33,7 @@ public sealed class TrackingEventWriterTests(PostgresDatabase pg) : IClassFixtur
         Assert.Equal(AnalyticsCalendar.DayKey(new DateOnly(2025, 1, 1)), await data.ScalarAsync("SELECT day_key FROM tracking_event WHERE event_id = $1", id));
         Assert.Equal(AnalyticsCalendar.DayKey(new DateOnly(2025, 1, 2)),
             await data.ScalarAsync("SELECT day_key FROM tracking_event WHERE user_id = $1 AND event_key = 'user.signed_in'", user.UserId!.Value));
-        Assert.Equal(12, await data.ScalarAsync("SELECT (metadata ->> 'amount')::numeric::int FROM tracking_event WHERE event_id = $1", id));
+        Assert.Equal(125, await data.ScalarAsync("SELECT ((metadata ->> 'amount')::numeric * 10)::int FROM tracking_event WHERE event_id = $1", id));
         // The batch filled in the date dimension for its days.
         Assert.Equal(2, await data.ScalarAsync("SELECT count(*) FROM analytics_date_dimension WHERE calendar_date IN ('2025-01-01', '2025-01-02')"));
     }
@@ -58,7 +58,7 @@ public sealed class TrackingEventWriterTests(PostgresDatabase pg) : IClassFixtur
         var user = await pg.CreateUserAsync();
         var e = await Assert.ThrowsAsync<PostgresException>(() => pg.Db(user).RunAsync((db, _) => db.Database.SqlQuery<int>($"""
             SELECT tracking_event_append(ARRAY[gen_random_uuid()], ARRAY['user.signed_in'], ARRAY['site'], ARRAY['x'], ARRAY[{user.UserId}]::uuid[],
-                                         ARRAY[NULL]::uuid[], ARRAY[NULL]::text[], ARRAY['{{}}'::jsonb], ARRAY[now()]) AS "Value"
+                                         ARRAY[NULL]::uuid[], ARRAY[NULL]::text[], ARRAY[jsonb_build_object()], ARRAY[now()]) AS "Value"
             """).SingleAsync()));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
     }
@@ -69,7 +69,7 @@ public sealed class TrackingEventWriterTests(PostgresDatabase pg) : IClassFixtur
         var admin = await pg.CreateAdminAsync();
         foreach (var sql in new[]
                  {
-                     "INSERT INTO tracking_event (event_id, event_key, scope_kind, scope_id, day_key, metadata, occurred_at) VALUES (gen_random_uuid(), 'a.b', 'site', 'x', 1, '{}', now())",
+                     "INSERT INTO tracking_event (event_id, event_key, scope_kind, scope_id, day_key, metadata, occurred_at) VALUES (gen_random_uuid(), 'a.b', 'site', 'x', 1, jsonb_build_object(), now())",
                      "INSERT INTO analytics_metric (metric_key, grain, period_key, value, updated_at) VALUES ('revenue', 'day', 1, 1000000, now())",
                      "DELETE FROM tracking_daily_stat",
                      "UPDATE analytics_date_dimension SET year_key = 0",
