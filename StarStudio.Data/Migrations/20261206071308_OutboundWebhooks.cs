@@ -143,7 +143,7 @@ namespace StarStudio.Data.Migrations
                     IF NEW.webhook_id <> OLD.webhook_id OR NEW.owner_id <> OLD.owner_id OR NEW.event_id <> OLD.event_id
                        OR NEW.event_type <> OLD.event_type OR NEW.body <> OLD.body OR NEW.created_at <> OLD.created_at
                        OR NEW.star_id IS DISTINCT FROM OLD.star_id THEN
-                        RAISE EXCEPTION 'a webhook delivery keeps its webhook, owner and event' USING ERRCODE = 'check_violation';
+                        RAISE EXCEPTION 'a webhook delivery keeps its webhook, owner and event' USING ERRCODE = 'insufficient_privilege';
                     END IF;
                     RETURN NEW;
                 END

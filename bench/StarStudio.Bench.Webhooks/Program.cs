@@ -4,7 +4,7 @@
 // whether any event was lost (never received) or received twice, and the table says whether any row is not delivered.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Webhooks [-- --deliveries 100000 --kill-at 0.3 --emits 5000]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Webhooks [-- --deliveries 100000 --kill-at 30 --emits 1000]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -32,7 +32,7 @@ if (args.Length > 0 && args[0] == "--worker")
 
 var deliveries = Arg("--deliveries", 100_000);
 var killAt = Arg("--kill-at", 30) / 100.0;
-var emits = Arg("--emits", 5_000);
+var emits = Arg("--emits", 1_000);
 Console.WriteLine($"StarStudio webhook delivery benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, load {Load()}");
 
 await using var database = await BenchDatabase.CreateMigratedAsync("webhooks");
@@ -92,9 +92,9 @@ await using (var conn = new NpgsqlConnection(database.MaintConnectionString))
     await using var cmd = new NpgsqlCommand("""
         INSERT INTO webhook_deliveries (id, webhook_id, owner_id, event_id, event_type, star_id, body, status, attempts, next_attempt_at, created_at)
         SELECT gen_random_uuid(), @w, @o, e.id, 'rating.created', @s,
-               json_build_object('id', e.id, 'type', 'rating.created', 'created_at', now(), 'star_id', @s, 'data', json_build_object('rating', 5, 'n', g))::text,
+               json_build_object('id', e.id, 'type', 'rating.created', 'created_at', now(), 'star_id', @s, 'data', json_build_object('rating', 5, 'n', e.g))::text,
                'pending', 0, now(), now()
-        FROM generate_series(1, @n) g, LATERAL (SELECT gen_random_uuid() AS id) e
+        FROM (SELECT g, gen_random_uuid() AS id FROM generate_series(1, @n) g) e
         """, conn) { CommandTimeout = 600 };
     cmd.Parameters.AddWithValue("w", webhookId);
     cmd.Parameters.AddWithValue("o", ownerId);
