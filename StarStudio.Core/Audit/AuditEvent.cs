@@ -53,14 +53,16 @@ public static class AuditActions
     public const string ReviewRejected = "review.rejected";
     public const string ReportResolved = "report.resolved";
     public const string WebhookRedelivered = "webhook.redelivered";
-    public const string BackupRestored = "backup.restored";
+    public const string ReportDismissed = "report.dismissed";
+    public const string ConfigReset = "config.reset";
+    public const string AnalyticsRollupRun = "analytics.rollup_run";
 
     /// <summary>Every action above, for filters.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         SignInFailed, LockedOut, SignedIn, RoleGranted, RoleRevoked, UserDisabled, UserEnabled, UserDeleted, ConfigChanged,
         ProviderKeyChanged, ProviderChanged, Refund, WalletAdjusted, ReviewApproved, ReviewRejected, ReportResolved,
-        WebhookRedelivered, BackupRestored,
+        WebhookRedelivered, ReportDismissed, ConfigReset, AnalyticsRollupRun,
     ];
 
     /// <summary>Whether <paramref name="action"/> is a well-formed action name: 3–64 chars of a–z, 0–9, '_' and '.'.</summary>
