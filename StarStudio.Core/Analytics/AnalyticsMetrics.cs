@@ -184,5 +184,5 @@ public sealed class AnalyticsOptions
 /// <summary>Audit action names of this feature (the lead folds them into <c>AuditActions.All</c>).</summary>
 public static class AnalyticsAuditActions
 {
-    public const string RollupRun = "analytics.rollup_run";
+    public const string RollupRun = StarStudio.Core.Audit.AuditActions.AnalyticsRollupRun;
 }

@@ -106,7 +106,7 @@ public interface ISystemConfigAdminService
 public static class ConfigAuditActions
 {
     /// <summary>A config put back to its registry default.</summary>
-    public const string Reset = "config.reset";
+    public const string Reset = StarStudio.Core.Audit.AuditActions.ConfigReset;
 
     public static readonly IReadOnlyList<string> All = [Reset];
 }

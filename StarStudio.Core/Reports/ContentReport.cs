@@ -87,5 +87,5 @@ public static class ReportStatuses
 /// <summary>Audit action names of the reports feature that <c>AuditActions</c> does not have yet (the lead folds them in).</summary>
 public static class ReportAuditActions
 {
-    public const string Dismissed = "report.dismissed";
+    public const string Dismissed = StarStudio.Core.Audit.AuditActions.ReportDismissed;
 }

@@ -26,7 +26,7 @@ public static class WebhookEvents
 public static class WebhookAuditActions
 {
     /// <summary>An admin redelivered a delivery (an owner redelivering their own is not audited).</summary>
-    public const string Redelivered = "webhook.redelivered";
+    public const string Redelivered = StarStudio.Core.Audit.AuditActions.WebhookRedelivered;
 
     /// <summary>The audit target type of a delivery.</summary>
     public const string DeliveryTarget = "webhook_delivery";

@@ -239,6 +239,8 @@ namespace StarStudio.Data.Migrations
             migrationBuilder.DropTable(
                 name: "webhook_deliveries");
 
+            migrationBuilder.Sql("DROP FUNCTION webhook_deliveries_keep_event();");
+
             migrationBuilder.DropColumn(
                 name: "previous_secret_expires_at",
                 table: "webhooks");
