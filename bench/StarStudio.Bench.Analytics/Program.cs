@@ -102,7 +102,7 @@ try
                        {day}, u.id, NULL, NULL,
                        CASE WHEN k.key = 'knowledge.uploaded' THEN jsonb_build_object('bytes', 1000 + (g * 7919) % 5000000) ELSE jsonb_build_object() END,
                        analytics_day_start({day}) + ((g * 37) % 86400) * interval '1 second'
-                FROM generate_series(0, {n - 1}) AS g
+                FROM generate_series(0::bigint, {n - 1}) AS g
                 CROSS JOIN LATERAL (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + ({d} * 1000 + (g * 7) % {DailyActive}) % {Users}), 12, '0'))::uuid AS id) AS u
                 CROSS JOIN LATERAL (SELECT CASE
                     WHEN g % 100 < 10 THEN 'user.signed_in' WHEN g % 100 < 20 THEN 'chat.conversation_started'
