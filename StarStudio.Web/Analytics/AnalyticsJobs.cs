@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Analytics;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Analytics;
 
@@ -15,25 +16,13 @@ public sealed class AnalyticsRollupJobRunner(IAnalyticsRollup rollup)
     public Task RunAsync(CancellationToken cancellationToken) => rollup.RunAsync(cancellationToken);
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class AnalyticsRollupSchedule(IRecurringJobManager jobs, IOptions<AnalyticsOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<AnalyticsRollupJobRunner>(AnalyticsRollupJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.RollupCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of analytics: the roll-up job.</summary>
 public static class AnalyticsWebSetup
 {
     public static IServiceCollection AddStarStudioAnalyticsWeb(this IServiceCollection services)
     {
-        services.AddScoped<AnalyticsRollupJobRunner>();
-        services.AddHostedService<AnalyticsRollupSchedule>();
+        services.AddRecurringJob<AnalyticsRollupJobRunner>(AnalyticsRollupJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.RollupCron);
         return services;
     }
 }

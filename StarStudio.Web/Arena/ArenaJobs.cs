@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Data.Arena.Admin;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Arena;
 
@@ -32,19 +33,6 @@ public sealed class ArenaClockJobRunner(ArenaTrialClock trialClock, ILogger<Aren
     }
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class ArenaClockSchedule(IRecurringJobManager jobs, IOptions<ArenaJobOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Hangfire passes its shutdown token in place of CancellationToken.None.
-        jobs.AddOrUpdate<ArenaClockJobRunner>(ArenaClockJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.ClockCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of the arena's administration: the time job.</summary>
 public static class ArenaWebSetup
 {
@@ -54,10 +42,10 @@ public static class ArenaWebSetup
             .BindConfiguration(ArenaJobOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ClockCron), "StarStudio__Arena__ClockCron must be a cron expression such as * * * * *.")
             .ValidateOnStart();
-        services.AddScoped<ArenaClockJobRunner>();
         services.AddScoped<TrialScoringJobRunner>();
         services.AddScoped<StarStudio.Core.Arena.ITrialScoringQueue, HangfireTrialScoringQueue>();
-        services.AddHostedService<ArenaClockSchedule>();
+        services.AddRecurringJob<ArenaClockJobRunner>(ArenaClockJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<ArenaJobOptions>>().Value.ClockCron);
         return services;
     }
 }

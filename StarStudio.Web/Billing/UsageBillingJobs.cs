@@ -1,5 +1,7 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using StarStudio.Core.Billing.Usage;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Billing;
 
@@ -30,19 +32,6 @@ public sealed class UsageBillingJobRunner(IUsageBilling billing, ILogger<UsageBi
     }
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class UsageBillingSchedule(IRecurringJobManager jobs, Microsoft.Extensions.Options.IOptions<UsageBillingOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Hangfire passes its shutdown token in place of CancellationToken.None.
-        jobs.AddOrUpdate<UsageBillingJobRunner>(UsageBillingJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.UsageCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>Says at start, outside Development, that the sandbox gateway is on: it approves payments without money.</summary>
 internal sealed class SandboxWarning(IEnumerable<Core.Billing.Payments.IPaymentProvider> providers, IHostEnvironment environment, ILogger<SandboxWarning> log) : IHostedService
 {
@@ -68,8 +57,8 @@ public static class BillingWebSetup
             .BindConfiguration(UsageBillingOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.UsageCron), "StarStudio__Billing__UsageCron must be a cron expression such as */5 * * * *.")
             .ValidateOnStart();
-        services.AddScoped<UsageBillingJobRunner>();
-        services.AddHostedService<UsageBillingSchedule>();
+        services.AddRecurringJob<UsageBillingJobRunner>(UsageBillingJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<UsageBillingOptions>>().Value.UsageCron);
         services.AddHostedService<SandboxWarning>();
         return services;
     }

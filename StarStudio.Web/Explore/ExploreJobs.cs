@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Explore;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Explore;
 
@@ -15,25 +16,13 @@ public sealed class GalleryRecomputeJobRunner(IGalleryRecompute recompute)
     public Task RunAsync(CancellationToken cancellationToken) => recompute.RunAsync(cancellationToken);
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class GalleryRecomputeSchedule(IRecurringJobManager jobs, IOptions<ExploreOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<GalleryRecomputeJobRunner>(GalleryRecomputeJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.RecomputeCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of the gallery: the recomputation job.</summary>
 public static class ExploreWebSetup
 {
     public static IServiceCollection AddStarStudioExploreWeb(this IServiceCollection services)
     {
-        services.AddScoped<GalleryRecomputeJobRunner>();
-        services.AddHostedService<GalleryRecomputeSchedule>();
+        services.AddRecurringJob<GalleryRecomputeJobRunner>(GalleryRecomputeJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<ExploreOptions>>().Value.RecomputeCron);
         return services;
     }
 }

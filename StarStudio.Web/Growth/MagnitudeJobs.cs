@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Growth;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Growth;
 
@@ -15,26 +16,13 @@ public sealed class MagnitudeNightlyJobRunner(IMagnitudeNightly nightly)
     public Task RunAsync(CancellationToken cancellationToken) => nightly.RunAsync(cancellationToken);
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class MagnitudeNightlySchedule(IRecurringJobManager jobs, IOptions<MagnitudeOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Hangfire passes its shutdown token in place of CancellationToken.None.
-        jobs.AddOrUpdate<MagnitudeNightlyJobRunner>(MagnitudeNightlyJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.NightlyCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of magnitude: the nightly job.</summary>
 public static class MagnitudeWebSetup
 {
     public static IServiceCollection AddStarStudioMagnitudeWeb(this IServiceCollection services)
     {
-        services.AddScoped<MagnitudeNightlyJobRunner>();
-        services.AddHostedService<MagnitudeNightlySchedule>();
+        services.AddRecurringJob<MagnitudeNightlyJobRunner>(MagnitudeNightlyJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<MagnitudeOptions>>().Value.NightlyCron);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Market.Calls;
 using StarStudio.Core.Market.Subscriptions;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Market;
 
@@ -23,27 +24,14 @@ public sealed class SkillRenewalJobRunner(ISkillSubscriptionRenewal renewal, ILo
     }
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class SkillRenewalSchedule(IRecurringJobManager jobs, IOptions<MarketCallOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Hangfire passes its shutdown token in place of CancellationToken.None.
-        jobs.AddOrUpdate<SkillRenewalJobRunner>(SkillRenewalJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.RenewalCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of skill calls and subscriptions: the renewal job.</summary>
 public static class MarketCallsWebSetup
 {
     public static IServiceCollection AddStarStudioMarketCallsWeb(this IServiceCollection services)
     {
         services.AddOptions<MarketCallOptions>().ValidateOnStart();
-        services.AddScoped<SkillRenewalJobRunner>();
-        services.AddHostedService<SkillRenewalSchedule>();
+        services.AddRecurringJob<SkillRenewalJobRunner>(SkillRenewalJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<MarketCallOptions>>().Value.RenewalCron);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using StarStudio.Core.Recommendations;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Recommendations;
 
@@ -24,26 +25,14 @@ public sealed class RecommendationSimilarityJobRunner(IRecommendationSimilarityJ
     public Task RunAsync(CancellationToken cancellationToken) => job.RunAsync(cancellationToken);
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class RecommendationSimilaritySchedule(IRecurringJobManager jobs, IOptions<RecommendationJobOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<RecommendationSimilarityJobRunner>(RecommendationSimilarityJobRunner.JobId, r => r.RunAsync(CancellationToken.None), options.Value.SimilarityCron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of recommendations: the similarity job.</summary>
 public static class RecommendationWebSetup
 {
     public static IServiceCollection AddStarStudioRecommendationsWeb(this IServiceCollection services)
     {
         services.AddOptions<RecommendationJobOptions>().BindConfiguration(RecommendationJobOptions.Section);
-        services.AddScoped<RecommendationSimilarityJobRunner>();
-        services.AddHostedService<RecommendationSimilaritySchedule>();
+        services.AddRecurringJob<RecommendationSimilarityJobRunner>(RecommendationSimilarityJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            sp => sp.GetRequiredService<IOptions<RecommendationJobOptions>>().Value.SimilarityCron);
         return services;
     }
 }

@@ -28,7 +28,7 @@ public sealed class UsageBillingScheduleTests(PostgresDatabase pg) : IClassFixtu
         services.AddStarStudioBillingWeb();
         await using var provider = services.BuildServiceProvider();
 
-        foreach (var schedule in provider.GetServices<IHostedService>().OfType<UsageBillingSchedule>())
+        foreach (var schedule in provider.GetServices<IHostedService>().OfType<StarStudio.Web.Jobs.RecurringJobSchedule<UsageBillingJobRunner>>())
         {
             await schedule.StartAsync(CancellationToken.None);
         }

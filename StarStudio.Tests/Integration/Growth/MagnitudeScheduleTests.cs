@@ -31,7 +31,7 @@ public sealed class MagnitudeScheduleTests(PostgresDatabase pg) : IClassFixture<
         services.AddStarStudioMagnitudeWeb();
         await using var provider = services.BuildServiceProvider();
 
-        var schedule = Assert.Single(provider.GetServices<IHostedService>().OfType<MagnitudeNightlySchedule>());
+        var schedule = Assert.Single(provider.GetServices<IHostedService>().OfType<StarStudio.Web.Jobs.RecurringJobSchedule<MagnitudeNightlyJobRunner>>());
         await schedule.StartAsync(CancellationToken.None);
 
         using var connection = provider.GetRequiredService<JobStorage>().GetConnection();
