@@ -51,6 +51,19 @@ public sealed class BenchDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A database an earlier run kept (<c>starstudio_bench_{purpose}_…</c>), for re-running a benchmark's measurements
+    /// without generating its data again. Disposing it drops it like any other.
+    /// </summary>
+    public static BenchDatabase Existing(string purpose, string name)
+    {
+        var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG")
+            ?? throw new InvalidOperationException("Run `eval \"$(scripts/postgres.sh env)\"` first (STARSTUDIO_TEST_PG is not set).");
+        return System.Text.RegularExpressions.Regex.IsMatch(name, $"^starstudio_bench_{purpose}_[0-9a-f]{{10}}$")
+            ? new BenchDatabase(server, name)
+            : throw new ArgumentException($"{name} is not a starstudio_bench_{purpose}_… database", nameof(name));
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -10,6 +10,8 @@
 //
 //   cd /work/main && eval "$(scripts/postgres.sh env)" && cd -
 //   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Analytics [-- --events 50000000 --days 180 --runs 200 --keep]
+// --database starstudio_bench_analytics_… re-runs on a kept database: no seeding, the roll-up resumes after its watermark
+// (so it is quick once done), then the chart queries and the writer; the database is kept.
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +28,8 @@ using StarStudio.TestSupport;
 var eventCount = Arg("--events", 50_000_000);
 var days = Arg("--days", 180);
 var runs = Arg("--runs", 200);
-var keep = args.Contains("--keep");
+var reuse = Array.IndexOf(args, "--database") is var at && at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+var keep = args.Contains("--keep") || reuse is not null;
 const int Users = 200_000;
 const int DailyActive = 40_000;
 const int Stars = 1_000;
@@ -34,7 +37,7 @@ const int UsageRecords = 2_000_000;
 
 Console.WriteLine($"StarStudio analytics benchmark — {Environment.ProcessorCount} cores, load average at start: {LoadAverage()}");
 Console.WriteLine($"{eventCount:N0} events over {days} days, {Users:N0} users ({DailyActive:N0} active a day), {UsageRecords:N0} usage records");
-var bench = await BenchDatabase.CreateMigratedAsync("analytics");
+var bench = reuse is null ? await BenchDatabase.CreateMigratedAsync("analytics") : BenchDatabase.Existing("analytics", reuse);
 var failed = false;
 try
 {
@@ -42,99 +45,110 @@ try
     var first = today - days + 1;
     var clock = Stopwatch.StartNew();
     Guid admin;
-    await using (var db = StarStudioContextFactory.Create(bench.OwnerConnectionString))
+    if (reuse is not null)
     {
-        admin = await TestUsers.AddAsync(db, "admin@example.test", [RoleNames.Admin]);
-        await db.SaveChangesAsync();
+        await using var db = StarStudioContextFactory.Create(bench.MaintConnectionString);
+        admin = await db.Users.Where(u => u.Email == "admin@example.test").Select(u => u.Id).SingleAsync();
+    }
+    else
+    {
+        await using (var db = StarStudioContextFactory.Create(bench.OwnerConnectionString))
+        {
+            admin = await TestUsers.AddAsync(db, "admin@example.test", [RoleNames.Admin]);
+            await db.SaveChangesAsync();
+        }
     }
 
-    await using (var conn = new NpgsqlConnection(bench.MaintConnectionString))
+    if (reuse is null)
     {
-        await conn.OpenAsync();
-        async Task Exec(string what, string sql)
+        await using (var conn = new NpgsqlConnection(bench.MaintConnectionString))
         {
-            var t = Stopwatch.StartNew();
-            await new NpgsqlCommand(sql, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
-            Console.WriteLine($"  {what}: {t.Elapsed.TotalSeconds:N1} s");
-        }
-
-        // User n is the uuid 00000000-0000-4000-8000-<n in hex>; star n likewise with a 9 in front.
-        await Exec($"{Users:N0} users", $"""
-            INSERT INTO users (id, display_name, email_confirmed, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count, created_at)
-            SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'user ' || n, true, false, false, true, 0,
-                   analytics_day_start({first - 30}) + (n::double precision / {Users}) * ({days + 30} * interval '1 day')
-            FROM generate_series(1, {Users}) AS n
-            """);
-        await Exec($"{Stars:N0} stars", $"""
-            INSERT INTO stars (id, owner_id, name, domain, persona, tone, status, is_public, tags, greeting, created_at, updated_at)
-            SELECT ('90000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, '00000000-0000-4000-8000-000000000001'::uuid,
-                   '星灵' || n, '古籍修复', '人设', '温和', 'active', true, ARRAY['测试'], '你好', now(), now()
-            FROM generate_series(1, {Stars}) AS n
-            """);
-        await Exec($"{UsageRecords:N0} usage records", $"""
-            INSERT INTO usage_records (request_id, user_id, star_id, provider, model, tokens_in, tokens_out, cost, created_at)
-            SELECT 'req-' || g, ('00000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Users}), 12, '0'))::uuid,
-                   ('90000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Stars}), 12, '0'))::uuid, 'bench', 'model-' || (g % 3),
-                   200 + g % 800, 50 + g % 400, (g % 100) / 10000.0,
-                   analytics_day_start({first}) + (g::double precision / {UsageRecords}) * ({days} * interval '1 day')
-            FROM generate_series(0, {UsageRecords - 1}) AS g
-            """);
-        await Exec("event indexes off for the bulk load", """
-            ALTER TABLE tracking_event DROP CONSTRAINT pk_tracking_event;
-            DROP INDEX ix_tracking_event_day_key_event_key;
-            DROP INDEX ix_tracking_event_scope_kind_scope_id_day_key;
-            DROP INDEX ix_tracking_event_user_id_occurred_at;
-            """);
-        // A day at a time, so progress shows. Per day: DailyActive users (a window that moves through the user base), keys in
-        // proportion (messages most), stars for chat events, module for trials, knowledge uploads with a size.
-        var perDay = eventCount / days;
-        var loaded = Stopwatch.StartNew();
-        for (var d = 0; d < days; d++)
-        {
-            var day = first + d;
-            var n = d == days - 1 ? eventCount - perDay * (days - 1) : perDay;
-            await new NpgsqlCommand($"""
-                INSERT INTO tracking_event (event_id, event_key, scope_kind, scope_id, day_key, user_id, owner_user_id, module_key, metadata, occurred_at)
-                SELECT gen_random_uuid(), k.key,
-                       CASE WHEN k.key LIKE 'chat.%' OR k.key IN ('rating.given', 'knowledge.uploaded') THEN 'star' WHEN k.key = 'trial.entered' THEN 'module' ELSE 'user' END,
-                       CASE WHEN k.key LIKE 'chat.%' OR k.key IN ('rating.given', 'knowledge.uploaded') THEN '90000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Stars}), 12, '0')
-                            WHEN k.key = 'trial.entered' THEN 'arena' ELSE u.id::text END,
-                       {day}, u.id, NULL, NULL,
-                       CASE WHEN k.key = 'knowledge.uploaded' THEN jsonb_build_object('bytes', 1000 + (g * 7919) % 5000000) ELSE jsonb_build_object() END,
-                       analytics_day_start({day}) + ((g * 37) % 86400) * interval '1 second'
-                FROM generate_series(0::bigint, {n - 1}) AS g
-                CROSS JOIN LATERAL (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + ({d} * 1000 + (g * 7) % {DailyActive}) % {Users}), 12, '0'))::uuid AS id) AS u
-                CROSS JOIN LATERAL (SELECT CASE
-                    WHEN g % 100 < 10 THEN 'user.signed_in' WHEN g % 100 < 20 THEN 'chat.conversation_started'
-                    WHEN g % 100 < 85 THEN 'chat.message_answered' WHEN g % 100 < 92 THEN 'rating.given'
-                    WHEN g % 100 < 94 THEN 'knowledge.uploaded' WHEN g % 100 < 98 THEN 'trial.entered' ELSE 'order.paid' END AS key) AS k
-                """, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
-            if (d % 10 == 9 || d == days - 1)
+            await conn.OpenAsync();
+            async Task Exec(string what, string sql)
             {
-                Console.WriteLine($"  events: {d + 1}/{days} days, {loaded.Elapsed.TotalSeconds:N0} s");
+                var t = Stopwatch.StartNew();
+                await new NpgsqlCommand(sql, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
+                Console.WriteLine($"  {what}: {t.Elapsed.TotalSeconds:N1} s");
             }
-        }
 
-        await Exec("event indexes rebuilt", """
-            ALTER TABLE tracking_event ADD CONSTRAINT pk_tracking_event PRIMARY KEY (event_id);
-            CREATE INDEX ix_tracking_event_day_key_event_key ON tracking_event (day_key, event_key);
-            CREATE INDEX ix_tracking_event_scope_kind_scope_id_day_key ON tracking_event (scope_kind, scope_id, day_key);
-            CREATE INDEX ix_tracking_event_user_id_occurred_at ON tracking_event (user_id, occurred_at) WHERE user_id IS NOT NULL;
-            """);
-        foreach (var table in new[] { "tracking_event", "users", "usage_records" })
-        {
-            await Exec($"vacuum analyze {table}", $"VACUUM ANALYZE {table}");
-        }
+            // User n is the uuid 00000000-0000-4000-8000-<n in hex>; star n likewise with a 9 in front.
+            await Exec($"{Users:N0} users", $"""
+                INSERT INTO users (id, display_name, email_confirmed, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count, created_at)
+                SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'user ' || n, true, false, false, true, 0,
+                       analytics_day_start({first - 30}) + (n::double precision / {Users}) * ({days + 30} * interval '1 day')
+                FROM generate_series(1, {Users}) AS n
+                """);
+            await Exec($"{Stars:N0} stars", $"""
+                INSERT INTO stars (id, owner_id, name, domain, persona, tone, status, is_public, tags, greeting, created_at, updated_at)
+                SELECT ('90000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, '00000000-0000-4000-8000-000000000001'::uuid,
+                       '星灵' || n, '古籍修复', '人设', '温和', 'active', true, ARRAY['测试'], '你好', now(), now()
+                FROM generate_series(1, {Stars}) AS n
+                """);
+            await Exec($"{UsageRecords:N0} usage records", $"""
+                INSERT INTO usage_records (request_id, user_id, star_id, provider, model, tokens_in, tokens_out, cost, created_at)
+                SELECT 'req-' || g, ('00000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Users}), 12, '0'))::uuid,
+                       ('90000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Stars}), 12, '0'))::uuid, 'bench', 'model-' || (g % 3),
+                       200 + g % 800, 50 + g % 400, (g % 100) / 10000.0,
+                       analytics_day_start({first}) + (g::double precision / {UsageRecords}) * ({days} * interval '1 day')
+                FROM generate_series(0, {UsageRecords - 1}) AS g
+                """);
+            await Exec("event indexes off for the bulk load", """
+                ALTER TABLE tracking_event DROP CONSTRAINT pk_tracking_event;
+                DROP INDEX ix_tracking_event_day_key_event_key;
+                DROP INDEX ix_tracking_event_scope_kind_scope_id_day_key;
+                DROP INDEX ix_tracking_event_user_id_occurred_at;
+                """);
+            // A day at a time, so progress shows. Per day: DailyActive users (a window that moves through the user base), keys in
+            // proportion (messages most), stars for chat events, module for trials, knowledge uploads with a size.
+            var perDay = eventCount / days;
+            var loaded = Stopwatch.StartNew();
+            for (var d = 0; d < days; d++)
+            {
+                var day = first + d;
+                var n = d == days - 1 ? eventCount - perDay * (days - 1) : perDay;
+                await new NpgsqlCommand($"""
+                    INSERT INTO tracking_event (event_id, event_key, scope_kind, scope_id, day_key, user_id, owner_user_id, module_key, metadata, occurred_at)
+                    SELECT gen_random_uuid(), k.key,
+                           CASE WHEN k.key LIKE 'chat.%' OR k.key IN ('rating.given', 'knowledge.uploaded') THEN 'star' WHEN k.key = 'trial.entered' THEN 'module' ELSE 'user' END,
+                           CASE WHEN k.key LIKE 'chat.%' OR k.key IN ('rating.given', 'knowledge.uploaded') THEN '90000000-0000-4000-8000-' || lpad(to_hex(1 + g % {Stars}), 12, '0')
+                                WHEN k.key = 'trial.entered' THEN 'arena' ELSE u.id::text END,
+                           {day}, u.id, NULL, NULL,
+                           CASE WHEN k.key = 'knowledge.uploaded' THEN jsonb_build_object('bytes', 1000 + (g * 7919) % 5000000) ELSE jsonb_build_object() END,
+                           analytics_day_start({day}) + ((g * 37) % 86400) * interval '1 second'
+                    FROM generate_series(0::bigint, {n - 1}) AS g
+                    CROSS JOIN LATERAL (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(1 + ({d} * 1000 + (g * 7) % {DailyActive}) % {Users}), 12, '0'))::uuid AS id) AS u
+                    CROSS JOIN LATERAL (SELECT CASE
+                        WHEN g % 100 < 10 THEN 'user.signed_in' WHEN g % 100 < 20 THEN 'chat.conversation_started'
+                        WHEN g % 100 < 85 THEN 'chat.message_answered' WHEN g % 100 < 92 THEN 'rating.given'
+                        WHEN g % 100 < 94 THEN 'knowledge.uploaded' WHEN g % 100 < 98 THEN 'trial.entered' ELSE 'order.paid' END AS key) AS k
+                    """, conn) { CommandTimeout = 0 }.ExecuteNonQueryAsync();
+                if (d % 10 == 9 || d == days - 1)
+                {
+                    Console.WriteLine($"  events: {d + 1}/{days} days, {loaded.Elapsed.TotalSeconds:N0} s");
+                }
+            }
 
-        Console.WriteLine($"seeded in {clock.Elapsed.TotalMinutes:N1} min: {await Scalar(conn, "SELECT count(*) FROM tracking_event"):N0} events, " +
-            $"table + indexes {await Scalar(conn, "SELECT pg_total_relation_size('tracking_event') / 1048576"):N0} MiB");
+            await Exec("event indexes rebuilt", """
+                ALTER TABLE tracking_event ADD CONSTRAINT pk_tracking_event PRIMARY KEY (event_id);
+                CREATE INDEX ix_tracking_event_day_key_event_key ON tracking_event (day_key, event_key);
+                CREATE INDEX ix_tracking_event_scope_kind_scope_id_day_key ON tracking_event (scope_kind, scope_id, day_key);
+                CREATE INDEX ix_tracking_event_user_id_occurred_at ON tracking_event (user_id, occurred_at) WHERE user_id IS NOT NULL;
+                """);
+            foreach (var table in new[] { "tracking_event", "users", "usage_records" })
+            {
+                await Exec($"vacuum analyze {table}", $"VACUUM ANALYZE {table}");
+            }
+
+            Console.WriteLine($"seeded in {clock.Elapsed.TotalMinutes:N1} min: {await Scalar(conn, "SELECT count(*) FROM tracking_event"):N0} events, " +
+                $"table + indexes {await Scalar(conn, "SELECT pg_total_relation_size('tracking_event') / 1048576"):N0} MiB");
+        }
     }
 
     var factory = new StarStudioContextFactory(bench.AppConnectionString);
     var options = Options.Create(new AnalyticsOptions());
     var rollup = new AnalyticsRollup(factory, TimeProvider.System, options, NullLogger<AnalyticsRollup>.Instance);
     var full = await rollup.RunAsync();
-    Console.WriteLine($"\nroll-up, first run (everything, {full.ToDayKey - full.FromDayKey + 1} days in {AnalyticsRollup.ChunkDays}-day transactions): " +
+    Console.WriteLine($"\nroll-up, {(reuse is null ? "first run (everything" : "resumed after its watermark (")}, {full.ToDayKey - full.FromDayKey + 1} days in {AnalyticsRollup.ChunkDays}-day transactions): " +
         $"{full.Elapsed.TotalSeconds:N1} s, {full.MetricRows:N0} metric rows");
     var steady = await rollup.RunAsync();
     Console.WriteLine($"roll-up, scheduled run (last {options.Value.RollupDays} days, ~{2 * eventCount / days:N0} events): {steady.Elapsed.TotalSeconds:N2} s");
