@@ -43,6 +43,9 @@ public static class WebServiceCollectionExtensions
         // Admin changes to an account reach its open circuits at once (docs/admin-users.md).
         services.AddSingleton<UserCircuitRegistry>();
         services.AddSingleton<StarStudio.Core.Admin.Users.IUserSessions>(sp => sp.GetRequiredService<UserCircuitRegistry>());
+        // ... and those on the other instances, through LISTEN/NOTIFY.
+        services.AddSingleton<UserSessionsListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<UserSessionsListener>());
         services.AddScoped<UserCircuitHandler>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<UserCircuitHandler>());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -28,9 +29,16 @@ public sealed class UserSessionsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await pg.InitializeAsync();
+        services = BuildServices();
+    }
+
+    /// <summary>The app's registrations over the test database: one app instance (its own circuit registry).</summary>
+    private ServiceProvider BuildServices()
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
+            ["StarStudio:Database:JobsConnectionString"] = pg.JobsConnectionString,
             ["StarStudio:ObjectStore:Provider"] = "Local",
             ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(dataRoot, "objects"),
         }).Build();
@@ -39,7 +47,7 @@ public sealed class UserSessionsTests : IAsyncLifetime
         collection.AddLogging();
         collection.AddStarStudioData(configuration);
         collection.AddStarStudioWeb(configuration);
-        services = collection.BuildServiceProvider();
+        return collection.BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -111,6 +119,43 @@ public sealed class UserSessionsTests : IAsyncLifetime
         Assert.Equal(0, registry.CountFor(user.Id));
         await circuit.DisposeAsync();
         await otherCircuit.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Disable_OnAnotherInstance_SignsTheCircuitOutHere_ThroughNotify()
+    {
+        var admin = await pg.CreateAdminAsync();
+        var user = await UserWithPasswordAsync();
+        var listener = services.GetRequiredService<UserSessionsListener>();
+        await listener.StartAsync(CancellationToken.None);
+        try
+        {
+            await listener.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+            var (circuit, auth, _) = await OpenCircuitAsync(user);
+            var (otherCircuit, otherAuth, _) = await OpenCircuitAsync(await UserWithPasswordAsync());
+
+            // The admin works on a second instance: its own registry knows no circuit of the user.
+            await using var otherInstance = BuildServices();
+            await using var adminScope = otherInstance.CreateAsyncScope();
+            Assert.True((await AdminService(adminScope, admin.UserId!.Value).DisableAsync(user.Id, "另一台实例")).Succeeded);
+            Assert.Equal(0, otherInstance.GetRequiredService<UserCircuitRegistry>().CountFor(user.Id));
+
+            var signedOut = Stopwatch.StartNew();
+            while ((await auth.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated)
+            {
+                Assert.True(signedOut.Elapsed < TimeSpan.FromSeconds(20), "the notification did not reach this instance's circuit");
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(0, services.GetRequiredService<UserCircuitRegistry>().CountFor(user.Id));
+            Assert.True((await otherAuth.GetAuthenticationStateAsync()).User.Identity!.IsAuthenticated);
+            await circuit.DisposeAsync();
+            await otherCircuit.DisposeAsync();
+        }
+        finally
+        {
+            await listener.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
