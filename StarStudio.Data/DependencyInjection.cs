@@ -89,6 +89,7 @@ public static class DependencyInjection
         ReviewInbox.ReviewInboxServiceCollectionExtensions.AddStarStudioReviewInbox(services);
         Configs.ConfigsServiceCollectionExtensions.AddStarStudioConfigs(services);
         Webhooks.WebhookServiceCollectionExtensions.AddWebhooks(services);
+        Notifications.NotificationServiceCollectionExtensions.AddStarStudioNotifications(services);
         return services;
     }
 }

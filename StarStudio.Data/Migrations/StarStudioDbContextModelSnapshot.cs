@@ -315,6 +315,13 @@ namespace StarStudio.Data.Migrations
                         .HasDefaultValue("zh-CN")
                         .HasColumnName("language_preference");
 
+                    b.PrimitiveCollection<List<string>>("MutedNotifications")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("muted_notifications")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("SystemPrompt")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -340,6 +347,8 @@ namespace StarStudio.Data.Migrations
                     b.ToTable("user_preferences", null, t =>
                         {
                             t.HasCheckConstraint("ck_user_preferences_language", "language_preference IN ('zh-CN', 'en-US')");
+
+                            t.HasCheckConstraint("ck_user_preferences_muted_notifications", "muted_notifications <@ ARRAY['knowledge.task_completed', 'knowledge.task_failed', 'rating.created', 'trial.result', 'subscription.renewed', 'report.decided']::text[]");
 
                             t.HasCheckConstraint("ck_user_preferences_theme", "theme IN ('light', 'dark')");
                         });
@@ -4462,6 +4471,82 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Args")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("args");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid?>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_notifications_created_at");
+
+                    b.HasIndex("RecipientId")
+                        .HasDatabaseName("ix_notifications_unread")
+                        .HasFilter("read_at IS NULL");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_notifications_star_id");
+
+                    b.HasIndex("RecipientId", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_recipient_id_event_id");
+
+                    b.HasIndex("RecipientId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_notifications_recipient_id_created_at_id");
+
+                    b.ToTable("notifications", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notifications_args", "jsonb_typeof(args) = 'object'");
+
+                            t.HasCheckConstraint("ck_notifications_kind", "kind = ANY (ARRAY['knowledge.task_completed', 'knowledge.task_failed', 'rating.created', 'trial.result', 'subscription.renewed', 'report.decided']::text[])");
+
+                            t.HasCheckConstraint("ck_notifications_link", "link IS NULL OR (link LIKE '/%' AND link NOT LIKE '//%' AND length(link) <= 300)");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -7553,6 +7638,22 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_skill_versions_skills_skill_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Notifications.Notification", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_users_recipient_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
