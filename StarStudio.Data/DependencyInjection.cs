@@ -90,6 +90,7 @@ public static class DependencyInjection
         Configs.ConfigsServiceCollectionExtensions.AddStarStudioConfigs(services);
         Webhooks.WebhookServiceCollectionExtensions.AddWebhooks(services);
         Notifications.NotificationServiceCollectionExtensions.AddStarStudioNotifications(services);
+        services.AddScoped<StarStudio.Core.ContentFilter.IContentRatingService, ContentFilter.ContentRatingService>();
         return services;
     }
 }

@@ -29,6 +29,9 @@ public class UserPreferences
     /// functions write no row of these kinds for them (docs/notifications.md). Empty: every kind is on.
     /// </summary>
     public List<string> MutedNotifications { get; set; } = [];
+
+    /// <summary>Seed 004 <c>content_filter_level</c>: none, mild (default), moderate or strict; which stars the gallery shows.</summary>
+    public string ContentFilterLevel { get; set; } = StarStudio.Core.ContentFilter.ContentFilterLevels.Default;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -45,15 +48,19 @@ public sealed record PreferencesDraft(string LanguagePreference, string Theme, b
     /// <summary>Notification kinds turned off (known kinds only; see <see cref="UserPreferences.MutedNotifications"/>).</summary>
     public IReadOnlyList<string> MutedNotifications { get; init; } = [];
 
+    /// <summary>The content filter level (<see cref="StarStudio.Core.ContentFilter.ContentFilterLevels"/>).</summary>
+    public string ContentFilterLevel { get; init; } = StarStudio.Core.ContentFilter.ContentFilterLevels.Default;
+
     public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining, p.HideLikes)
     {
         SystemPrompt = p.SystemPrompt,
+        ContentFilterLevel = p.ContentFilterLevel,
         MutedNotifications = p.MutedNotifications.Count == 0 ? [] : p.MutedNotifications.ToArray(),
     };
 
     /// <summary>Value equality, the muted kinds compared by content (a record compares a list by reference).</summary>
     public bool Equals(PreferencesDraft? other) =>
-        other is not null && (LanguagePreference, Theme, ExcludeFromTraining, HideLikes, SystemPrompt) == (other.LanguagePreference, other.Theme, other.ExcludeFromTraining, other.HideLikes, other.SystemPrompt)
+        other is not null && (LanguagePreference, Theme, ExcludeFromTraining, HideLikes, SystemPrompt, ContentFilterLevel) == (other.LanguagePreference, other.Theme, other.ExcludeFromTraining, other.HideLikes, other.SystemPrompt, other.ContentFilterLevel)
         && MutedNotifications.SequenceEqual(other.MutedNotifications);
 
     public override int GetHashCode() => HashCode.Combine(LanguagePreference, Theme, ExcludeFromTraining, HideLikes, SystemPrompt, MutedNotifications.Count);
@@ -93,6 +100,11 @@ public static class PreferenceRules
         if (!Themes.Contains(draft.Theme))
         {
             errors.Add(new FieldError(nameof(PreferencesDraft.Theme), "Preferences.Theme.Unknown", string.Join(", ", Themes)));
+        }
+
+        if (StarStudio.Core.ContentFilter.ContentFilterLevels.Validate(draft.ContentFilterLevel, nameof(PreferencesDraft.ContentFilterLevel)) is { } level)
+        {
+            errors.Add(level);
         }
 
         if (StarStudio.Core.Notifications.NotificationRules.ValidateMuted(draft.MutedNotifications, nameof(PreferencesDraft.MutedNotifications)) is { } muted)

@@ -43,6 +43,7 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
             t.HasCheckConstraint("ck_user_preferences_theme", "theme IN ('light', 'dark')");
             // Muted notification kinds: known kinds only (docs/notifications.md; a new kind updates this list in its migration).
             t.HasCheckConstraint("ck_user_preferences_muted_notifications", StarStudio.Data.Notifications.NotificationSchema.MutedCheck);
+            t.HasCheckConstraint("ck_user_preferences_content_filter_level", "content_filter_level IN ('none', 'mild', 'moderate', 'strict')");
         });
         b.HasKey(p => p.UserId);
         b.Property(p => p.LanguagePreference).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultLanguage);
@@ -51,6 +52,7 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         b.Property(p => p.SystemPrompt).HasMaxLength(PreferenceRules.SystemPromptMax);
         b.Property(p => p.HideLikes).HasDefaultValue(false);
         b.Property(p => p.MutedNotifications).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(p => p.ContentFilterLevel).HasMaxLength(10).HasDefaultValue(StarStudio.Core.ContentFilter.ContentFilterLevels.Default);
         b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -291,6 +291,14 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("ContentFilterLevel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("mild")
+                        .HasColumnName("content_filter_level");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -346,6 +354,8 @@ namespace StarStudio.Data.Migrations
 
                     b.ToTable("user_preferences", null, t =>
                         {
+                            t.HasCheckConstraint("ck_user_preferences_content_filter_level", "content_filter_level IN ('none', 'mild', 'moderate', 'strict')");
+
                             t.HasCheckConstraint("ck_user_preferences_language", "language_preference IN ('zh-CN', 'en-US')");
 
                             t.HasCheckConstraint("ck_user_preferences_muted_notifications", "muted_notifications <@ ARRAY['knowledge.task_completed', 'knowledge.task_failed', 'rating.created', 'trial.result', 'subscription.renewed', 'report.decided']::text[]");
@@ -2321,6 +2331,12 @@ namespace StarStudio.Data.Migrations
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
+
+                    b.Property<short>("ContentRank")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("smallint")
+                        .HasDefaultValue((short)0)
+                        .HasColumnName("content_rank");
 
                     b.Property<string>("Domain")
                         .IsRequired()
@@ -4819,6 +4835,11 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<string>("AdminContentRating")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("admin_content_rating");
+
                     b.PrimitiveCollection<List<string>>("AlternateGreetings")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -4833,6 +4854,14 @@ namespace StarStudio.Data.Migrations
                     b.Property<string>("CardExtras")
                         .HasColumnType("jsonb")
                         .HasColumnName("card_extras");
+
+                    b.Property<string>("ContentRating")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("general")
+                        .HasColumnName("content_rating");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -4988,7 +5017,12 @@ namespace StarStudio.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "UpdatedAt", "Id"), new[] { "IsPublic", "Status" });
 
-                    b.ToTable("stars", (string)null);
+                    b.ToTable("stars", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stars_admin_content_rating", "admin_content_rating IS NULL OR admin_content_rating IN ('general', 'teen', 'mature', 'adult')");
+
+                            t.HasCheckConstraint("ck_stars_content_rating", "content_rating IN ('general', 'teen', 'mature', 'adult')");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.StarModelVersion", b =>
