@@ -189,6 +189,22 @@ namespace StarStudio.Data.Migrations
                 REVOKE ALL ON FUNCTION star_content_rank(text, text, text[]) FROM PUBLIC;
                 REVOKE ALL ON FUNCTION app_content_max_rank() FROM PUBLIC;
 
+                -- Only an admin sets or changes the floor (the owner's update policy covers every column of their star).
+                CREATE FUNCTION stars_admin_content_rating_guard() RETURNS trigger
+                    LANGUAGE plpgsql SET search_path = public, pg_temp
+                AS $f$
+                BEGIN
+                    IF NEW.admin_content_rating IS DISTINCT FROM (CASE WHEN TG_OP = 'UPDATE' THEN OLD.admin_content_rating END)
+                       AND NOT (SELECT app_is_admin()) AND app_user_id() IS NOT NULL THEN
+                        RAISE EXCEPTION 'only an admin sets a star''s content rating floor' USING ERRCODE = '42501';
+                    END IF;
+                    RETURN NEW;
+                END
+                $f$;
+                REVOKE ALL ON FUNCTION stars_admin_content_rating_guard() FROM PUBLIC;
+                CREATE TRIGGER stars_admin_content_rating_guard BEFORE INSERT OR UPDATE OF admin_content_rating ON stars
+                    FOR EACH ROW EXECUTE FUNCTION stars_admin_content_rating_guard();
+
                 -- Existing rows take their rank now (an imported NSFW card becomes adult at once).
                 SELECT star_gallery_refresh(g.star_id, false) FROM star_gallery_stats g;
                 """);
@@ -298,6 +314,8 @@ namespace StarStudio.Data.Migrations
                      GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT p_limit)
                 $f$;
 
+                DROP TRIGGER stars_admin_content_rating_guard ON stars;
+                DROP FUNCTION stars_admin_content_rating_guard();
                 DROP FUNCTION app_content_max_rank();
                 DROP FUNCTION star_content_rank(text, text, text[]);
                 """);

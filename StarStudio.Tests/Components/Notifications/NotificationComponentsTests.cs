@@ -26,7 +26,7 @@ public sealed class NotificationComponentsTests : ComponentTest
     {
         notifications.Unread = 3;
 
-        var cut = Render<NotificationBell>();
+        var cut = Render<NotificationBell>(_ => { });
 
         Assert.Equal("3", cut.Find("[data-testid=notification-bell]").GetAttribute("data-unread"));
         Assert.Contains("通知（3 条未读）", cut.Markup);
@@ -37,7 +37,7 @@ public sealed class NotificationComponentsTests : ComponentTest
     public void Bell_CountsAgainOnNavigation_NotOtherwise()
     {
         notifications.Unread = 1;
-        var cut = Render<NotificationBell>();
+        var cut = Render<NotificationBell>(_ => { });
         var counted = notifications.CountCalls;
 
         notifications.Unread = 4;
@@ -57,8 +57,8 @@ public sealed class NotificationComponentsTests : ComponentTest
             Item(NotificationKinds.ReportDecided, "Notifications.Text.report.decided.resolved", ["广告"], link: null, read: true),
         ];
         notifications.Unread = 1;
-        var bell = Render<NotificationBell>();
-        var cut = Render<NotificationsPage>();
+        var bell = Render<NotificationBell>(_ => { });
+        var cut = Render<NotificationsPage>(_ => { });
 
         Assert.Contains("「墨痕」收到一条新评分：5/5。", cut.Markup);
         Assert.Contains("你举报的「广告」已核实并处理，感谢反馈。", cut.Markup);
@@ -77,7 +77,7 @@ public sealed class NotificationComponentsTests : ComponentTest
     {
         var item = Item(NotificationKinds.TrialResult, "Notifications.Text.trial.result", ["墨痕", "春季试炼", "1", "90"], link: "/arena/trials/t");
         notifications.Items = [item];
-        var cut = Render<NotificationsPage>();
+        var cut = Render<NotificationsPage>(_ => { });
 
         await cut.Find("[data-testid=notification-open]").ClickAsync();
 
@@ -89,7 +89,7 @@ public sealed class NotificationComponentsTests : ComponentTest
     public async Task Page_LoadMore_AppendsTheNextPage()
     {
         notifications.Items = Enumerable.Range(0, 25).Select(i => Item(NotificationKinds.KnowledgeTaskCompleted, "Notifications.Text.knowledge.task_completed", ["墨痕", $"f{i}.pdf", "1"])).ToList();
-        var cut = Render<NotificationsPage>();
+        var cut = Render<NotificationsPage>(_ => { });
         Assert.Equal(NotificationRules.PageSize, cut.FindAll("[data-testid=notification-item]").Count);
 
         await cut.Find("[data-testid=notifications-more]").ClickAsync();
@@ -101,7 +101,7 @@ public sealed class NotificationComponentsTests : ComponentTest
     [Fact]
     public void Page_Empty_SaysSo()
     {
-        var cut = Render<NotificationsPage>();
+        var cut = Render<NotificationsPage>(_ => { });
 
         Assert.Contains("还没有通知。", cut.Find("[data-testid=notifications-empty]").TextContent);
     }

@@ -120,6 +120,11 @@ public sealed class ContentFilterTests(PostgresDatabase pg) : IClassFixture<Post
         Assert.Equal("ContentFilter.Rating.BelowFloor", Assert.Single(below.Errors).Code);
         Assert.Equal("ContentFilter.Rating.Unknown", Assert.Single((await new ContentRatingService(pg.Db(s.Owner)).SetAsync(s.Teen, "x")).Errors).Code);
 
+        // The database holds the floor too: the owner's own update of it is refused.
+        var direct = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => pg.Db(s.Owner).RunAsync((db, _) => db.Database.ExecuteSqlAsync(
+            $"UPDATE stars SET admin_content_rating = NULL WHERE id = {s.Teen}")));
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, direct.SqlState);
+
         await using var db = pg.OwnerContext();
         Assert.True(await db.AuditLogs.AnyAsync(e => e.Action == ContentFilterAuditActions.RatingFloorSet && e.TargetId == s.Teen.ToString()));
     }
