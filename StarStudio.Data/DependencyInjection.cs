@@ -89,6 +89,8 @@ public static class DependencyInjection
         ReviewInbox.ReviewInboxServiceCollectionExtensions.AddStarStudioReviewInbox(services);
         Configs.ConfigsServiceCollectionExtensions.AddStarStudioConfigs(services);
         Webhooks.WebhookServiceCollectionExtensions.AddWebhooks(services);
+        Notifications.NotificationServiceCollectionExtensions.AddStarStudioNotifications(services);
+        services.AddScoped<StarStudio.Core.ContentFilter.IContentRatingService, ContentFilter.ContentRatingService>();
         return services;
     }
 }

@@ -101,6 +101,7 @@ public static class WebServiceCollectionExtensions
         Explore.ExploreWebSetup.AddStarStudioExploreWeb(services);
         Analytics.AnalyticsWebSetup.AddStarStudioAnalyticsWeb(services);
         Recommendations.RecommendationWebSetup.AddStarStudioRecommendationsWeb(services);
+        Notifications.NotificationWebSetup.AddStarStudioNotificationsWeb(services);
         services.AddSingleton<MarkdownRenderer>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddScoped<IdentitySeeder>();

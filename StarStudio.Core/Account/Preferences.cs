@@ -23,6 +23,15 @@ public class UserPreferences
 
     /// <summary>When set, nobody but the user sees which stars they liked (docs/explore.md); their likes still count.</summary>
     public bool HideLikes { get; set; }
+
+    /// <summary>
+    /// Notification kinds (<see cref="StarStudio.Core.Notifications.NotificationKinds.All"/>) the user turned off: the emit
+    /// functions write no row of these kinds for them (docs/notifications.md). Empty: every kind is on.
+    /// </summary>
+    public List<string> MutedNotifications { get; set; } = [];
+
+    /// <summary>Seed 004 <c>content_filter_level</c>: none, mild (default), moderate or strict; which stars the gallery shows.</summary>
+    public string ContentFilterLevel { get; set; } = StarStudio.Core.ContentFilter.ContentFilterLevels.Default;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -36,7 +45,25 @@ public sealed record PreferencesDraft(string LanguagePreference, string Theme, b
     /// <summary>The player's own system prompt; blank saves none.</summary>
     public string? SystemPrompt { get; init; }
 
-    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining, p.HideLikes) { SystemPrompt = p.SystemPrompt };
+    /// <summary>Notification kinds turned off (known kinds only; see <see cref="UserPreferences.MutedNotifications"/>).</summary>
+    public IReadOnlyList<string> MutedNotifications { get; init; } = [];
+
+    /// <summary>The content filter level (<see cref="StarStudio.Core.ContentFilter.ContentFilterLevels"/>).</summary>
+    public string ContentFilterLevel { get; init; } = StarStudio.Core.ContentFilter.ContentFilterLevels.Default;
+
+    public static PreferencesDraft From(UserPreferences p) => new(p.LanguagePreference, p.Theme, p.ExcludeFromTraining, p.HideLikes)
+    {
+        SystemPrompt = p.SystemPrompt,
+        ContentFilterLevel = p.ContentFilterLevel,
+        MutedNotifications = p.MutedNotifications.Count == 0 ? [] : p.MutedNotifications.ToArray(),
+    };
+
+    /// <summary>Value equality, the muted kinds compared by content (a record compares a list by reference).</summary>
+    public bool Equals(PreferencesDraft? other) =>
+        other is not null && (LanguagePreference, Theme, ExcludeFromTraining, HideLikes, SystemPrompt, ContentFilterLevel) == (other.LanguagePreference, other.Theme, other.ExcludeFromTraining, other.HideLikes, other.SystemPrompt, other.ContentFilterLevel)
+        && MutedNotifications.SequenceEqual(other.MutedNotifications);
+
+    public override int GetHashCode() => HashCode.Combine(LanguagePreference, Theme, ExcludeFromTraining, HideLikes, SystemPrompt, MutedNotifications.Count);
 }
 
 /// <summary>The allowed values of each preference.</summary>
@@ -73,6 +100,16 @@ public static class PreferenceRules
         if (!Themes.Contains(draft.Theme))
         {
             errors.Add(new FieldError(nameof(PreferencesDraft.Theme), "Preferences.Theme.Unknown", string.Join(", ", Themes)));
+        }
+
+        if (StarStudio.Core.ContentFilter.ContentFilterLevels.Validate(draft.ContentFilterLevel, nameof(PreferencesDraft.ContentFilterLevel)) is { } level)
+        {
+            errors.Add(level);
+        }
+
+        if (StarStudio.Core.Notifications.NotificationRules.ValidateMuted(draft.MutedNotifications, nameof(PreferencesDraft.MutedNotifications)) is { } muted)
+        {
+            errors.Add(muted);
         }
 
         if (NormalizeSystemPrompt(draft.SystemPrompt) is { } prompt)

@@ -61,6 +61,12 @@ public class StarGalleryStats
     public DateTimeOffset? HeatComputedAt { get; set; }
     /// <summary>The star's jieba-segmented search text (copied from <c>stars.search_text</c>).</summary>
     public string SearchText { get; set; } = "";
+
+    /// <summary>
+    /// The rank of the star's effective content rating (0 general … 3 adult, <c>ContentFilter.ContentRatings</c>), kept by
+    /// <c>star_gallery_refresh</c>; lists show a star only when it is at most the viewer's <c>app_content_max_rank()</c>.
+    /// </summary>
+    public short ContentRank { get; set; }
 }
 
 /// <summary>The stars a user chatted with, latest first ("recently chatted"; seed 003 <c>user_browse_history</c>).</summary>

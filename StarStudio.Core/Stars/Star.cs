@@ -20,6 +20,12 @@ public class Star
     public int? RagChunkOverlap { get; set; }
     /// <summary>Whether players may find and chat with the star (while it is active).</summary>
     public bool IsPublic { get; set; }
+
+    /// <summary>The owner's content rating (<c>ContentFilter.ContentRatings</c>: general, teen, mature, adult; docs/preferences.md).</summary>
+    public string ContentRating { get; set; } = "general";
+
+    /// <summary>An admin's floor for <see cref="ContentRating"/>, or null; players are filtered by the higher of the two and the tags.</summary>
+    public string? AdminContentRating { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -41,6 +41,9 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         {
             t.HasCheckConstraint("ck_user_preferences_language", "language_preference IN ('zh-CN', 'en-US')");
             t.HasCheckConstraint("ck_user_preferences_theme", "theme IN ('light', 'dark')");
+            // Muted notification kinds: known kinds only (docs/notifications.md; a new kind updates this list in its migration).
+            t.HasCheckConstraint("ck_user_preferences_muted_notifications", StarStudio.Data.Notifications.NotificationSchema.MutedCheck);
+            t.HasCheckConstraint("ck_user_preferences_content_filter_level", "content_filter_level IN ('none', 'mild', 'moderate', 'strict')");
         });
         b.HasKey(p => p.UserId);
         b.Property(p => p.LanguagePreference).HasMaxLength(10).HasDefaultValue(PreferenceRules.DefaultLanguage);
@@ -48,6 +51,8 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
         // The player's own system prompt (docs/preferences.md); the length limit holds in the database too.
         b.Property(p => p.SystemPrompt).HasMaxLength(PreferenceRules.SystemPromptMax);
         b.Property(p => p.HideLikes).HasDefaultValue(false);
+        b.Property(p => p.MutedNotifications).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
+        b.Property(p => p.ContentFilterLevel).HasMaxLength(10).HasDefaultValue(StarStudio.Core.ContentFilter.ContentFilterLevels.Default);
         b.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
         b.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
         b.HasOne<StarUser>().WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

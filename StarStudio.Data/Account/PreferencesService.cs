@@ -39,11 +39,13 @@ internal sealed class PreferencesService(StarStudioDb db, TimeProvider clock) : 
             // One statement, so two tabs saving at once never collide on the key.
             var now = clock.GetUtcNow();
             var systemPrompt = PreferenceRules.NormalizeSystemPrompt(draft.SystemPrompt);
+            var muted = StarStudio.Core.Notifications.NotificationRules.NormalizeMuted(draft.MutedNotifications).ToArray();
             await ctx.Database.ExecuteSqlAsync($"""
-                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, hide_likes, system_prompt, created_at, updated_at)
-                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {draft.HideLikes}, {systemPrompt}, {now}, {now})
+                INSERT INTO user_preferences (user_id, language_preference, theme, exclude_from_training, hide_likes, system_prompt, muted_notifications, content_filter_level, created_at, updated_at)
+                VALUES ({me}, {draft.LanguagePreference}, {draft.Theme}, {draft.ExcludeFromTraining}, {draft.HideLikes}, {systemPrompt}, {muted}, {draft.ContentFilterLevel}, {now}, {now})
                 ON CONFLICT (user_id) DO UPDATE SET language_preference = EXCLUDED.language_preference, theme = EXCLUDED.theme,
-                    exclude_from_training = EXCLUDED.exclude_from_training, hide_likes = EXCLUDED.hide_likes, system_prompt = EXCLUDED.system_prompt, updated_at = EXCLUDED.updated_at
+                    exclude_from_training = EXCLUDED.exclude_from_training, hide_likes = EXCLUDED.hide_likes, system_prompt = EXCLUDED.system_prompt,
+                    muted_notifications = EXCLUDED.muted_notifications, content_filter_level = EXCLUDED.content_filter_level, updated_at = EXCLUDED.updated_at
                 """, ct);
             return Result<UserPreferences>.Ok(await ctx.UserPreferences.AsNoTracking().FirstAsync(p => p.UserId == me, ct));
         }, ct);

@@ -62,6 +62,12 @@ internal sealed class GalleryService(StarStudioDb db) : IGalleryService
                 return Result<StarProfile>.NotFound();
             }
 
+            // The viewer's content filter (docs/preferences.md): a star above it is not shown, and the page says why.
+            if (!isOwner && !user.IsAdmin && stats.ContentRank > await ContentMaxRankAsync(ctx, ct))
+            {
+                return Result<StarProfile>.Invalid("StarId", "ContentFilter.Profile.Hidden");
+            }
+
             // What players get (docs/persona-versions.md): the approved public version's greeting and dialogues.
             var star = await ctx.Stars.AsNoTracking().Where(s => s.Id == starId)
                 .Select(s => new { s.Greeting, s.ExampleDialogues, s.PublicVersionId, s.PersonaVersionId }).FirstOrDefaultAsync(ct);
@@ -94,11 +100,13 @@ internal sealed class GalleryService(StarStudioDb db) : IGalleryService
                 return [];
             }
 
-            // Own history only (RLS); a star made private since drops out (its read-model row is no longer readable).
+            // Own history only (RLS); a star made private since drops out (its read-model row is no longer readable), and so
+            // does one above the viewer's content filter.
+            var max = await ContentMaxRankAsync(ctx, ct);
             var rows = await (
                     from h in ctx.Set<UserBrowseHistory>().AsNoTracking()
                     join g in ctx.Set<StarGalleryStats>().AsNoTracking() on h.StarId equals g.StarId
-                    where h.UserId == me && (g.Listed || g.OwnerId == me)
+                    where h.UserId == me && (g.Listed || g.OwnerId == me) && (g.ContentRank <= max || g.OwnerId == me)
                     orderby h.LastChattedAt descending, h.StarId
                     select new { g, h.LastChattedAt })
                 .Take(take)
@@ -121,6 +129,10 @@ internal sealed class GalleryService(StarStudioDb db) : IGalleryService
         return (await ctx.Set<StarLike>().AsNoTracking().Where(l => l.UserId == userId && starIds.Contains(l.StarId))
             .Select(l => l.StarId).ToListAsync(ct)).ToHashSet();
     }
+
+    /// <summary>The highest content rank the current viewer is shown (<c>app_content_max_rank()</c>: their level, or mild).</summary>
+    internal static async Task<short> ContentMaxRankAsync(StarStudioDbContext ctx, CancellationToken ct) =>
+        (await ctx.Database.SqlQuery<short>($"SELECT app_content_max_rank() AS \"Value\"").ToListAsync(ct)).Single();
 
     private sealed record FacetRow(string Kind, string Value, long Stars);
 }

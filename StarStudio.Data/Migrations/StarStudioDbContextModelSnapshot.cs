@@ -291,6 +291,14 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("ContentFilterLevel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("mild")
+                        .HasColumnName("content_filter_level");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -314,6 +322,13 @@ namespace StarStudio.Data.Migrations
                         .HasColumnType("character varying(10)")
                         .HasDefaultValue("zh-CN")
                         .HasColumnName("language_preference");
+
+                    b.PrimitiveCollection<List<string>>("MutedNotifications")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("muted_notifications")
+                        .HasDefaultValueSql("'{}'::text[]");
 
                     b.Property<string>("SystemPrompt")
                         .HasMaxLength(1000)
@@ -339,7 +354,11 @@ namespace StarStudio.Data.Migrations
 
                     b.ToTable("user_preferences", null, t =>
                         {
+                            t.HasCheckConstraint("ck_user_preferences_content_filter_level", "content_filter_level IN ('none', 'mild', 'moderate', 'strict')");
+
                             t.HasCheckConstraint("ck_user_preferences_language", "language_preference IN ('zh-CN', 'en-US')");
+
+                            t.HasCheckConstraint("ck_user_preferences_muted_notifications", "muted_notifications <@ ARRAY['knowledge.task_completed', 'knowledge.task_failed', 'rating.created', 'trial.result', 'subscription.renewed', 'report.decided']::text[]");
 
                             t.HasCheckConstraint("ck_user_preferences_theme", "theme IN ('light', 'dark')");
                         });
@@ -2312,6 +2331,12 @@ namespace StarStudio.Data.Migrations
                     b.Property<Guid>("StarId")
                         .HasColumnType("uuid")
                         .HasColumnName("star_id");
+
+                    b.Property<short>("ContentRank")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("smallint")
+                        .HasDefaultValue((short)0)
+                        .HasColumnName("content_rank");
 
                     b.Property<string>("Domain")
                         .IsRequired()
@@ -4462,6 +4487,82 @@ namespace StarStudio.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("StarStudio.Core.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Args")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("args");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid?>("StarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("star_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_notifications_created_at");
+
+                    b.HasIndex("RecipientId")
+                        .HasDatabaseName("ix_notifications_unread")
+                        .HasFilter("read_at IS NULL");
+
+                    b.HasIndex("StarId")
+                        .HasDatabaseName("ix_notifications_star_id");
+
+                    b.HasIndex("RecipientId", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_recipient_id_event_id");
+
+                    b.HasIndex("RecipientId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_notifications_recipient_id_created_at_id");
+
+                    b.ToTable("notifications", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notifications_args", "jsonb_typeof(args) = 'object'");
+
+                            t.HasCheckConstraint("ck_notifications_kind", "kind = ANY (ARRAY['knowledge.task_completed', 'knowledge.task_failed', 'rating.created', 'trial.result', 'subscription.renewed', 'report.decided']::text[])");
+
+                            t.HasCheckConstraint("ck_notifications_link", "link IS NULL OR (link LIKE '/%' AND link NOT LIKE '//%' AND length(link) <= 300)");
+                        });
+                });
+
             modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4734,6 +4835,11 @@ namespace StarStudio.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
+                    b.Property<string>("AdminContentRating")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("admin_content_rating");
+
                     b.PrimitiveCollection<List<string>>("AlternateGreetings")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -4748,6 +4854,14 @@ namespace StarStudio.Data.Migrations
                     b.Property<string>("CardExtras")
                         .HasColumnType("jsonb")
                         .HasColumnName("card_extras");
+
+                    b.Property<string>("ContentRating")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("general")
+                        .HasColumnName("content_rating");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -4903,7 +5017,12 @@ namespace StarStudio.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "UpdatedAt", "Id"), new[] { "IsPublic", "Status" });
 
-                    b.ToTable("stars", (string)null);
+                    b.ToTable("stars", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stars_admin_content_rating", "admin_content_rating IS NULL OR admin_content_rating IN ('general', 'teen', 'mature', 'adult')");
+
+                            t.HasCheckConstraint("ck_stars_content_rating", "content_rating IN ('general', 'teen', 'mature', 'adult')");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Stars.StarModelVersion", b =>
@@ -7553,6 +7672,22 @@ namespace StarStudio.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_skill_versions_skills_skill_id");
+                });
+
+            modelBuilder.Entity("StarStudio.Core.Notifications.Notification", b =>
+                {
+                    b.HasOne("StarStudio.Data.Identity.StarUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_users_recipient_id");
+
+                    b.HasOne("StarStudio.Core.Stars.Star", null)
+                        .WithMany()
+                        .HasForeignKey("StarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_stars_star_id");
                 });
 
             modelBuilder.Entity("StarStudio.Core.Recommendations.RecommendationLog", b =>

@@ -194,17 +194,18 @@ internal sealed class RecommendationService(StarStudioDb db, TimeProvider clock)
         var domains = liked.Select(s => s.Domain).Concat(chatted.Select(s => s.Domain)).Distinct().Take(Recommender.TopDomains * 4).ToArray();
         var neighbourIds = neighbours.Select(n => n.SimilarStarId).Distinct().ToArray();
 
-        // Candidates: the neighbours, the hottest overall and per seed domain, the newest. Listed only.
+        // Candidates: the neighbours, the hottest overall and per seed domain, the newest. Listed only, and only what the
+        // viewer's content filter shows (docs/preferences.md).
         var candidates = await ctx.Database.SqlQuery<CandidateRow>($"""
-            SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed AND star_id = ANY ({neighbourIds})
+            SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed AND content_rank <= (SELECT app_content_max_rank()) AND star_id = ANY ({neighbourIds})
             UNION
-            (SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed AND heat > 0 ORDER BY heat DESC, star_id LIMIT {PopularLimit})
+            (SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed AND content_rank <= (SELECT app_content_max_rank()) AND heat > 0 ORDER BY heat DESC, star_id LIMIT {PopularLimit})
             UNION
             SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM (
                 SELECT g.*, row_number() OVER (PARTITION BY g.domain ORDER BY g.heat DESC, g.star_id) AS rn
-                FROM star_gallery_stats g WHERE g.listed AND g.heat > 0 AND g.domain = ANY ({domains})) d WHERE rn <= {PerDomainLimit}
+                FROM star_gallery_stats g WHERE g.listed AND g.content_rank <= (SELECT app_content_max_rank()) AND g.heat > 0 AND g.domain = ANY ({domains})) d WHERE rn <= {PerDomainLimit}
             UNION
-            (SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed ORDER BY star_created_at DESC, star_id LIMIT {NewLimit})
+            (SELECT star_id, name, domain, owner_id, listed, star_created_at, heat, has_avatar FROM star_gallery_stats WHERE listed AND content_rank <= (SELECT app_content_max_rank()) ORDER BY star_created_at DESC, star_id LIMIT {NewLimit})
             """).ToListAsync(ct);
 
         return new RecommendationInput(

@@ -261,6 +261,9 @@ internal sealed class ContentReportService(StarStudioDb db, TimeProvider clock, 
             report.ResolvedBy = me;
             report.ResolvedAt = now;
             await ctx.SaveChangesAsync(ct);
+            // The reporter learns the outcome in their notifications, in this transaction (docs/notifications.md).
+            await Notifications.NotificationOutbox.EmitReportDecidedAsync(ctx, report.Id,
+                StarStudio.Core.Notifications.NotificationRules.ReportLink(report.StarId, report.TargetHidden), ct);
             await AuditTrail.AppendAsync(ctx, new AuditEvent(
                 resolve ? AuditActions.ReportResolved : ReportAuditActions.Dismissed, AuditTargets.Report, report.Id.ToString(), view.Subject,
                 Before: new { status = ReportStatuses.Open, kind = report.TargetKind, targetId = report.TargetId, report.Category, report.Excerpt, hidden },

@@ -25,6 +25,8 @@ public static class WebhookOutbox
         var id = eventId ?? Guid.CreateVersion7(now);
         var body = WebhookRules.Body(id, type, now, starId, data);
         var rows = await db.Database.SqlQuery<int>($"SELECT webhook_emit({type}, {starId}, {id}, {body}) AS \"Value\"").ToListAsync(ct);
+        // The same event in the owner's notification centre, in this transaction (docs/notifications.md).
+        await Notifications.NotificationOutbox.EmitForStarOwnerAsync(db, type, starId, id, data, ct);
         return rows.Single();
     }
 }

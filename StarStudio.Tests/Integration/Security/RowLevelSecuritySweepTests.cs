@@ -162,6 +162,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["user_browse_history"] = new(Scope.Owner, FunctionsWrite: true),
         // A player's report: theirs to read (admins read and decide all); pointed only at what they can see.
         ["content_reports"] = new(Scope.Owner, Values: new() { ["target_kind"] = "star", ["category"] = "spam", ["status"] = "open" }),
+        // Notifications: their recipient reads and marks them read; only the emit functions write them (docs/notifications.md).
+        ["notifications"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["kind"] = "rating.created", ["args"] = "{}", ["link"] = "/studio" }),
     };
 
     [Fact]

@@ -68,6 +68,19 @@ public sealed class PreferencesPanelTests : ComponentTest
         Assert.DoesNotContain("preferences/apply", Context.Services.GetRequiredService<NavigationManager>().Uri);
     }
 
+    [Fact]
+    public async Task Save_ANotificationKindTurnedOff_IsSavedAsMuted_AndTheOthersStayOn()
+    {
+        var cut = Render<PreferencesPanel>(_ => { });
+        Assert.Contains("玩家给我的智星评分", cut.Markup);
+        Assert.DoesNotContain("邮件通知", cut.Markup);
+
+        await cut.Find("[data-testid='preferences-notify-rating.created'] input, input[data-testid='preferences-notify-rating.created']").ChangeAsync(false);
+        await cut.Find("[data-testid=preferences-save]").ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal([StarStudio.Core.Notifications.NotificationKinds.RatingCreated], preferences.Saved?.MutedNotifications));
+    }
+
     private sealed class FakePreferences : IPreferencesService
     {
         public PreferencesDraft? Saved { get; private set; }
