@@ -56,13 +56,14 @@ public static class AuditActions
     public const string ReportDismissed = "report.dismissed";
     public const string ConfigReset = "config.reset";
     public const string AnalyticsRollupRun = "analytics.rollup_run";
+    public const string ContentRatingFloorSet = "star.content_rating_floor_set";
 
     /// <summary>Every action above, for filters.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         SignInFailed, LockedOut, SignedIn, RoleGranted, RoleRevoked, UserDisabled, UserEnabled, UserDeleted, ConfigChanged,
         ProviderKeyChanged, ProviderChanged, Refund, WalletAdjusted, ReviewApproved, ReviewRejected, ReportResolved,
-        WebhookRedelivered, ReportDismissed, ConfigReset, AnalyticsRollupRun,
+        WebhookRedelivered, ReportDismissed, ConfigReset, AnalyticsRollupRun, ContentRatingFloorSet,
     ];
 
     /// <summary>Whether <paramref name="action"/> is a well-formed action name: 3–64 chars of a–z, 0–9, '_' and '.'.</summary>

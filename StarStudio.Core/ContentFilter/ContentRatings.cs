@@ -92,8 +92,3 @@ public interface IContentRatingService
     Task<Result<StarContentRating>> SetAdminFloorAsync(Guid starId, string? floor, CancellationToken ct = default);
 }
 
-/// <summary>Audit action of this feature (the lead folds it into <c>AuditActions.All</c>).</summary>
-public static class ContentFilterAuditActions
-{
-    public const string RatingFloorSet = "star.content_rating_floor_set";
-}

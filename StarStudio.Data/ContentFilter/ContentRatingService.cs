@@ -59,7 +59,7 @@ internal sealed class ContentRatingService(StarStudioDb db, IClientAddress? clie
 
             await ctx.Stars.Where(s => s.Id == starId).ExecuteUpdateAsync(s => s.SetProperty(x => x.AdminContentRating, floor), ct);
             var name = await ctx.Stars.Where(s => s.Id == starId).Select(s => s.Name).FirstAsync(ct);
-            await AuditTrail.AppendAsync(ctx, new AuditEvent(ContentFilterAuditActions.RatingFloorSet, "star", starId.ToString(), name,
+            await AuditTrail.AppendAsync(ctx, new AuditEvent(AuditActions.ContentRatingFloorSet, "star", starId.ToString(), name,
                 Before: new { floor = current.AdminFloor, effective = current.Effective }, After: new { floor }), clientAddress?.Get(), ct);
             return Result<StarContentRating>.Ok((await ReadAsync(ctx, user, starId, ct))!);
         }, ct);

@@ -1,5 +1,6 @@
 using Hangfire;
 using StarStudio.Core.Notifications;
+using StarStudio.Web.Jobs;
 
 namespace StarStudio.Web.Notifications;
 
@@ -17,26 +18,14 @@ public sealed class NotificationPruneJobRunner(INotificationPrune prune)
     public Task RunAsync(CancellationToken cancellationToken) => prune.RunAsync(cancellationToken);
 }
 
-/// <summary>Registers the recurring job when the app starts (Hangfire keeps one schedule per job id across instances).</summary>
-internal sealed class NotificationPruneSchedule(IRecurringJobManager jobs) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<NotificationPruneJobRunner>(NotificationPruneJobRunner.JobId, r => r.RunAsync(CancellationToken.None), NotificationPruneJobRunner.Cron);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
 /// <summary>The web side of notifications: the circuit's state and the retention job.</summary>
 public static class NotificationWebSetup
 {
     public static IServiceCollection AddStarStudioNotificationsWeb(this IServiceCollection services)
     {
         services.AddScoped<NotificationState>();
-        services.AddScoped<NotificationPruneJobRunner>();
-        services.AddHostedService<NotificationPruneSchedule>();
+        services.AddRecurringJob<NotificationPruneJobRunner>(NotificationPruneJobRunner.JobId, r => r.RunAsync(CancellationToken.None),
+            _ => NotificationPruneJobRunner.Cron);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using StarStudio.Core.Audit;
 using StarStudio.Core.Account;
 using StarStudio.Core.Common;
 using StarStudio.Core.ContentFilter;
@@ -126,6 +127,6 @@ public sealed class ContentFilterTests(PostgresDatabase pg) : IClassFixture<Post
         Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, direct.SqlState);
 
         await using var db = pg.OwnerContext();
-        Assert.True(await db.AuditLogs.AnyAsync(e => e.Action == ContentFilterAuditActions.RatingFloorSet && e.TargetId == s.Teen.ToString()));
+        Assert.True(await db.AuditLogs.AnyAsync(e => e.Action == AuditActions.ContentRatingFloorSet && e.TargetId == s.Teen.ToString()));
     }
 }
