@@ -495,7 +495,10 @@ internal sealed class BenchRun(BenchOptions options, string server)
             (_, textMs[i]) = await TimedAsync(gateway, 1, (c, t, _) => KnowledgeSearchSql.TextAsync(c, t, scope, terms, candidates, ct), ct);
         }
 
-        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen));
+        // With the app's analyzer, so the expansion and translation lists run as they do for "ask the knowledge".
+        var analyzer = new StarStudio.Data.Knowledge.Expansion.DictionaryQueryAnalyzer();
+        analyzer.WarmUp();
+        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen), analyzer);
         var searchMs = new double[vectors.Length];
         for (var i = 0; i < vectors.Length; i++)
         {
