@@ -508,7 +508,28 @@ internal sealed class BenchRun(BenchOptions options, string server)
         }
 
         Phase($"  full-text over the whole star (TextAsync, {textCount} questions): p50 {Percentile(textMs, 50):0.00} ms, p95 {Percentile(textMs, 95):0.00} ms");
-        Phase($"  whole retriever (SearchAsync, k = {K}, embedding + own transaction): p50 {Percentile(searchMs, 50):0.00} ms, p95 {Percentile(searchMs, 95):0.00} ms");
+        Phase($"  whole retriever (SearchAsync, k = {K}, embedding + own transaction, expansions on, {chosen.Fusion} fusion): p50 {Percentile(searchMs, 50):0.00} ms, p95 {Percentile(searchMs, 95):0.00} ms");
+
+        // Where the time goes: the same questions with relative-score fusion (no token load), and without the expansion
+        // and translation lists.
+        foreach (var (what, lists, fusion) in new[]
+        {
+            ("relative-score fusion, expansions on", RetrievalLists.All, FusionMethod.RelativeScore),
+            ("coverage fusion, text + vector lists only", RetrievalLists.Text | RetrievalLists.Vector, FusionMethod.Coverage),
+        })
+        {
+            var other = new RetrievalOptions { Fusion = fusion };
+            var variant = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(other), analyzer);
+            var ms = new double[vectors.Length];
+            for (var i = 0; i < vectors.Length; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                await variant.SearchAsync(new RetrievalQuery(star.Id, questions[i], K) { Lists = lists }, ct);
+                ms[i] = sw.Elapsed.TotalMilliseconds;
+            }
+
+            Phase($"  whole retriever, {what}: p50 {Percentile(ms, 50):0.00} ms, p95 {Percentile(ms, 95):0.00} ms");
+        }
 
         Console.WriteLine($"  EXPLAIN (ANALYZE, BUFFERS) of the retriever's vector query, star {label}:");
         var approxPlan = await ExplainAsync(gateway, scope, vectors[0], candidates, chosen, analyze: true, ct);

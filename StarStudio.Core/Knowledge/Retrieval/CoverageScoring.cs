@@ -63,10 +63,15 @@ public static class CoverageScoring
         return [.. order.Select(k => new QueryConcept(k, byKey[k]))];
     }
 
+    /// <summary>Every token any alternative of <paramref name="concepts"/> needs (what a passage must be checked for).</summary>
+    public static HashSet<string> TokensOf(IReadOnlyList<QueryConcept> concepts) =>
+        new(concepts.SelectMany(c => c.Alternatives).SelectMany(a => a.Tokens), StringComparer.Ordinal);
+
     /// <summary>
     /// Each passage's coverage of <paramref name="concepts"/>: <c>Σ idf(c) · best weight of c in the passage ÷ Σ idf(c)</c>
     /// over the concepts some passage has, with <c>idf(c) = ln(1 + (N − df + 0.5) / (df + 0.5))</c> among the
-    /// <c>N</c> passages given. <paramref name="tokens"/>: each passage's index tokens (<see cref="SearchText.Tokens"/>).
+    /// <c>N</c> passages given. <paramref name="tokens"/>: each passage's index tokens (<see cref="SearchText.Tokens"/>), or
+    /// only those of them that are in <see cref="TokensOf"/>.
     /// </summary>
     public static Dictionary<Guid, double> Score(IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens)
     {

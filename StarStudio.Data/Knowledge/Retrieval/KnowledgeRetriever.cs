@@ -138,10 +138,10 @@ public sealed class KnowledgeRetriever(
                     _ => l,
                 }).ToList();
                 var pool = ranked.SelectMany(l => l.Hits.Select(h => h.Id)).Distinct().ToArray();
-                var tokens = await LoadTokensAsync(connection, transaction, pool, ct);
                 var concepts = CoverageScoring.Concepts(
                     new QueryAnalysis(analysis.Language, [.. analysis.Terms.Where(t => TermListOn(t, lists))]),
                     settings.CoverageTranslationWeight, settings.CoverageSynonymWeight, settings.CoverageInflectionWeight);
+                var tokens = await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
                 fused = ScoreFusion.FuseByCoverage(coverageLists, CoverageScoring.Score(concepts, tokens), topK, settings.SemanticThreshold);
             }
             else
@@ -192,16 +192,32 @@ public sealed class KnowledgeRetriever(
         _ => lists.HasFlag(RetrievalLists.Expansion),
     };
 
-    /// <summary>The index tokens (<c>search_text</c>: words and CJK bigrams) of the candidate passages, for coverage.</summary>
-    private static async Task<Dictionary<Guid, HashSet<string>>> LoadTokensAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, CancellationToken ct)
+    /// <summary>
+    /// Which of the question's <paramref name="wanted"/> tokens each candidate passage's index tokens (<c>search_text</c>:
+    /// words and CJK bigrams) hold, for coverage. The text is scanned without splitting it into strings: a long chunk holds
+    /// a thousand tokens, and a question needs a few dozen of them.
+    /// </summary>
+    private static async Task<Dictionary<Guid, HashSet<string>>> LoadTokensAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, HashSet<string> wanted, CancellationToken ct)
     {
         var tokens = new Dictionary<Guid, HashSet<string>>(ids.Length);
+        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
         await using var cmd = new NpgsqlCommand(KnowledgeSearchSql.TokensQuery, connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            tokens[reader.GetGuid(0)] = new HashSet<string>(reader.GetString(1).Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var text = reader.GetString(1).AsSpan();
+            foreach (var range in text.Split(' '))
+            {
+                if (lookup.TryGetValue(text[range], out var token))
+                {
+                    present.Add(token);
+                }
+            }
+
+            tokens[reader.GetGuid(0)] = present;
         }
 
         return tokens;

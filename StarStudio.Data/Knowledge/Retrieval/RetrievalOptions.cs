@@ -50,7 +50,7 @@ public sealed class RetrievalOptions
     /// </summary>
     public double LexicalWeight { get; set; } = 0.2;
 
-    /// <summary>Coverage fusion: a cosine similarity of the semantic model at or below this adds nothing (0.2: what unrelated English text gets from all-MiniLM-L6-v2).</summary>
+    /// <summary>Coverage fusion: a cosine similarity of the semantic model at or below this adds nothing (0.2: on the evaluation set the median cosine of a semantic candidate that is not the answer is 0.18).</summary>
     public double SemanticThreshold { get; set; } = 0.2;
 
     /// <summary>Coverage: what a translation's match counts of the question word it translates (a passage in the other language says it in its words).</summary>
