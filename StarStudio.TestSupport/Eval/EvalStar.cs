@@ -176,6 +176,24 @@ public sealed class EvalStar : IAsyncDisposable
         return new EvalRun(mode, outcomes, withPassages, expanded, expansionPassages, semanticPassages);
     }
 
+    /// <summary>
+    /// One list of one question for offline study of fusion (the bench's <c>--dump</c>): the passages the retriever
+    /// returns with only <paramref name="lists"/> on, each with its chunk id, score, document, language and which gold
+    /// spans it holds, and the analysis the question got.
+    /// </summary>
+    public async Task<(QueryAnalysis Analysis, IReadOnlyList<(Guid Id, double Score, string? Doc, bool[] Hits)> Passages)> DumpAsync(
+        EvalQuestion q, RetrievalLists lists, RetrievalOptions options, int topK, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var retriever = ActivatorUtilities.CreateInstance<KnowledgeRetriever>(scope.ServiceProvider, Options.Create(options));
+        var result = await retriever.RetrieveAsync(new RetrievalQuery(StarId, q.Question, topK) { Lists = lists }, ct);
+        return (result.Analysis, [.. result.Passages.Select(p =>
+        {
+            var passage = new EvalPassage(documentsByTask.GetValueOrDefault(p.Citation.TaskId), p.Text);
+            return (p.Citation.ChunkId, p.Score, passage.Doc, q.Gold.Select(g => EvalScoring.Hits(g, passage)).ToArray());
+        })]);
+    }
+
     /// <summary>The ranked passages of one question, with the document each came from (for looking into a miss).</summary>
     public async Task<IReadOnlyList<EvalPassage>> AskAsync(string question, EvalMode mode, RetrievalOptions? options = null, int topK = 10, CancellationToken ct = default)
     {

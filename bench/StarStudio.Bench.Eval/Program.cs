@@ -25,6 +25,7 @@ string? jsonPath = null;
 var grid = false;
 var topK = 10;
 var show = new List<string>();
+string? dumpPath = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,6 +44,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--show" when i + 1 < args.Length:
             show.AddRange(args[++i].Split(','));
+            break;
+        case "--dump" when i + 1 < args.Length:
+            dumpPath = Path.GetFullPath(args[++i]);
             break;
         case "--grid":
             grid = true;
@@ -97,6 +101,48 @@ try
     Console.WriteLine($"Options: fusion {Fusion(options.Fusion)}, weights vector {options.VectorWeight}, text {options.TextWeight}, expansion {options.ExpansionWeight}, translation {options.TranslationWeight}, semantic {options.SemanticWeight} (other language {options.SemanticWeightOtherLanguage}{(options.SemanticAbsolute ? ", absolute" : "")}); RRF k {options.RrfK}");
     Console.WriteLine("Recall@k: mean fraction of a question's gold spans among the first k passages; MRR: 1/rank of the first gold hit; found@5: questions with every gold span in the first 5.");
     Console.WriteLine();
+
+    if (dumpPath is not null)
+    {
+        // Each single list at 40 candidates, scores as relative-score fusion scales them (semantic: raw cosine), for
+        // studying fusion rules offline; then stop.
+        var unit = new RetrievalOptions { VectorWeight = 1, TextWeight = 1, ExpansionWeight = 1, TranslationWeight = 1, SemanticWeight = 1, SemanticWeightOtherLanguage = 1, SemanticAbsolute = options.SemanticAbsolute };
+        await using (var chunks = new StreamWriter(dumpPath + ".chunks.jsonl"))
+        await using (var conn = new NpgsqlConnection(owner))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT e.chunk_id, t.source_name, e.content, e.search_vector::text FROM star_embeddings e JOIN knowledge_tasks t ON t.id = e.task_id", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                await chunks.WriteLineAsync(JsonSerializer.Serialize(new { id = reader.GetGuid(0), doc = reader.GetString(1), content = reader.GetString(2), tsv = reader.GetString(3) }));
+            }
+        }
+
+        await using var dump = new StreamWriter(dumpPath);
+        foreach (var q in set.Questions)
+        {
+            var lists = new Dictionary<string, object>();
+            QueryAnalysis? analysis = null;
+            foreach (var (listName, list) in new[] { ("vector", RetrievalLists.Vector), ("text", RetrievalLists.Text), ("expansion", RetrievalLists.Expansion), ("translation", RetrievalLists.Translation), ("semantic", RetrievalLists.Semantic) })
+            {
+                var (a, passages) = await star.DumpAsync(q, list, unit, 40);
+                analysis = list == RetrievalLists.Expansion ? a : analysis ?? a;
+                lists[listName] = passages.Select(p => new { id = p.Id, score = p.Score, doc = p.Doc, hits = p.Hits });
+            }
+
+            await dump.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                id = q.Id, lang = q.Lang, kind = q.Kind, question = q.Question, gold = q.Gold.Select(g => g.Doc),
+                language = analysis!.Language, semanticText = analysis.SemanticText,
+                terms = analysis.Terms.Select(t => new { t.Text, origin = t.Origin.ToString(), t.Weight, t.From }),
+                lists,
+            }));
+        }
+
+        Console.WriteLine($"Wrote {dumpPath}");
+        return 0;
+    }
 
     var runs = new List<EvalRun>();
     foreach (var mode in EvalMode.All)
@@ -271,18 +317,19 @@ static string Label(string kind, string lang) =>
 
 static string Short(string kind, string lang) => $"{char.ToUpperInvariant(kind[0]) switch { 'C' => 'X', var c => c }}-{lang}";
 
-static string Fusion(FusionMethod f) => f == FusionMethod.ReciprocalRank ? "rrf" : "relative";
+static string Fusion(FusionMethod f) => f switch { FusionMethod.ReciprocalRank => "rrf", FusionMethod.Coverage => "coverage", _ => "relative" };
 
 static FusionMethod? ParseFusion(string s) => s switch
 {
     "rrf" => FusionMethod.ReciprocalRank,
     "relative" => FusionMethod.RelativeScore,
+    "coverage" => FusionMethod.Coverage,
     _ => null,
 };
 
 static T Usage<T>()
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
+    Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative|coverage] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
     Environment.Exit(2);
     return default!;
 }

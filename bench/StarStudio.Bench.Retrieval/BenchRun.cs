@@ -495,7 +495,10 @@ internal sealed class BenchRun(BenchOptions options, string server)
             (_, textMs[i]) = await TimedAsync(gateway, 1, (c, t, _) => KnowledgeSearchSql.TextAsync(c, t, scope, terms, candidates, ct), ct);
         }
 
-        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen));
+        // With the app's analyzer, so the expansion and translation lists run as they do for "ask the knowledge".
+        var analyzer = new StarStudio.Data.Knowledge.Expansion.DictionaryQueryAnalyzer();
+        analyzer.WarmUp();
+        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen), analyzer);
         var searchMs = new double[vectors.Length];
         for (var i = 0; i < vectors.Length; i++)
         {
@@ -505,7 +508,31 @@ internal sealed class BenchRun(BenchOptions options, string server)
         }
 
         Phase($"  full-text over the whole star (TextAsync, {textCount} questions): p50 {Percentile(textMs, 50):0.00} ms, p95 {Percentile(textMs, 95):0.00} ms");
-        Phase($"  whole retriever (SearchAsync, k = {K}, embedding + own transaction): p50 {Percentile(searchMs, 50):0.00} ms, p95 {Percentile(searchMs, 95):0.00} ms");
+        Phase($"  whole retriever (SearchAsync, k = {K}, embedding + own transaction, expansions on, {chosen.Fusion} fusion): p50 {Percentile(searchMs, 50):0.00} ms, p95 {Percentile(searchMs, 95):0.00} ms");
+
+        // Where the time goes: the same questions with relative-score fusion (no token load), and without the expansion
+        // and translation lists; interleaved question by question so that the shared machine's load drifts over all three alike.
+        var variants = new (string What, RetrievalLists Lists, KnowledgeRetriever Retriever, double[] Ms)[]
+        {
+            ("coverage fusion, expansions on (again)", RetrievalLists.All, retriever, new double[vectors.Length]),
+            ("relative-score fusion, expansions on", RetrievalLists.All,
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Fusion = FusionMethod.RelativeScore }), analyzer), new double[vectors.Length]),
+            ("coverage fusion, text + vector lists only", RetrievalLists.Text | RetrievalLists.Vector, retriever, new double[vectors.Length]),
+        };
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            foreach (var v in variants)
+            {
+                var sw = Stopwatch.StartNew();
+                await v.Retriever.SearchAsync(new RetrievalQuery(star.Id, questions[i], K) { Lists = v.Lists }, ct);
+                v.Ms[i] = sw.Elapsed.TotalMilliseconds;
+            }
+        }
+
+        foreach (var v in variants)
+        {
+            Phase($"  whole retriever, {v.What}: p50 {Percentile(v.Ms, 50):0.00} ms, p95 {Percentile(v.Ms, 95):0.00} ms");
+        }
 
         Console.WriteLine($"  EXPLAIN (ANALYZE, BUFFERS) of the retriever's vector query, star {label}:");
         var approxPlan = await ExplainAsync(gateway, scope, vectors[0], candidates, chosen, analyze: true, ct);

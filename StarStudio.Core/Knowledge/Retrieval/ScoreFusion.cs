@@ -39,6 +39,14 @@ public enum FusionMethod
     /// misses them; a list with nothing close contributes little.
     /// </summary>
     RelativeScore,
+
+    /// <summary>
+    /// Coverage fusion (<see cref="ScoreFusion.FuseByCoverage"/>): a passage's <see cref="CoverageScoring"/> share of
+    /// what the question asks about, in either language, plus the semantic list's similarity above a threshold, the
+    /// vector list's scaled score, and the best scaled full-text rank as a tie-break. Chosen on the evaluation set
+    /// (docs/knowledge.md, "Fusion").
+    /// </summary>
+    Coverage,
 }
 
 /// <summary>Fuses ranked lists into one ranking (pure; the retriever and the evaluation both call it).</summary>
@@ -90,6 +98,85 @@ public static class ScoreFusion
                     _ => list.Weight * (max > 0 ? Math.Max(hit.Score, 0) / max : 0),
                 };
             }
+        }
+
+        return byId
+            .OrderByDescending(p => p.Value.Score)
+            .ThenBy(p => p.Value.BestRank)
+            .ThenBy(p => p.Key)
+            .Take(topK)
+            .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic)
+            {
+                TranslationRank = p.Value.Translation,
+            })
+            .ToList();
+    }
+
+    /// <summary>
+    /// Coverage fusion: each candidate of <paramref name="lists"/> scores its <paramref name="coverage"/> (0 when absent),
+    /// plus, per list: vector (and any other list not named below) <c>weight · score / best</c>; semantic
+    /// <c>weight · max(0, (cosine − threshold) / (1 − threshold))</c>, so a similarity every passage has says nothing
+    /// and a Chinese passage (which has no semantic vector) is not outscored by an English one for being English; the
+    /// full-text lists (text, expansion, translation) only the best of their <c>weight · score / best</c>, a tie-break
+    /// among passages of equal coverage by term frequency and length. Ties as in <see cref="Fuse"/>.
+    /// </summary>
+    public static List<FusedHit> FuseByCoverage(
+        IReadOnlyList<RankedList> lists, IReadOnlyDictionary<Guid, double> coverage, int topK, double semanticThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(coverage);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        var byId = new Dictionary<Guid, Accumulator>();
+        var lexical = new Dictionary<Guid, double>();
+        foreach (var list in lists)
+        {
+            if (list.Hits.Count == 0)
+            {
+                continue;
+            }
+
+            var max = list.Hits.Max(h => h.Score);
+            var fullText = list.Kind is RetrievalLists.Text or RetrievalLists.Expansion or RetrievalLists.Translation;
+            for (var i = 0; i < list.Hits.Count; i++)
+            {
+                var hit = list.Hits[i];
+                if (!byId.TryGetValue(hit.Id, out var acc))
+                {
+                    acc = new Accumulator { Score = coverage.GetValueOrDefault(hit.Id) };
+                    byId[hit.Id] = acc;
+                }
+
+                if (acc.RankIn(list.Kind) is not null)
+                {
+                    continue;
+                }
+
+                acc.SetRank(list.Kind, i + 1);
+                acc.BestRank = Math.Min(acc.BestRank, i + 1);
+                if (list.Weight <= 0)
+                {
+                    continue;
+                }
+
+                var scaled = max > 0 ? Math.Max(hit.Score, 0) / max : 0;
+                if (fullText)
+                {
+                    lexical[hit.Id] = Math.Max(lexical.GetValueOrDefault(hit.Id), list.Weight * scaled);
+                }
+                else if (list.Kind == RetrievalLists.Semantic)
+                {
+                    acc.Score += list.Weight * Math.Max(0, (Math.Min(hit.Score, 1) - semanticThreshold) / (1 - semanticThreshold));
+                }
+                else
+                {
+                    acc.Score += list.Weight * scaled;
+                }
+            }
+        }
+
+        foreach (var (id, value) in lexical)
+        {
+            byId[id].Score += value;
         }
 
         return byId

@@ -125,7 +125,30 @@ public sealed class KnowledgeRetriever(
                 ranked.Add(new RankedList(RetrievalLists.Semantic, Similarities(hits), weight, settings.SemanticAbsolute));
             }
 
-            var fused = ScoreFusion.Fuse(ranked, topK, settings.Fusion, settings.RrfK);
+            List<FusedHit> fused;
+            var lexicalLists = ranked.Where(l => l.Kind is RetrievalLists.Text or RetrievalLists.Expansion or RetrievalLists.Translation).ToList();
+            if (settings.Fusion == FusionMethod.Coverage && lexicalLists.Count > 0)
+            {
+                // The full-text lists' candidates all count (as the concept weights say); the scaled scores of those lists
+                // are a tie-break at LexicalWeight (text and translation) and half of it (expansion, weaker words).
+                var coverageLists = ranked.Select(l => l.Kind switch
+                {
+                    RetrievalLists.Text or RetrievalLists.Translation => l with { Weight = settings.LexicalWeight },
+                    RetrievalLists.Expansion => l with { Weight = settings.LexicalWeight * 0.5 },
+                    _ => l,
+                }).ToList();
+                var pool = ranked.SelectMany(l => l.Hits.Select(h => h.Id)).Distinct().ToArray();
+                var concepts = CoverageScoring.Concepts(
+                    new QueryAnalysis(analysis.Language, [.. analysis.Terms.Where(t => TermListOn(t, lists))]),
+                    settings.CoverageTranslationWeight, settings.CoverageSynonymWeight, settings.CoverageInflectionWeight);
+                var tokens = await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
+                fused = ScoreFusion.FuseByCoverage(coverageLists, CoverageScoring.Score(concepts, tokens), topK, settings.SemanticThreshold);
+            }
+            else
+            {
+                fused = ScoreFusion.Fuse(ranked, topK, settings.Fusion == FusionMethod.Coverage ? FusionMethod.RelativeScore : settings.Fusion, settings.RrfK);
+            }
+
             if (fused.Count == 0)
             {
                 return (IReadOnlyList<RetrievedPassage>)[];
@@ -160,6 +183,45 @@ public sealed class KnowledgeRetriever(
 
     /// <summary>Cosine distances (0 = same direction, 2 = opposite) as similarities <c>1 − distance</c>, best first.</summary>
     internal static RankedHit[] Similarities(IReadOnlyList<VectorHit> hits) => [.. hits.Select(h => new RankedHit(h.Id, 1.0 - h.Distance))];
+
+    /// <summary>Whether the list a term is searched in is on: own words in the text list, translations in the translation list, other expansions in the expansion list.</summary>
+    private static bool TermListOn(QueryTerm term, RetrievalLists lists) => term.Origin switch
+    {
+        TermOrigin.Question => lists.HasFlag(RetrievalLists.Text),
+        TermOrigin.Translation => lists.HasFlag(RetrievalLists.Translation),
+        _ => lists.HasFlag(RetrievalLists.Expansion),
+    };
+
+    /// <summary>
+    /// Which of the question's <paramref name="wanted"/> tokens each candidate passage's index tokens (<c>search_text</c>:
+    /// words and CJK bigrams) hold, for coverage. The text is scanned without splitting it into strings: a long chunk holds
+    /// a thousand tokens, and a question needs a few dozen of them.
+    /// </summary>
+    private static async Task<Dictionary<Guid, HashSet<string>>> LoadTokensAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, HashSet<string> wanted, CancellationToken ct)
+    {
+        var tokens = new Dictionary<Guid, HashSet<string>>(ids.Length);
+        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
+        await using var cmd = new NpgsqlCommand(KnowledgeSearchSql.TokensQuery, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var text = reader.GetString(1).AsSpan();
+            foreach (var range in text.Split(' '))
+            {
+                if (lookup.TryGetValue(text[range], out var token))
+                {
+                    present.Add(token);
+                }
+            }
+
+            tokens[reader.GetGuid(0)] = present;
+        }
+
+        return tokens;
+    }
 
     private sealed record Row(string Content, Citation Citation);
 

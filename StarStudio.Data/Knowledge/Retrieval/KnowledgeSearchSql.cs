@@ -102,6 +102,13 @@ public static class KnowledgeSearchSql
         ORDER BY f.n
         """;
 
+    /// <summary>The index tokens of candidate rows (coverage fusion).</summary>
+    public const string TokensQuery = """
+        SELECT e.id, e.search_text
+        FROM star_embeddings e
+        WHERE e.id = ANY(@ids)
+        """;
+
     /// <summary>The text and provenance of the rows to return.</summary>
     public const string PassagesQuery = """
         SELECT e.id, e.task_id, e.chunk_id, e.content, e.metadata::text, t.source_name

@@ -36,14 +36,31 @@ public sealed class RetrievalOptions
     public int RrfK { get; set; } = 60;
 
     /// <summary>How the ranked lists are combined (docs/knowledge.md: the evaluation that chose it).</summary>
-    public FusionMethod Fusion { get; set; } = FusionMethod.RelativeScore;
+    public FusionMethod Fusion { get; set; } = FusionMethod.Coverage;
 
     /// <summary>
     /// Weight of the default model's vector list. The local hashing embedder's list is weaker than full text on every kind
-    /// of question but literal English ones; at 0.25 (relative score) the hybrid is never below its best list on the
-    /// evaluation set (docs/knowledge.md, "Fusion").
+    /// of question but literal English ones: 0.1 beside coverage (0.25 was chosen for relative score fusion; docs/knowledge.md, "Fusion").
     /// </summary>
-    public double VectorWeight { get; set; } = 0.25;
+    public double VectorWeight { get; set; } = 0.1;
+
+    /// <summary>
+    /// Coverage fusion: how much of a full-text list's scaled score (the best of text, expansion and translation) is added
+    /// to a passage's coverage — a tie-break by term frequency and length among passages that cover the same words.
+    /// </summary>
+    public double LexicalWeight { get; set; } = 0.2;
+
+    /// <summary>Coverage fusion: a cosine similarity of the semantic model at or below this adds nothing (0.2: on the evaluation set the median cosine of a semantic candidate that is not the answer is 0.18).</summary>
+    public double SemanticThreshold { get; set; } = 0.2;
+
+    /// <summary>Coverage: what a translation's match counts of the question word it translates (a passage in the other language says it in its words).</summary>
+    public double CoverageTranslationWeight { get; set; } = 1.0;
+
+    /// <summary>Coverage: what a synonym's match counts (one sense of the word, often not the question's).</summary>
+    public double CoverageSynonymWeight { get; set; } = 0.5;
+
+    /// <summary>Coverage: what another form of the word counts (the stemming the index lacks: the same word).</summary>
+    public double CoverageInflectionWeight { get; set; } = 1.0;
 
     /// <summary>Weight of the full-text list of the question's own words.</summary>
     public double TextWeight { get; set; } = 1.0;
@@ -117,6 +134,13 @@ public sealed class RetrievalOptions
             || !double.IsFinite(VectorWeight + TextWeight + ExpansionWeight + SemanticWeight + TranslationWeight + SemanticWeightOtherLanguage))
         {
             throw new InvalidOperationException($"{Section}: the list weights must be finite and not negative.");
+        }
+
+        if (LexicalWeight < 0 || CoverageTranslationWeight < 0 || CoverageSynonymWeight < 0 || CoverageInflectionWeight < 0
+            || !double.IsFinite(LexicalWeight + CoverageTranslationWeight + CoverageSynonymWeight + CoverageInflectionWeight)
+            || !(SemanticThreshold is >= 0 and < 1))
+        {
+            throw new InvalidOperationException($"{Section}: the coverage weights must be finite and not negative, and SemanticThreshold in [0, 1).");
         }
 
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)

@@ -72,12 +72,13 @@ public sealed class EvalSliceFixture : IAsyncLifetime
         "en/tram-port-vellin.md", "en/library-lending.md", "en/green-tea-steaming.md", "en/expense-policy.md",
     ];
 
-    // Measured when set (48 questions, default options: relative-score fusion, weights vector 0.25, text 1, expansion 0.5,
-    // translation 1, semantic 1 absolute; the dictionary analyzer and the semantic list): text-only recall@5 0.677,
-    // hybrid 0.729, literal 1.000 and 0.923.
+    // Measured when set (48 questions, default options: coverage fusion — translation 1, synonym 0.5, form 1; semantic 1
+    // above 0.2, vector 0.1, full-text tie-break 0.2; the dictionary analyzer and the semantic list): text-only recall@5
+    // 0.677, hybrid 0.844 (0.729 with the earlier relative-score fusion), literal 1.000 in both. The floors sit about two
+    // questions (2/48 ≈ 0.04) below.
     // Retrieval here is deterministic (local hashing embedder, full text), so the floors guard against regressions, not noise.
     public const double TextFloor = 0.64;
-    public const double HybridFloor = 0.70;
+    public const double HybridFloor = 0.80;
     public const double LiteralFloor = 0.90;
 
     /// <summary>How far hybrid recall@5 may trail text-only: not at all (issue 10: the hybrid is never worse than its best half).</summary>

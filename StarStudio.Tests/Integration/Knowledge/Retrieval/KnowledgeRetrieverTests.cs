@@ -79,10 +79,11 @@ public sealed class KnowledgeRetrieverTests(PostgresDatabase pg) : IClassFixture
         Assert.Equal(1, top.TextRank);
         Assert.NotNull(top.VectorDistance);
         Assert.InRange(top.VectorDistance!.Value, 0, 1);
-        // First in both lists: each list gives its full weight (relative score fusion scales a list's best to 1).
+        // First in both lists: coverage fusion gives it its coverage (some of the question's words, at most all: (0, 1]),
+        // the vector list's full weight and the full-text tie-break's full weight (each list's best scales to 1).
         var defaults = new RetrievalOptions();
-        Assert.Equal(FusionMethod.RelativeScore, defaults.Fusion);
-        Assert.Equal(defaults.VectorWeight + defaults.TextWeight, top.Score, 9);
+        Assert.Equal(FusionMethod.Coverage, defaults.Fusion);
+        Assert.InRange(top.Score - defaults.VectorWeight - defaults.LexicalWeight, 1e-9, 1 + 1e-9);
         Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Score >= p.Second.Score), "scores descend");
     }
 
