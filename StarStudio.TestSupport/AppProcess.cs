@@ -18,6 +18,9 @@ public sealed class AppProcess(string repoRoot, string dll) : IAsyncDisposable
 
     public string Dll { get; } = dll;
 
+    /// <summary>The running app's process ID (for a benchmark that reads its memory and CPU from /proc), or null.</summary>
+    public int? ProcessId => process is { HasExited: false } p ? p.Id : null;
+
     /// <summary><c>StarStudio.Web/bin/&lt;configuration&gt;/net10.0/StarStudio.Web.dll</c>.</summary>
     public static string WebDll(string repoRoot, string configuration) =>
         Path.Combine(repoRoot, "StarStudio.Web", "bin", configuration, "net10.0", "StarStudio.Web.dll");

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace StarStudio.Bench.Circuits;
+
+/// <summary>
+/// The app's live managed heap, by type, from <c>dotnet-gcdump</c> (a local .NET tool of the repository:
+/// <c>dotnet tool restore</c>). Collecting forces a full blocking GC in the app, so it is taken only with <c>--gcdump</c>.
+/// </summary>
+internal static partial class GcDump
+{
+    public sealed record Heap(long TotalBytes, Dictionary<string, long> BytesByType);
+
+    public static async Task<Heap> HeapAsync(int pid, string name)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"circuits-{pid}-{name}.gcdump");
+        await RunAsync($"collect -p {pid} -o {file}");
+        var report = await RunAsync($"report {file}");
+        File.Delete(file);
+        var byType = new Dictionary<string, long>();
+        long total = 0;
+        foreach (var line in report.Split('\n'))
+        {
+            if (TotalRegex().Match(line) is { Success: true } t)
+            {
+                total = Number(t.Groups[1].Value);
+            }
+            else if (RowRegex().Match(line) is { Success: true } row)
+            {
+                var type = row.Groups["type"].Value.Trim();
+                // The report names a type once per row; sizes are the objects' own bytes.
+                byType[type] = byType.GetValueOrDefault(type) + Number(row.Groups["bytes"].Value);
+            }
+        }
+
+        return new Heap(total, byType);
+    }
+
+    public static IEnumerable<(string Type, long Bytes)> Growth(Heap before, Heap after) =>
+        after.BytesByType.Select(kv => (kv.Key, kv.Value - before.BytesByType.GetValueOrDefault(kv.Key))).OrderByDescending(x => x.Item2);
+
+    private static long Number(string text) => long.Parse(text.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    private static async Task<string> RunAsync(string arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", "tool run dotnet-gcdump " + arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start dotnet-gcdump.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet-gcdump {arguments} failed ({process.ExitCode}): {await error}{await output} (run `dotnet tool restore` in the repository)");
+        }
+
+        return await output;
+    }
+
+    [GeneratedRegex(@"^\s*([\d,]+)\s+GC Heap bytes")]
+    private static partial Regex TotalRegex();
+
+    [GeneratedRegex(@"^\s*(?<bytes>[\d,]+)\s+(?<count>[\d,]+)\s+(?<type>\S.*)$")]
+    private static partial Regex RowRegex();
+}

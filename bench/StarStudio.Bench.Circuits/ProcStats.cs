@@ -1,0 +1,50 @@
+namespace StarStudio.Bench.Circuits;
+
+/// <summary>The app process's resident memory and CPU time, from /proc (Linux), and the machine's load average.</summary>
+internal static class ProcStats
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>VmRSS in KB.</summary>
+    public static long RssKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            }
+        }
+
+        throw new InvalidOperationException("No VmRSS in /proc/" + pid + "/status.");
+    }
+
+    /// <summary>User + system CPU time of the process (all its threads) in milliseconds.</summary>
+    public static double CpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name may hold spaces: fields start after the closing parenthesis; utime and stime are fields 14 and 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000 / TicksPerSecond;
+    }
+
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}
+
+/// <summary>Percentiles of a list of milliseconds.</summary>
+internal static class Percentiles
+{
+    public static double Of(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    public static string Summary(IReadOnlyList<double> values) =>
+        values.Count == 0 ? "—" : $"p50 {Of(values, 50):F0} ms, p95 {Of(values, 95):F0} ms, max {values.Max():F0} ms (n={values.Count})";
+}
