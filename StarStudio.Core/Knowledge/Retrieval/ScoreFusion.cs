@@ -100,16 +100,7 @@ public static class ScoreFusion
             }
         }
 
-        return byId
-            .OrderByDescending(p => p.Value.Score)
-            .ThenBy(p => p.Value.BestRank)
-            .ThenBy(p => p.Key)
-            .Take(topK)
-            .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic)
-            {
-                TranslationRank = p.Value.Translation,
-            })
-            .ToList();
+        return Ranked(byId, topK);
     }
 
     /// <summary>
@@ -179,17 +170,20 @@ public static class ScoreFusion
             byId[id].Score += value;
         }
 
-        return byId
-            .OrderByDescending(p => p.Value.Score)
-            .ThenBy(p => p.Value.BestRank)
-            .ThenBy(p => p.Key)
-            .Take(topK)
-            .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic)
-            {
-                TranslationRank = p.Value.Translation,
-            })
-            .ToList();
+        return Ranked(byId, topK);
     }
+
+    /// <summary>The best <paramref name="topK"/> by score, ties by the best rank in any list, then by id (deterministic).</summary>
+    private static List<FusedHit> Ranked(Dictionary<Guid, Accumulator> byId, int topK) => byId
+        .OrderByDescending(p => p.Value.Score)
+        .ThenBy(p => p.Value.BestRank)
+        .ThenBy(p => p.Key)
+        .Take(topK)
+        .Select(p => new FusedHit(p.Key, p.Value.Score, p.Value.Vector, p.Value.Text, p.Value.Expansion, p.Value.Semantic)
+        {
+            TranslationRank = p.Value.Translation,
+        })
+        .ToList();
 
     private sealed class Accumulator
     {
