@@ -10,15 +10,23 @@ namespace StarStudio.Bench.Circuits;
 /// </summary>
 internal static partial class GcDump
 {
-    public sealed record Heap(long TotalBytes, Dictionary<string, long> BytesByType);
+    public sealed record Heap(long TotalBytes, Dictionary<string, long> BytesByType, Dictionary<string, long> CountByType)
+    {
+        /// <summary>Live components: the renderer keeps one <c>RemoteComponentState</c> per component of every circuit.</summary>
+        public long Components => CountByType.Where(kv => kv.Key.StartsWith("Microsoft.AspNetCore.Components.Server.Circuits.RemoteComponentState", StringComparison.Ordinal)).Sum(kv => kv.Value);
+    }
 
     public static async Task<Heap> HeapAsync(int pid, string name)
     {
         var file = Path.Combine(Path.GetTempPath(), $"circuits-{pid}-{name}.gcdump");
         await RunAsync($"collect -p {pid} -o {file}");
         var report = await RunAsync($"report {file}");
-        File.Delete(file);
+        if (Environment.GetEnvironmentVariable("CIRCUITS_KEEP_GCDUMP") is null)
+        {
+            File.Delete(file);
+        }
         var byType = new Dictionary<string, long>();
+        var countByType = new Dictionary<string, long>();
         long total = 0;
         foreach (var line in report.Split('\n'))
         {
@@ -29,12 +37,14 @@ internal static partial class GcDump
             else if (RowRegex().Match(line) is { Success: true } row)
             {
                 var type = row.Groups["type"].Value.Trim();
-                // The report names a type once per row; sizes are the objects' own bytes.
-                byType[type] = byType.GetValueOrDefault(type) + Number(row.Groups["bytes"].Value);
+                // The report's first column is the size of one object of the row (for arrays bucketed by size, "Bytes > 1K",
+                // a representative size), so a row's bytes are size × count: an estimate for arrays, exact otherwise.
+                byType[type] = byType.GetValueOrDefault(type) + Number(row.Groups["bytes"].Value) * Number(row.Groups["count"].Value);
+                countByType[type] = countByType.GetValueOrDefault(type) + Number(row.Groups["count"].Value);
             }
         }
 
-        return new Heap(total, byType);
+        return new Heap(total, byType, countByType);
     }
 
     public static IEnumerable<(string Type, long Bytes)> Growth(Heap before, Heap after) =>

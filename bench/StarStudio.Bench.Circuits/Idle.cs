@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
@@ -69,6 +70,12 @@ internal static class Idle
             home.Add(w.Elapsed.TotalMilliseconds);
         }
 
+        if (Environment.GetEnvironmentVariable("CIRCUITS_HOLD_SECONDS") is { } hold)
+        {
+            Console.WriteLine($"  holding the circuits {hold} s (app pid {pid})");
+            await Task.Delay(TimeSpan.FromSeconds(int.Parse(hold, CultureInfo.InvariantCulture)));
+        }
+
         var fullHeap = options.GcDump ? await GcDump.HeapAsync(pid, "full") : null;
         var rssAfterGcDump = options.GcDump ? ProcStats.RssKb(pid) : rssFull;
         var serverErrors = CircuitClient.ServerErrors.Count;
@@ -82,7 +89,8 @@ internal static class Idle
         {
             var perCircuit = (fullHeap.TotalBytes - baseHeap.TotalBytes) / 1024.0 / Math.Max(1, opened);
             heapPerCircuit = $"{perCircuit:F0} KB";
-            Console.WriteLine($"  GC heap {fullHeap.TotalBytes / 1048576.0:F1} MB: {perCircuit:F0} KB live per circuit (RSS after the dump's full GC {rssAfterGcDump / 1024.0:F0} MB); largest growth by type:");
+            Console.WriteLine($"  GC heap {fullHeap.TotalBytes / 1048576.0:F1} MB: {perCircuit:F0} KB live per circuit (RSS after the dump's full GC {rssAfterGcDump / 1024.0:F0} MB); " +
+                              $"{(fullHeap.Components - baseHeap.Components) / (double)Math.Max(1, opened):F0} components per circuit; largest growth by type (estimated for arrays):");
             foreach (var (type, bytes) in GcDump.Growth(baseHeap, fullHeap).Take(25))
             {
                 Console.WriteLine($"    {bytes / 1024.0 / Math.Max(1, opened),8:F1} KB/circuit  {type}");
