@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using MudBlazor.Services;
@@ -31,6 +32,9 @@ public static class WebServiceCollectionExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        // MudBlazor registers its localizer transient, and each instance builds its own ResourceManager: 34 of them per
+        // /studio circuit. It is stateless (it reads the current UI culture per call), so one serves every circuit.
+        services.Replace(ServiceDescriptor.Singleton<MudBlazor.ILocalizationInterceptor, MudBlazor.DefaultLocalizationInterceptor>());
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddHttpContextAccessor();
 
@@ -47,6 +51,11 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<UserSessionsListener>();
         services.AddHostedService(sp => sp.GetRequiredService<UserSessionsListener>());
         services.AddScoped<UserCircuitHandler>();
+        // Memory goes back to the OS after users leave (docs/scaling.md, "Memory after users leave").
+        services.AddSingleton<StarStudio.Web.Scaling.CircuitCounter>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, StarStudio.Web.Scaling.CircuitCountHandler>();
+        services.Configure<StarStudio.Web.Scaling.MemoryTrimOptions>(configuration.GetSection("StarStudio:Memory"));
+        services.AddHostedService<StarStudio.Web.Scaling.CircuitMemoryTrimmer>();
         services.AddScoped<SignInAudit>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<UserCircuitHandler>());
         // A disabled account's cookie (security stamp changed) stops working within a minute on every instance.
