@@ -184,7 +184,9 @@ public sealed class KnowledgeRetriever(
                 var concepts = CoverageScoring.Concepts(
                     new QueryAnalysis(analysis.Language, [.. analysis.Terms.Where(t => TermListOn(t, lists))]),
                     settings.CoverageTranslationWeight, settings.CoverageSynonymWeight, settings.CoverageInflectionWeight);
-                var (tokens, documents) = await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
+                var (tokens, documents) = settings.BatchLists
+                    ? await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct)
+                    : await ScanTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
                 fused = ScoreFusion.FuseByCoverage(
                     coverageLists, CoverageScoring.Score(concepts, tokens, documents, settings.CoverageDocumentWeight), topK, settings.SemanticThreshold);
             }
@@ -255,6 +257,38 @@ public sealed class KnowledgeRetriever(
             var id = reader.GetGuid(0);
             documents[id] = reader.GetGuid(1);
             tokens[id] = new HashSet<string>(reader.GetFieldValue<string[]>(2), StringComparer.Ordinal);
+        }
+
+        return (tokens, documents);
+    }
+
+    /// <summary>
+    /// <see cref="LoadTokensAsync"/> as it was before issue 10's third round, for <see cref="RetrievalOptions.BatchLists"/>
+    /// false: each candidate's whole <c>search_text</c> is sent and scanned here for the wanted tokens. Same result.
+    /// </summary>
+    private static async Task<(Dictionary<Guid, HashSet<string>> Tokens, Dictionary<Guid, Guid> Documents)> ScanTokensAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, HashSet<string> wanted, CancellationToken ct)
+    {
+        var tokens = new Dictionary<Guid, HashSet<string>>(ids.Length);
+        var documents = new Dictionary<Guid, Guid>(ids.Length);
+        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
+        await using var cmd = new NpgsqlCommand("SELECT e.id, e.search_text, e.task_id FROM star_embeddings e WHERE e.id = ANY(@ids)", connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var text = reader.GetString(1).AsSpan();
+            foreach (var range in text.Split(' '))
+            {
+                if (lookup.TryGetValue(text[range], out var token))
+                {
+                    present.Add(token);
+                }
+            }
+
+            tokens[reader.GetGuid(0)] = present;
+            documents[reader.GetGuid(0)] = reader.GetGuid(2);
         }
 
         return (tokens, documents);

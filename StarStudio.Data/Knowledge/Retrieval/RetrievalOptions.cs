@@ -71,9 +71,10 @@ public sealed class RetrievalOptions
     public double CoverageDocumentWeight { get; set; } = 1.0;
 
     /// <summary>
-    /// Whether the ranked lists of a question go to the database in one round trip (an <c>NpgsqlBatch</c>; the default) or
-    /// one round trip each (the behaviour before issue 10's third round, kept to measure the difference: docs/performance.md,
-    /// "Answer quality"). The results are the same.
+    /// True (the default): the ranked lists of a question go to the database in one round trip (an <c>NpgsqlBatch</c>) and
+    /// coverage's tokens are intersected in the database. False: the data path before issue 10's third round — a round
+    /// trip per list, and every candidate's whole <c>search_text</c> sent and scanned in the app — kept to measure the
+    /// difference (docs/performance.md, "Answer quality"). The results are the same.
     /// </summary>
     public bool BatchLists { get; set; } = true;
 
