@@ -440,7 +440,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
 
             if (name is not null && state.Pinyin.Romanise(name) is { } roman && seen.Add(roman))
             {
-                yield return [new QueryTerm(roman, TermOrigin.Translation, TranslationWeight, name) { Name = true }];
+                yield return [new QueryTerm(roman, TermOrigin.Translation, TranslationWeight, name)];
             }
 
             i = next;
@@ -452,7 +452,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     /// unknown characters, or it is a run of single characters): 云岚 is, 茶厂 ("tea factory") is not.
     /// </summary>
     private static bool IsName(Loaded state, string word) =>
-        word.Length is >= 2 and <= 4 && !state.Dictionaries.ChineseToEnglish.ContainsKey(word) && ChineseSegmenter.Frequency(word) == 0;
+        word.Length is >= 2 and <= 4 && !state.Dictionaries.ChineseToEnglish.ContainsKey(word) && ChineseSegmenter.Frequency(word) <= 1;
 
     /// <summary>
     /// The question's numbers in their other written form (<see cref="NumberForms"/>): 38 → 三十八 and 三十八 → 38, since

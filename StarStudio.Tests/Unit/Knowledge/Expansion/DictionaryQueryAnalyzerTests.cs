@@ -47,7 +47,10 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
     {
         var a = analyzer.Analyze("雾岚镇的渡船几点出发？");
 
-        Assert.Contains(a.Expansions, t => t is { Text: "wulan", Origin: TermOrigin.Translation, Name: true });
+        // jieba's HMM keeps the unknown 雾岚镇 whole; an English passage would spell it so. Not lent to its document (only
+        // the English side's bridge is: a Chinese question's own word already matches its passages).
+        Assert.True(a.Expansions.Any(t => t is { Text: "wulanzhen", Origin: TermOrigin.Translation, From: "雾岚镇", Name: false }),
+            string.Join(" | ", a.Terms.Select(t => $"{t.Text}:{t.Origin}:{t.From}:{t.Name}")));
         // 渡船 ("ferry") is a dictionary word: translated, not romanised.
         Assert.DoesNotContain(a.Expansions, t => t.Text == "duchuan");
     }
