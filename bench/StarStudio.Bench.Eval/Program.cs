@@ -7,6 +7,7 @@
 // --fusion and --weights set the hybrid and text+expansion modes (default: RetrievalOptions' defaults);
 // --grid also runs the hybrid mode over fusion methods × list weights and prints, for each, recall@5 overall and per
 // kind × language and the smallest lead of the hybrid over its best single list on any kind × language;
+// --set Name=value sets a numeric RetrievalOptions property (e.g. --set CoverageDocumentWeight=0.3);
 // --show q001,q109 prints the ranked passages of those questions in the text, vector and hybrid modes (HIT: a gold span).
 using System.Diagnostics;
 using System.Globalization;
@@ -50,6 +51,17 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--grid":
             grid = true;
+            break;
+        case "--set" when i + 1 < args.Length:
+            // Any numeric RetrievalOptions property: --set CoverageDocumentWeight=0.3
+            var pair = args[++i].Split('=', 2);
+            var property = typeof(RetrievalOptions).GetProperty(pair[0]);
+            if (pair.Length != 2 || property is null || !double.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                return Usage<int>();
+            }
+
+            property.SetValue(options, property.PropertyType == typeof(int) ? (object)(int)value : value);
             break;
         case "--json" when i + 1 < args.Length:
             jsonPath = Path.GetFullPath(args[++i]);

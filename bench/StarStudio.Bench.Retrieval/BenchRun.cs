@@ -357,7 +357,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
                 tags = new[] { chinese ? "zh" : "en", $"topic-{topic}" },
             });
             var vector = semantic is null ? embedder.Embed(content) : semantic[global];
-            result[i] = new BenchChunk(star.Id, task.Id, seq, vector, content, SearchText.For(content), metadata);
+            result[i] = new BenchChunk(star.Id, task.Id, seq, vector, content, StarStudio.Data.Knowledge.Expansion.PinyinReadings.SearchTextFor(content), metadata);
         });
         return result;
     }
@@ -515,6 +515,10 @@ internal sealed class BenchRun(BenchOptions options, string server)
         var variants = new (string What, RetrievalLists Lists, KnowledgeRetriever Retriever, double[] Ms)[]
         {
             ("coverage fusion, expansions on (again)", RetrievalLists.All, retriever, new double[vectors.Length]),
+            ("coverage fusion, expansions on, as before issue 10's third round (a round trip per list, expansion lists ranking 500, search_text scanned in the app)", RetrievalLists.All,
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { BatchLists = false, ExpansionRankLimit = 500 }), analyzer), new double[vectors.Length]),
+            ("coverage fusion, expansions on, one round trip but expansion lists ranking 500", RetrievalLists.All,
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { ExpansionRankLimit = 500 }), analyzer), new double[vectors.Length]),
             ("relative-score fusion, expansions on", RetrievalLists.All,
                 new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Fusion = FusionMethod.RelativeScore }), analyzer), new double[vectors.Length]),
             ("coverage fusion, text + vector lists only", RetrievalLists.Text | RetrievalLists.Vector, retriever, new double[vectors.Length]),

@@ -6,7 +6,8 @@ namespace StarStudio.Core.Knowledge.Retrieval;
 /// match of it counts (<see cref="QueryTerm.Weight"/>; the question's own word counts 1). An alternative is a list of index
 /// tokens that must all occur in the passage (a Chinese word's bigrams, a phrase's words), as the full-text search ANDs them.
 /// </summary>
-public sealed record QueryConcept(string Key, IReadOnlyList<(string[] Tokens, double Weight)> Alternatives);
+/// <param name="Name">Whether one of its terms is a name's other spelling (<see cref="QueryTerm.Name"/>): only a name's match is lent to the other passages of its document.</param>
+public sealed record QueryConcept(string Key, IReadOnlyList<(string[] Tokens, double Weight)> Alternatives, bool Name = false);
 
 /// <summary>
 /// Coverage scoring (docs/knowledge.md, "Fusion"): how much of what the question asks about a passage says, in either
@@ -25,6 +26,7 @@ public static class CoverageScoring
         ArgumentNullException.ThrowIfNull(analysis);
         var byKey = new Dictionary<string, List<(string[] Tokens, double Weight)>>(StringComparer.Ordinal);
         var order = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         void Add(string key, string text, double weight)
         {
             var tokens = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -58,9 +60,13 @@ public static class CoverageScoring
                 _ => inflectionWeight,
             };
             Add(key.Length > 0 ? key : t.Text, t.Text, weight);
+            if (t.Name)
+            {
+                names.Add(key.Length > 0 ? key : t.Text);
+            }
         }
 
-        return [.. order.Select(k => new QueryConcept(k, byKey[k]))];
+        return [.. order.Select(k => new QueryConcept(k, byKey[k], names.Contains(k)))];
     }
 
     /// <summary>Every token any alternative of <paramref name="concepts"/> needs (what a passage must be checked for).</summary>
@@ -73,7 +79,15 @@ public static class CoverageScoring
     /// <c>N</c> passages given. <paramref name="tokens"/>: each passage's index tokens (<see cref="SearchText.Tokens"/>), or
     /// only those of them that are in <see cref="TokensOf"/>.
     /// </summary>
-    public static Dictionary<Guid, double> Score(IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens)
+    /// <param name="documents">Each passage's document (task), for <paramref name="documentWeight"/>; null: none.</param>
+    /// <param name="documentWeight">
+    /// What a name concept (<see cref="QueryConcept.Name"/>) counts in a passage that does not say it, times the best match
+    /// of it in another passage of the same document among those given (0: nothing). The document frequency (IDF) counts
+    /// only the passages that say it.
+    /// </param>
+    public static Dictionary<Guid, double> Score(
+        IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens,
+        IReadOnlyDictionary<Guid, Guid>? documents = null, double documentWeight = 0)
     {
         ArgumentNullException.ThrowIfNull(concepts);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -113,13 +127,43 @@ public static class CoverageScoring
             }
         }
 
+        // The best match of each concept in each document, when passages borrow from their document.
+        Dictionary<Guid, double[]>? byDocument = null;
+        if (documents is not null && documentWeight > 0)
+        {
+            byDocument = [];
+            foreach (var (id, row) in best)
+            {
+                if (!documents.TryGetValue(id, out var doc))
+                {
+                    continue;
+                }
+
+                if (!byDocument.TryGetValue(doc, out var docRow))
+                {
+                    byDocument[doc] = docRow = new double[concepts.Count];
+                }
+
+                for (var c = 0; c < row.Length; c++)
+                {
+                    docRow[c] = Math.Max(docRow[c], row[c]);
+                }
+            }
+        }
+
         var scores = new Dictionary<Guid, double>(best.Count);
         foreach (var (id, row) in best)
         {
+            double[]? docRow = null;
+            if (byDocument is not null && documents!.TryGetValue(id, out var doc))
+            {
+                byDocument.TryGetValue(doc, out docRow);
+            }
+
             var sum = 0.0;
             for (var c = 0; c < row.Length; c++)
             {
-                sum += idf[c] * row[c];
+                sum += idf[c] * (docRow is null || !concepts[c].Name ? row[c] : Math.Max(row[c], documentWeight * docRow[c]));
             }
 
             scores[id] = total > 0 ? sum / total : 0;

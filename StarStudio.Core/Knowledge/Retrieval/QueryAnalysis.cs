@@ -24,6 +24,13 @@ public enum TermOrigin
 public sealed record QueryTerm(string Text, TermOrigin Origin, double Weight = 1.0, string? From = null)
 {
     public bool IsExpansion => Origin != TermOrigin.Question;
+
+    /// <summary>
+    /// A name's other spelling: the pinyin bridge's syllables of a romanised word ("Yunlan" → yunlan0) or a Chinese name's
+    /// romanisation (云岚 → yunlan). A name tells which document a question is about rather than which passage, so coverage
+    /// lends its match to the other passages of the document that says it (<c>RetrievalOptions.CoverageDocumentWeight</c>).
+    /// </summary>
+    public bool Name { get; init; }
 }
 
 /// <summary>

@@ -112,7 +112,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     /// A word of the question: its text (lowercase for English), whether it is Chinese, a stop word, or an acronym (written
     /// in capitals: "RAG" is not a rag, so it is searched as it is, without expansions).
     /// </summary>
-    internal readonly record struct Word(string Text, bool Chinese, bool Stop, bool Acronym = false);
+    internal readonly record struct Word(string Text, bool Chinese, bool Stop, bool Acronym = false, bool Capitalised = false);
 
     internal static List<Word> Read(Loaded state, string question)
     {
@@ -127,20 +127,23 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
                 continue;
             }
 
-            foreach (var (token, acronym) in Tokens(piece))
+            foreach (var (token, acronym, capitalised) in Tokens(piece))
             {
                 // SearchText splits a CJK run that jieba left inside a mixed token into bigrams; keep those as Chinese.
                 var chinese = token.EnumerateRunes().All(r => SearchText.IsCjk(r.Value));
                 var stop = SearchText.StopWords.Contains(token) || EnglishStopWords.Contains(token) || ChineseStopWords.Contains(token);
-                words.Add(new Word(token, chinese, stop, acronym && !stop));
+                words.Add(new Word(token, chinese, stop, acronym && !stop, capitalised && !acronym));
             }
         }
 
         return words;
     }
 
-    /// <summary>The tokens of <see cref="SearchText.Tokens"/>, each marked when the text wrote it in two or more capitals.</summary>
-    private static IEnumerable<(string Token, bool Acronym)> Tokens(string piece)
+    /// <summary>
+    /// The tokens of <see cref="SearchText.Tokens"/>, each marked when the text wrote it in two or more capitals (an acronym)
+    /// or with a capital first letter (a name, or the first word of a sentence).
+    /// </summary>
+    private static IEnumerable<(string Token, bool Acronym, bool Capitalised)> Tokens(string piece)
     {
         var start = 0;
         foreach (var token in SearchText.Tokens(piece))
@@ -148,14 +151,16 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             // Tokens come in order and lowercase only changes case, so each is found from where the last one ended.
             var at = piece.IndexOf(token, start, StringComparison.OrdinalIgnoreCase);
             var acronym = false;
+            var capitalised = false;
             if (at >= 0)
             {
                 var surface = piece.AsSpan(at, token.Length);
                 acronym = surface.Length >= 2 && !surface.ContainsAnyInRange('a', 'z') && surface.ContainsAnyInRange('A', 'Z');
+                capitalised = surface.Length > 0 && char.IsAsciiLetterUpper(surface[0]);
                 start = at + token.Length;
             }
 
-            yield return (token, acronym);
+            yield return (token, acronym, capitalised);
         }
     }
 
@@ -291,11 +296,20 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
 
             var list = w.Chinese ? ChineseExpansions(state, w.Text) : EnglishExpansions(state, w.Text, formsOnly: phraseWords.Contains(i));
+            if (!w.Chinese)
+            {
+                // A romanised name goes first: such a word has nothing else to offer (no translation, usually no other form).
+                list.InsertRange(0, PinyinExpansions(state, w));
+            }
+
             if (list.Count > 0)
             {
                 perWord.Add(list);
             }
         }
+
+        perWord.AddRange(PinyinRuns(state, words));
+        perWord.AddRange(RomanisedRuns(state, words));
 
         // Round robin over the words, so that no word takes every slot.
         var added = 0;
@@ -323,6 +337,122 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// The pinyin bridge for an English word (docs/query-expansion.md): a word the dictionaries cannot translate that is
+    /// written with a capital or is no English word WordNet knows, and that splits into two or more pinyin syllables
+    /// ("Yunlan" → yun lan), is asked for as the bridge tokens of its syllables (<see cref="PinyinTable.QueryTerms"/>), a
+    /// translation: it finds the Chinese passages that write the name in characters.
+    /// </summary>
+    internal static List<QueryTerm> PinyinExpansions(Loaded state, Word w)
+    {
+        if (!IsRomanisedName(state, w))
+        {
+            return [];
+        }
+
+        return [.. state.Pinyin.QueryTerms(w.Text).Select(t => new QueryTerm(t, TermOrigin.Translation, TranslationWeight, w.Text) { Name = true })];
+    }
+
+    private static bool IsRomanisedName(Loaded state, Word w)
+    {
+        if (w.Chinese || w.Stop || w.Acronym || w.Text.Length < 3 || w.Text.Any(c => c is < 'a' or > 'z'))
+        {
+            return false;
+        }
+
+        var dictionaries = state.Dictionaries;
+        var lemma = state.Morphology.BasesOf(w.Text).FirstOrDefault() ?? w.Text;
+        if (dictionaries.EnglishToChinese.ContainsKey(w.Text) || dictionaries.EnglishToChinese.ContainsKey(lemma))
+        {
+            return false; // a word the dictionary translates is an English word (China → 中国)
+        }
+
+        return w.Capitalised || !(dictionaries.WordNet.ContainsKey(w.Text) || dictionaries.WordNet.ContainsKey(lemma));
+    }
+
+    /// <summary>
+    /// A name written as several capitalised words, at least one of them a single syllable ("Lin Zhaoye", "Li Bai"): the
+    /// run's syllables together, as a concept of its own (the one-syllable word alone asks for nothing).
+    /// </summary>
+    private static IEnumerable<List<QueryTerm>> PinyinRuns(Loaded state, List<Word> words)
+    {
+        var i = 0;
+        while (i < words.Count)
+        {
+            var j = i;
+            while (j < words.Count && words[j] is { Chinese: false, Stop: false, Acronym: false, Capitalised: true } w
+                && w.Text.All(c => c is >= 'a' and <= 'z') && (state.Pinyin.IsSyllable(w.Text) || state.Pinyin.Segment(w.Text).Count > 0)
+                && !state.Dictionaries.EnglishToChinese.ContainsKey(w.Text))
+            {
+                j++;
+            }
+
+            if (j - i >= 2 && words.Skip(i).Take(j - i).Any(w => state.Pinyin.IsSyllable(w.Text)))
+            {
+                var phrase = string.Join(' ', words.Skip(i).Take(j - i).Select(w => w.Text));
+                var joined = string.Concat(words.Skip(i).Take(j - i).Select(w => w.Text));
+                var list = state.Pinyin.QueryTerms(joined).Select(t => new QueryTerm(t, TermOrigin.Translation, TranslationWeight, phrase) { Name = true }).ToList();
+                if (list.Count > 0)
+                {
+                    yield return list;
+                }
+            }
+
+            i = Math.Max(j, i + 1);
+        }
+    }
+
+    /// <summary>
+    /// The other direction: a Chinese word of two or more characters that CC-CEDICT does not translate (a name: 云岚), or a
+    /// run of one-character words, romanised by each character's common reading ("yunlan") — how an English passage
+    /// writes the name. A translation.
+    /// </summary>
+    private static IEnumerable<List<QueryTerm>> RomanisedRuns(Loaded state, List<Word> words)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        while (i < words.Count)
+        {
+            var w = words[i];
+            string? name = null;
+            var next = i + 1;
+            if (w is { Chinese: true, Stop: false } && w.Text.Length >= 2 && IsName(state, w.Text))
+            {
+                name = w.Text;
+            }
+            else if (w is { Chinese: true, Stop: false, Text.Length: 1 })
+            {
+                var j = i;
+                while (j < words.Count && words[j] is { Chinese: true, Stop: false, Text.Length: 1 })
+                {
+                    j++;
+                }
+
+                var run = string.Concat(words.Skip(i).Take(j - i).Select(x => x.Text));
+                if (j - i >= 2 && IsName(state, run))
+                {
+                    name = run;
+                }
+
+                next = Math.Max(j, i + 1);
+            }
+
+            if (name is not null && state.Pinyin.Romanise(name) is { } roman && seen.Add(roman))
+            {
+                yield return [new QueryTerm(roman, TermOrigin.Translation, TranslationWeight, name)];
+            }
+
+            i = next;
+        }
+    }
+
+    /// <summary>
+    /// A word that looks like a name: neither CC-CEDICT nor jieba's dictionary knows it (jieba's HMM cut it out of
+    /// unknown characters, or it is a run of single characters): 云岚 is, 茶厂 ("tea factory") is not.
+    /// </summary>
+    private static bool IsName(Loaded state, string word) =>
+        word.Length is >= 2 and <= 4 && !state.Dictionaries.ChineseToEnglish.ContainsKey(word) && ChineseSegmenter.Frequency(word) <= 1;
 
     /// <summary>
     /// The question's numbers in their other written form (<see cref="NumberForms"/>): 38 → 三十八 and 三十八 → 38, since
@@ -558,5 +688,9 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     }
 
     /// <summary>The loaded dictionaries (internal so tests can build one over their own data).</summary>
-    internal sealed record Loaded(ExpansionDictionaries Dictionaries, ChineseSegmenter Segmenter, EnglishMorphology Morphology, ExpansionLoadStats Stats);
+    internal sealed record Loaded(ExpansionDictionaries Dictionaries, ChineseSegmenter Segmenter, EnglishMorphology Morphology, ExpansionLoadStats Stats)
+    {
+        /// <summary>Character readings for the pinyin bridge.</summary>
+        public PinyinTable Pinyin { get; init; } = PinyinReadings.Shared;
+    }
 }

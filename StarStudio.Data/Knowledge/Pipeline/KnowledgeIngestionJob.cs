@@ -237,7 +237,7 @@ public sealed class KnowledgeIngestionJob(
                 Dimensions = (short)embedder.Dimension,
                 EmbeddingModel = embedder.ModelName,
                 Content = c.Text,
-                SearchText = SearchText.For(c.Text),
+                SearchText = StarStudio.Data.Knowledge.Expansion.PinyinReadings.SearchTextFor(c.Text),
                 Metadata = metadata[i].ToJson(),
             }));
             current.Status = KnowledgeTaskStatus.Completed;

@@ -93,34 +93,77 @@ public sealed class KnowledgeRetriever(
             var connection = (NpgsqlConnection)ctx.Database.GetDbConnection();
             var transaction = (NpgsqlTransaction?)ctx.Database.CurrentTransaction?.GetDbTransaction();
 
-            var ranked = new List<RankedList>(4);
+            // Every list in one round trip (KnowledgeSearchSql.SearchListsAsync); a semantic model that cannot be batched
+            // is searched after it.
+            var commands = new List<KnowledgeSearchSql.ListCommand>(5);
             if (question is not null)
             {
-                var hits = (await KnowledgeSearchSql.NearestAsync(connection, transaction, scope, question, candidates, settings, ct)).Hits;
-                ranked.Add(new RankedList(RetrievalLists.Vector, Similarities(hits), settings.VectorWeight));
+                commands.Add(KnowledgeSearchSql.NearestListCommand(scope, question, candidates));
             }
 
-            if (lists.HasFlag(RetrievalLists.Text) && original.Length > 0)
+            void AddText(RetrievalLists kind, string[] terms)
             {
-                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, original, candidates, ct, rankLimit: settings.FullTextRankLimit);
-                ranked.Add(new RankedList(RetrievalLists.Text, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.TextWeight));
+                var budget = kind == RetrievalLists.Text ? settings.FullTextRankLimit : settings.ExpansionRankLimit;
+                if (KnowledgeSearchSql.TextListCommand(kind, scope, terms, candidates, budget) is { } command)
+                {
+                    commands.Add(command);
+                }
             }
 
-            if (expansions.Length > 0)
+            AddText(RetrievalLists.Text, lists.HasFlag(RetrievalLists.Text) ? original : []);
+            AddText(RetrievalLists.Expansion, expansions);
+            AddText(RetrievalLists.Translation, translations);
+            var semanticCommand = semanticQuestion is null ? null : semantic.SearchCommand(scope, semanticQuestion, candidates);
+            if (semanticCommand is not null)
             {
-                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, expansions, candidates, ct, rankLimit: settings.FullTextRankLimit);
-                ranked.Add(new RankedList(RetrievalLists.Expansion, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.ExpansionWeight));
+                commands.Add(semanticCommand);
             }
 
-            if (translations.Length > 0)
+            KnowledgeSearchSql.ListResults found;
+            if (settings.BatchLists)
             {
-                var hits = await KnowledgeSearchSql.TextAsync(connection, transaction, scope, translations, candidates, ct, rankLimit: settings.FullTextRankLimit);
-                ranked.Add(new RankedList(RetrievalLists.Translation, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], settings.TranslationWeight));
+                found = await KnowledgeSearchSql.SearchListsAsync(connection, transaction, commands, candidates, settings, ct);
+            }
+            else
+            {
+                // A round trip per list, as before the batch (kept to measure what the batch saves).
+                found = new KnowledgeSearchSql.ListResults([], []);
+                foreach (var command in commands)
+                {
+                    var one = await KnowledgeSearchSql.SearchListsAsync(connection, transaction, [command], candidates, settings, ct);
+                    foreach (var (kind, hits) in one.Nearest)
+                    {
+                        found.Nearest[kind] = hits;
+                    }
+
+                    foreach (var (kind, hits) in one.Text)
+                    {
+                        found.Text[kind] = hits;
+                    }
+                }
+            }
+            var ranked = new List<RankedList>(5);
+            if (found.Nearest.TryGetValue(RetrievalLists.Vector, out var vectorHits))
+            {
+                ranked.Add(new RankedList(RetrievalLists.Vector, Similarities(vectorHits), settings.VectorWeight));
+            }
+
+            foreach (var (kind, weight) in new[]
+            {
+                (RetrievalLists.Text, settings.TextWeight), (RetrievalLists.Expansion, settings.ExpansionWeight), (RetrievalLists.Translation, settings.TranslationWeight),
+            })
+            {
+                if (found.Text.TryGetValue(kind, out var hits))
+                {
+                    ranked.Add(new RankedList(kind, [.. hits.Select(h => new RankedHit(h.Id, h.Rank))], weight));
+                }
             }
 
             if (semanticQuestion is not null)
             {
-                var hits = await semantic.SearchAsync(connection, transaction, scope, semanticQuestion, candidates, settings, ct);
+                var hits = semanticCommand is not null
+                    ? found.Nearest.GetValueOrDefault(RetrievalLists.Semantic) ?? []
+                    : await semantic.SearchAsync(connection, transaction, scope, semanticQuestion, candidates, settings, ct);
                 var weight = analysis.Language == TextLanguage.English ? settings.SemanticWeight : settings.SemanticWeightOtherLanguage;
                 ranked.Add(new RankedList(RetrievalLists.Semantic, Similarities(hits), weight, settings.SemanticAbsolute));
             }
@@ -141,8 +184,11 @@ public sealed class KnowledgeRetriever(
                 var concepts = CoverageScoring.Concepts(
                     new QueryAnalysis(analysis.Language, [.. analysis.Terms.Where(t => TermListOn(t, lists))]),
                     settings.CoverageTranslationWeight, settings.CoverageSynonymWeight, settings.CoverageInflectionWeight);
-                var tokens = await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
-                fused = ScoreFusion.FuseByCoverage(coverageLists, CoverageScoring.Score(concepts, tokens), topK, settings.SemanticThreshold);
+                var (tokens, documents) = settings.BatchLists
+                    ? await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct)
+                    : await ScanTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
+                fused = ScoreFusion.FuseByCoverage(
+                    coverageLists, CoverageScoring.Score(concepts, tokens, documents, settings.CoverageDocumentWeight), topK, settings.SemanticThreshold);
             }
             else
             {
@@ -193,16 +239,40 @@ public sealed class KnowledgeRetriever(
     };
 
     /// <summary>
-    /// Which of the question's <paramref name="wanted"/> tokens each candidate passage's index tokens (<c>search_text</c>:
-    /// words and CJK bigrams) hold, for coverage. The text is scanned without splitting it into strings: a long chunk holds
-    /// a thousand tokens, and a question needs a few dozen of them.
+    /// Which of the question's <paramref name="wanted"/> tokens each candidate passage's index tokens (words and CJK bigrams,
+    /// and the pinyin bridge's) hold, and its task, for coverage (<see cref="KnowledgeSearchSql.TokensQuery"/>: intersected in
+    /// the database).
     /// </summary>
-    private static async Task<Dictionary<Guid, HashSet<string>>> LoadTokensAsync(
+    private static async Task<(Dictionary<Guid, HashSet<string>> Tokens, Dictionary<Guid, Guid> Documents)> LoadTokensAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, HashSet<string> wanted, CancellationToken ct)
     {
         var tokens = new Dictionary<Guid, HashSet<string>>(ids.Length);
-        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
+        var documents = new Dictionary<Guid, Guid>(ids.Length);
         await using var cmd = new NpgsqlCommand(KnowledgeSearchSql.TokensQuery, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        cmd.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = wanted.ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetGuid(0);
+            documents[id] = reader.GetGuid(1);
+            tokens[id] = new HashSet<string>(reader.GetFieldValue<string[]>(2), StringComparer.Ordinal);
+        }
+
+        return (tokens, documents);
+    }
+
+    /// <summary>
+    /// <see cref="LoadTokensAsync"/> as it was before issue 10's third round, for <see cref="RetrievalOptions.BatchLists"/>
+    /// false: each candidate's whole <c>search_text</c> is sent and scanned here for the wanted tokens. Same result.
+    /// </summary>
+    private static async Task<(Dictionary<Guid, HashSet<string>> Tokens, Dictionary<Guid, Guid> Documents)> ScanTokensAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid[] ids, HashSet<string> wanted, CancellationToken ct)
+    {
+        var tokens = new Dictionary<Guid, HashSet<string>>(ids.Length);
+        var documents = new Dictionary<Guid, Guid>(ids.Length);
+        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
+        await using var cmd = new NpgsqlCommand("SELECT e.id, e.search_text, e.task_id FROM star_embeddings e WHERE e.id = ANY(@ids)", connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -218,9 +288,10 @@ public sealed class KnowledgeRetriever(
             }
 
             tokens[reader.GetGuid(0)] = present;
+            documents[reader.GetGuid(0)] = reader.GetGuid(2);
         }
 
-        return tokens;
+        return (tokens, documents);
     }
 
     private sealed record Row(string Content, Citation Citation);

@@ -62,6 +62,22 @@ public sealed class RetrievalOptions
     /// <summary>Coverage: what another form of the word counts (the stemming the index lacks: the same word).</summary>
     public double CoverageInflectionWeight { get; set; } = 1.0;
 
+    /// <summary>
+    /// Coverage: what a name (a romanised word the pinyin bridge reads, or a Chinese name romanised; <c>QueryTerm.Name</c>)
+    /// counts in a passage that does not say it when another candidate passage of the same document (task) does, times that
+    /// passage's match — a name said once in a document's opening ("Yunlan") belongs to its other passages too. 0 turns it
+    /// off (docs/knowledge.md, "Fusion").
+    /// </summary>
+    public double CoverageDocumentWeight { get; set; } = 1.0;
+
+    /// <summary>
+    /// True (the default): the ranked lists of a question go to the database in one round trip (an <c>NpgsqlBatch</c>) and
+    /// coverage's tokens are intersected in the database. False: the data path before issue 10's third round — a round
+    /// trip per list, and every candidate's whole <c>search_text</c> sent and scanned in the app — kept to measure the
+    /// difference (docs/performance.md, "Answer quality"). The results are the same.
+    /// </summary>
+    public bool BatchLists { get; set; } = true;
+
     /// <summary>Weight of the full-text list of the question's own words.</summary>
     public double TextWeight { get; set; } = 1.0;
 
@@ -91,6 +107,14 @@ public sealed class RetrievalOptions
     /// 100,000-chunk star at about 20 ms (docs/knowledge.md).
     /// </summary>
     public int FullTextRankLimit { get; set; } = 500;
+
+    /// <summary>
+    /// <see cref="FullTextRankLimit"/> of the expansion and translation lists. They only bring candidates (coverage fusion
+    /// scores every candidate from its tokens; their rank is a tie-break at half weight or less), and their ORs of many
+    /// words match more than the question's own words do, so ranking them fully was most of the cost of expansions
+    /// (docs/performance.md, "Answer quality").
+    /// </summary>
+    public int ExpansionRankLimit { get; set; } = 150;
 
     /// <summary>The largest <see cref="FullTextRankLimit"/> (the search function caps it there too).</summary>
     public const int MaxFullTextRankLimit = 10_000;
@@ -138,9 +162,10 @@ public sealed class RetrievalOptions
 
         if (LexicalWeight < 0 || CoverageTranslationWeight < 0 || CoverageSynonymWeight < 0 || CoverageInflectionWeight < 0
             || !double.IsFinite(LexicalWeight + CoverageTranslationWeight + CoverageSynonymWeight + CoverageInflectionWeight)
+            || !(CoverageDocumentWeight is >= 0 and <= 1)
             || !(SemanticThreshold is >= 0 and < 1))
         {
-            throw new InvalidOperationException($"{Section}: the coverage weights must be finite and not negative, and SemanticThreshold in [0, 1).");
+            throw new InvalidOperationException($"{Section}: the coverage weights must be finite and not negative, SemanticThreshold in [0, 1) and CoverageDocumentWeight in [0, 1].");
         }
 
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)
@@ -153,9 +178,9 @@ public sealed class RetrievalOptions
             throw new InvalidOperationException($"{Section}:MaxConcurrentSearches must be 0 (automatic) or positive, not {MaxConcurrentSearches}.");
         }
 
-        if (FullTextRankLimit is < 1 or > MaxFullTextRankLimit)
+        if (FullTextRankLimit is < 1 or > MaxFullTextRankLimit || ExpansionRankLimit is < 1 or > MaxFullTextRankLimit)
         {
-            throw new InvalidOperationException($"{Section}:FullTextRankLimit must be 1–{MaxFullTextRankLimit}, not {FullTextRankLimit}.");
+            throw new InvalidOperationException($"{Section}:FullTextRankLimit and ExpansionRankLimit must be 1–{MaxFullTextRankLimit}, not {FullTextRankLimit} and {ExpansionRankLimit}.");
         }
     }
 }

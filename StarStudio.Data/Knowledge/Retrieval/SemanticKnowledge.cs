@@ -19,6 +19,13 @@ public interface ISemanticKnowledge
     Task<List<VectorHit>> SearchAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
         RetrievalOptions options, CancellationToken ct = default);
+
+    /// <summary>
+    /// The search of <see cref="SearchAsync"/> as a command for the retriever's one-round-trip batch
+    /// (<see cref="KnowledgeSearchSql.SearchListsAsync"/>, which sets the scan settings first); null: not batchable, the
+    /// retriever calls <see cref="SearchAsync"/>.
+    /// </summary>
+    KnowledgeSearchSql.ListCommand? SearchCommand(KnowledgeSearchScope scope, float[] question, int limit) => null;
 }
 
 /// <summary>No semantic model: the list is never run.</summary>

@@ -41,6 +41,13 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
         (await KnowledgeSearchSql.ReadNearestAsync(
             Command(connection, transaction, scope, question, limit, KnowledgeSearchSql.ScanSettings(options) + "\n" + Query(scope)), limit, ct)).Hits;
 
+    public KnowledgeSearchSql.ListCommand? SearchCommand(KnowledgeSearchScope scope, float[] question, int limit)
+    {
+        var cmd = new NpgsqlBatchCommand(Query(scope));
+        AddParameters(cmd.Parameters, scope, question, limit);
+        return new KnowledgeSearchSql.ListCommand(Core.Knowledge.Retrieval.RetrievalLists.Semantic, cmd, Nearest: true);
+    }
+
     /// <summary>
     /// The semantic query: the partial HNSW index's nearest rows, and the exact answer in the same statement when the
     /// index scan comes back short (<see cref="KnowledgeSearchSql.WithExactFallback"/>, as the vector list does).
@@ -74,12 +81,22 @@ public sealed class SemanticKnowledge(SemanticModel model) : ISemanticKnowledge
         }
 
         var cmd = new NpgsqlCommand(sql, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
-        cmd.Parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = (object?)scope.TaskId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = (object?)scope.SourceName ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)scope.Tag ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
-        cmd.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+        AddParameters(cmd.Parameters, scope, question, limit);
         return cmd;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, KnowledgeSearchScope scope, float[] question, int limit)
+    {
+        if (question.Length != MiniLmEmbedder.Dimension)
+        {
+            throw new ArgumentException($"A semantic question vector has {MiniLmEmbedder.Dimension} dimensions, not {question.Length}.", nameof(question));
+        }
+
+        parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
+        parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = (object?)scope.TaskId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = (object?)scope.SourceName ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)scope.Tag ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = question });
+        parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
     }
 }

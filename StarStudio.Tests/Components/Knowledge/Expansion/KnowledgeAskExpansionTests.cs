@@ -62,6 +62,21 @@ public sealed class KnowledgeAskExpansionTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_pinyin_bridge_term_is_shown_as_its_syllables_not_as_the_index_token()
+    {
+        UseCulture("en-US");
+        var analysis = new QueryAnalysis(TextLanguage.English,
+        [
+            new QueryTerm("wulan", TermOrigin.Question),
+            new QueryTerm("wulan0", TermOrigin.Translation, 0.5, "wulan") { Name = true },
+        ]);
+
+        var cut = await Ask(new RetrievalResult([], analysis));
+
+        Assert.Equal("pinyin wulan ← wulan", cut.Find("[data-testid=ask-expansion]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Without_expansions_nothing_is_said_about_them()
     {
         var cut = await Ask(new RetrievalResult([], new QueryAnalysis(TextLanguage.English, [new QueryTerm("telescope", TermOrigin.Question)])));

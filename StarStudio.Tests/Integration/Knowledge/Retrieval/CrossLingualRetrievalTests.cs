@@ -57,6 +57,30 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
     }
 
     [Fact]
+    public async Task A_romanised_name_finds_the_chinese_passage_that_writes_it_in_characters()
+    {
+        // A made-up town: no dictionary has 雾岚 or "Wulan". The pinyin bridge indexes 雾岚 as wulan0 and reads "Wulan" so.
+        var owner = await pg.CreateUserAsync();
+        var corpus = await RetrievalCorpus.IndexAsync(pg, await RetrievalCorpus.CreateStarAsync(pg, owner));
+        var task = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "渡口.md");
+        var chunk = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, task, 0, "雾岚镇的渡口在镇子北边，渡船每天早上六点第一班出发。", "渡口.md", []);
+        var query = new RetrievalQuery(corpus.StarId, "When does the first boat leave Wulan?", TopK: 3)
+        {
+            Lists = RetrievalLists.Text | RetrievalLists.Expansion | RetrievalLists.Translation,
+        };
+
+        var basic = await Retriever(owner, new BasicQueryAnalyzer()).RetrieveAsync(query);
+        var expanded = await Retriever(owner, Dictionary.Value).RetrieveAsync(query);
+
+        output.WriteLine(string.Join(" | ", expanded.Analysis.Expansions.Select(t => $"{t.Text}←{t.From}")));
+        Assert.DoesNotContain(basic.Passages, p => p.Citation.ChunkId == chunk);
+        var found = Assert.Single(expanded.Passages, p => p.Citation.ChunkId == chunk);
+        Assert.Same(found, expanded.Passages[0]);
+        Assert.NotNull(found.TranslationRank);
+        Assert.Contains(expanded.Analysis.Expansions, t => t is { Text: "wulan0", Name: true });
+    }
+
+    [Fact]
     public async Task With_every_list_the_other_languages_passage_joins_the_answer()
     {
         var owner = await pg.CreateUserAsync();

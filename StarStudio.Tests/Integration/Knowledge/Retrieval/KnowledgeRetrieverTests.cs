@@ -60,6 +60,26 @@ public sealed class KnowledgeRetrieverTests(PostgresDatabase pg) : IClassFixture
     }
 
     [Fact]
+    public async Task Search_AllListsInOneRoundTrip_FindExactlyWhatARoundTripPerListFinds()
+    {
+        var (owner, corpus) = await IndexedStarAsync();
+        var analyzer = new StarStudio.Data.Knowledge.Expansion.DictionaryQueryAnalyzer();
+        KnowledgeRetriever With(bool batch) => new(pg.Db(owner), Resolver(), Options.Create(new RetrievalOptions { BatchLists = batch }), analyzer);
+
+        foreach (var (question, _) in RetrievalCorpus.Questions.Where((_, i) => i % 3 == 0))
+        {
+            var query = new RetrievalQuery(corpus.StarId, question, TopK: 8);
+            var batched = await With(true).SearchAsync(query);
+            var separate = await With(false).SearchAsync(query);
+
+            Assert.NotEmpty(batched);
+            Assert.Equal(
+                separate.Select(p => (p.Citation.ChunkId, p.Score, p.VectorRank, p.TextRank, p.ExpansionRank, p.TranslationRank)),
+                batched.Select(p => (p.Citation.ChunkId, p.Score, p.VectorRank, p.TextRank, p.ExpansionRank, p.TranslationRank)));
+        }
+    }
+
+    [Fact]
     public async Task Search_ReturnsTextScoresRanksAndCitationsFromTheMetadata()
     {
         var (owner, corpus) = await IndexedStarAsync();

@@ -182,7 +182,7 @@ internal static class RetrievalCorpus
             Dimensions = (short)v.Length,
             EmbeddingModel = model,
             Content = text,
-            SearchText = SearchText.For(text),
+            SearchText = StarStudio.Data.Knowledge.Expansion.PinyinReadings.SearchTextFor(text), // as the ingestion job writes it
             Metadata = JsonSerializer.Serialize(new
             {
                 sourceName = source,

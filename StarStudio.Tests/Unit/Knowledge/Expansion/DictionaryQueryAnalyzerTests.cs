@@ -19,6 +19,42 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
 
     private static string[] Own(QueryAnalysis a) => [.. a.Original.Select(t => t.Text)];
 
+    [Fact]
+    public void A_romanised_name_no_dictionary_knows_is_asked_for_by_its_pinyin_syllables()
+    {
+        // "Wulan" is a made-up place: no translation, unknown to WordNet, and wu + lan are pinyin syllables.
+        var a = analyzer.Analyze("When does the ferry leave Wulan harbour?");
+
+        var bridge = Assert.Single(a.Expansions, t => t.Text == "wulan0");
+        Assert.Equal(TermOrigin.Translation, bridge.Origin);
+        Assert.Equal("wulan", bridge.From);
+        Assert.True(bridge.Name);
+        Assert.Equal(DictionaryQueryAnalyzer.TranslationWeight, bridge.Weight);
+    }
+
+    [Fact]
+    public void English_words_that_happen_to_be_pinyin_are_not_read_as_names()
+    {
+        // "nine" (ni + ne) is an English word in lowercase; "China" is capitalised but the dictionary translates it.
+        var a = analyzer.Analyze("How many of the nine cities in China have a tram?");
+
+        Assert.DoesNotContain(a.Terms, t => t.Text.EndsWith(PinyinTable.Marker, StringComparison.Ordinal));
+        Assert.DoesNotContain(a.Terms, t => t.Name);
+    }
+
+    [Fact]
+    public void A_chinese_name_no_dictionary_knows_is_also_asked_for_as_its_romanisation()
+    {
+        var a = analyzer.Analyze("雾岚镇的渡船几点出发？");
+
+        // jieba's HMM keeps the unknown 雾岚镇 whole; an English passage would spell it so. Not lent to its document (only
+        // the English side's bridge is: a Chinese question's own word already matches its passages).
+        Assert.True(a.Expansions.Any(t => t is { Text: "wulanzhen", Origin: TermOrigin.Translation, From: "雾岚镇", Name: false }),
+            string.Join(" | ", a.Terms.Select(t => $"{t.Text}:{t.Origin}:{t.From}:{t.Name}")));
+        // 渡船 ("ferry") is a dictionary word: translated, not romanised.
+        Assert.DoesNotContain(a.Expansions, t => t.Text == "duchuan");
+    }
+
     [Theory]
     [InlineData("银河系的直径是多少？", new[] { "银河 河系", "直径" })]
     [InlineData("光合作用需要哪些条件", new[] { "光合 合作 作用", "条件" })]

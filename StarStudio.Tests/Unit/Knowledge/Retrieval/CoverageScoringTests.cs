@@ -57,6 +57,38 @@ public sealed class CoverageScoringTests
     }
 
     [Fact]
+    public void Score_LendsANamesMatchToThePassagesOfItsDocument_AndNothingElse()
+    {
+        // The name is said once, in A (the document's opening); B, of the same document, has the answer's words; C, another
+        // document, has them too. With the document weight B outranks C; an ordinary word is never lent.
+        var analysis = new QueryAnalysis(TextLanguage.English,
+        [
+            new QueryTerm("wulan", TermOrigin.Question),
+            new QueryTerm("ferry", TermOrigin.Question),
+            new QueryTerm("wulan0", TermOrigin.Translation, 0.5, "wulan") { Name = true },
+        ]);
+        var concepts = CoverageScoring.Concepts(analysis, 1.0, 0.5, 1.0);
+        Assert.True(concepts.Single(c => c.Key == "wulan").Name);
+        Assert.False(concepts.Single(c => c.Key == "ferry").Name);
+        var passages = new Dictionary<Guid, HashSet<string>>
+        {
+            [A] = [.. SearchText.Tokens("雾岚镇 opening"), "wulan0"],
+            [B] = Tokens("ferry"),
+            [C] = Tokens("ferry"),
+        };
+        Guid doc1 = Guid.NewGuid(), doc2 = Guid.NewGuid();
+        var documents = new Dictionary<Guid, Guid> { [A] = doc1, [B] = doc1, [C] = doc2 };
+
+        var without = CoverageScoring.Score(concepts, passages);
+        var with = CoverageScoring.Score(concepts, passages, documents, documentWeight: 0.5);
+
+        Assert.Equal(without[B], without[C], 12);
+        Assert.True(with[B] > with[C], $"{with[B]} vs {with[C]}");
+        Assert.Equal(without[C], with[C], 12);
+        Assert.Equal(without[A], with[A], 12); // A does not borrow "ferry": it is no name
+    }
+
+    [Fact]
     public void Score_IsZeroForEveryPassage_WhenNoConceptMatches()
     {
         var concepts = CoverageScoring.Concepts(new QueryAnalysis(TextLanguage.English, [new QueryTerm("quasar", TermOrigin.Question)]), 1, 0.5, 1);
