@@ -84,20 +84,29 @@ internal sealed class CircuitMemoryTrimmer(CircuitCounter counter, IOptions<Memo
         using var timer = new PeriodicTimer(settings.CheckEvery, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            int peak = counter.Peak, open = counter.Open;
-            if (!policy.ShouldTrim(peak, open, time.GetElapsedTime(lastTrim)))
+            if (TryTrim(policy, time.GetElapsedTime(lastTrim)))
             {
-                continue;
+                lastTrim = time.GetTimestamp();
             }
-
-            var before = Environment.WorkingSet;
-            var watch = Stopwatch.StartNew();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            log.LogInformation(
-                "Trimmed memory after {Closed} of {Peak} circuits closed: working set {Before} → {After} MB, {Pause} ms",
-                peak - open, peak, before / 1048576, Environment.WorkingSet / 1048576, watch.ElapsedMilliseconds);
-            counter.ResetPeak();
-            lastTrim = time.GetTimestamp();
         }
+    }
+
+    /// <summary>Trims if the policy says so, and starts a new peak; whether it trimmed.</summary>
+    internal bool TryTrim(MemoryTrimPolicy policy, TimeSpan sinceLastTrim)
+    {
+        int peak = counter.Peak, open = counter.Open;
+        if (!policy.ShouldTrim(peak, open, sinceLastTrim))
+        {
+            return false;
+        }
+
+        var before = Environment.WorkingSet;
+        var watch = Stopwatch.StartNew();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        log.LogInformation(
+            "Trimmed memory after {Closed} of {Peak} circuits closed: working set {Before} → {After} MB, {Pause} ms",
+            peak - open, peak, before / 1048576, Environment.WorkingSet / 1048576, watch.ElapsedMilliseconds);
+        counter.ResetPeak();
+        return true;
     }
 }

@@ -48,3 +48,31 @@ public sealed class MemoryTrimPolicyTests
         Assert.Equal(401, counter.Peak);
     }
 }
+
+public sealed class CircuitMemoryTrimmerTests
+{
+    [Fact]
+    public void Trims_OnceEnoughHaveClosed_ThenWaitsForANewPeak()
+    {
+        var counter = new CircuitCounter();
+        var trimmer = new CircuitMemoryTrimmer(counter, Microsoft.Extensions.Options.Options.Create(new MemoryTrimOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<CircuitMemoryTrimmer>.Instance);
+        var policy = MemoryTrimPolicy.Default;
+        for (var i = 0; i < 300; i++)
+        {
+            counter.Opened();
+        }
+
+        Assert.False(trimmer.TryTrim(policy, TimeSpan.FromMinutes(5))); // nobody left yet
+        for (var i = 0; i < 250; i++)
+        {
+            counter.Closed();
+        }
+
+        var collections = GC.CollectionCount(GC.MaxGeneration);
+        Assert.True(trimmer.TryTrim(policy, TimeSpan.FromMinutes(5)));
+        Assert.True(GC.CollectionCount(GC.MaxGeneration) > collections);
+        Assert.Equal(50, counter.Peak);
+        Assert.False(trimmer.TryTrim(policy, TimeSpan.FromMinutes(5))); // the same departures are not trimmed twice
+    }
+}
