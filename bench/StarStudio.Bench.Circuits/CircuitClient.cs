@@ -201,7 +201,7 @@ internal sealed partial class CircuitClient : IAsyncDisposable
         return connection!.SendAsync("BeginInvokeDotNetFromJS", callId, null, "DispatchEventAsync", interopObjectId, args, ct);
     }
 
-    /// <summary>The component that rendered the element with <paramref name="testId"/> (or "textarea").</summary>
+    /// <summary>The component that rendered the element with <paramref name="testId"/> (or "#id", or "textarea").</summary>
     public int ComponentOf(string testId)
     {
         lock (gate)
@@ -223,7 +223,10 @@ internal sealed partial class CircuitClient : IAsyncDisposable
         return task.Task;
     }
 
-    /// <summary>The current ID of the <paramref name="eventName"/> handler of the element with <paramref name="testId"/> (or "textarea").</summary>
+    /// <summary>
+    /// The current ID of the <paramref name="eventName"/> handler of the element with <paramref name="testId"/> (or "#id" for
+    /// an element with that id and no test ID, or "textarea" for the last textarea with neither).
+    /// </summary>
     public ulong Handler(string testId, string eventName)
     {
         lock (gate)
@@ -247,7 +250,7 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     {
         var id = (long)args[0]!;
         var data = (byte[])args[1]!;
-        var batch = new Batch(id, DateTime.UtcNow, [], []);
+        var batch = new Batch(id, DateTime.UtcNow, [], []) { Size = data.Length };
         if (TrackElements)
         {
             var reader = new RenderBatchReader(data);
@@ -268,7 +271,9 @@ internal sealed partial class CircuitClient : IAsyncDisposable
                         handlersByComponent[(element.ComponentId, name)] = handler;
                     }
 
-                    var key = element.Attributes.GetValueOrDefault("data-testid") ?? (element.Name == "textarea" ? "textarea" : null);
+                    var key = element.Attributes.GetValueOrDefault("data-testid")
+                              ?? (element.Attributes.GetValueOrDefault("id") is { Length: > 0 } elementId ? "#" + elementId : null)
+                              ?? (element.Name == "textarea" ? "textarea" : null);
                     if (key is not null && element.Handlers.Count > 0)
                     {
                         componentOf[key] = element.ComponentId;
@@ -366,5 +371,8 @@ internal sealed record FieldInfo(int ComponentId, string Value);
 /// <summary>A render batch as the client saw it: when it arrived and, when tracked, its elements and texts.</summary>
 internal sealed record Batch(long Id, DateTime At, List<BatchElement> Elements, List<string> Texts)
 {
+    /// <summary>The batch's size on the wire (the render batch's bytes, without the hub framing).</summary>
+    public int Size { get; init; }
+
     public bool Has(string testId) => Elements.Any(e => e.Attributes.GetValueOrDefault("data-testid") == testId);
 }

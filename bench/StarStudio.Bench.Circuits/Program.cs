@@ -83,13 +83,22 @@ try
                 break;
             case "chat":
                 // Everyone has conversations by now only if "chatting" ran before; say so rather than measure an empty page.
+                // What the page shows: the newest conversation, prerendered with its messages (counted in a few users' pages).
+                var shown = new List<string>();
+                foreach (var cookie in cookies.Take(5))
+                {
+                    var html = await CircuitClient.GetPageAsync(app.BaseUrl, $"/stars/{starId}", cookie, CancellationToken.None);
+                    shown.Add($"{Regex.Count(html, "data-testid=\"chat-message\"")} messages, {Regex.Count(html, "data-testid=\"chat-answer\"")} answers");
+                }
+
+                Console.WriteLine($"  the chat page as the first users see it: {string.Join("; ", shown)}");
                 results.Add(await Idle.RunAsync(app.BaseUrl, pid, "/stars/{id} conversation open", $"/stars/{starId}", cookies, options, requireTestId: "chat-send"));
                 break;
             case "studio":
                 results.Add(await Idle.RunAsync(app.BaseUrl, pid, "/studio signed in", "/studio", cookies, options));
                 break;
             case "chatting":
-                results.Add(await Chatting.RunAsync(app.BaseUrl, pid, $"/stars/{starId}", cookies, options));
+                results.Add(await Chatting.RunAsync(app.BaseUrl, pid, $"/stars/{starId}", cookies, database.MaintConnectionString, options));
                 break;
             default:
                 throw new ArgumentException("Unknown page " + page);

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 using StarStudio.Core.Chat;
 using StarStudio.Core.Chat.Attachments;
 using StarStudio.Core.Common;
@@ -14,7 +16,8 @@ namespace StarStudio.Tests.Components.Chat;
 /// <summary>
 /// The composer of the chat: what is typed (the textarea's <c>input</c> event, as the browser sends it) is what is sent, and
 /// the reason a message was refused or its answer failed stays on screen after the send has reloaded the conversation
-/// (it used to be cleared by that reload, so an empty or too-fast message did nothing visible).
+/// (it used to be cleared by that reload, so an empty or too-fast message did nothing visible); and leaving the page while
+/// its after-render JS calls are in flight does not end the circuit.
 /// </summary>
 public sealed class ChatPanelTests : ComponentTest
 {
@@ -78,6 +81,82 @@ public sealed class ChatPanelTests : ComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("先把面粉洗去面筋。", cut.Find("[data-testid=chat-messages]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=chat-error]"));
+    }
+
+    [Fact]
+    public async Task LeavingThePage_WhileTheCopyButtonsAreBeingAdded_DoesNotEndTheCircuit()
+    {
+        var js = new SlowChatModuleRuntime();
+        Context.Services.AddSingleton<IJSRuntime>(js);
+        RenderPanel();
+        await WaitUntil(() => js.Chat?.Calls.Contains("enhance") == true); // the browser has not answered yet
+
+        await Context.DisposeComponentsAsync(); // the player navigates away: the panel disposes its module
+        js.Enhance.SetResult(); // then the browser's answer arrives and the after-render code goes on
+        await WaitUntil(() => js.Chat!.Calls.Contains("scrollToEnd"));
+        await Task.Delay(100);
+
+        Assert.True(js.Chat!.Disposed);
+        var unhandled = Context.Renderer.UnhandledException;
+        Assert.False(unhandled.IsCompleted, unhandled.IsCompleted ? (await unhandled).ToString() : "");
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 20)
+        {
+            Assert.True(waited < 5000, "timed out");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A browser whose js/chat.js answers <c>enhance</c> only when told to; every other call gets the default value.</summary>
+    private sealed class SlowChatModuleRuntime : IJSRuntime
+    {
+        public TaskCompletionSource Enhance { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ChatModule? Chat { get; private set; }
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            if (identifier == "import" && args?[0] is "./js/chat.js")
+            {
+                Chat = new ChatModule(this);
+                return ValueTask.FromResult((TValue)(object)Chat);
+            }
+
+            return ValueTask.FromResult(default(TValue)!);
+        }
+    }
+
+    /// <summary>Like the real JS object reference: a call after <see cref="DisposeAsync"/> throws <see cref="ObjectDisposedException"/>.</summary>
+    private sealed class ChatModule(SlowChatModuleRuntime js) : IJSObjectReference
+    {
+        public ConcurrentQueue<string> Calls { get; } = new();
+
+        public bool Disposed { get; private set; }
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public async ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            Calls.Enqueue(identifier);
+            ObjectDisposedException.ThrowIf(Disposed, this);
+            if (identifier == "enhance")
+            {
+                await js.Enhance.Task;
+            }
+
+            return default!;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>One conversation of the current user; a send stores the question and a failed (or completed) answer.</summary>
