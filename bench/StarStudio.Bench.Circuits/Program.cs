@@ -151,8 +151,8 @@ internal sealed record Options(
     {
         int circuits = 1000, players = 200, users = -1, concurrency = 16, after = 60;
         bool gcdump = false, verbose = false;
-        // "chatting" (and "chat", which needs the conversations it makes) are unfinished: the sent question never arrives
-        // (docs/performance.md, "Circuits"), so they run only when asked for.
+        // "chatting" (P players asking at once) and "chat" (the page with a conversation open, which needs the conversations
+        // "chatting" made: run them together, "chatting,chat") run only when asked for.
         string[] pages = ["home", "star", "studio"];
         var env = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
@@ -174,7 +174,7 @@ internal sealed record Options(
                 default:
                     throw new ArgumentException(
                         $"Unknown argument {args[i]}. Use --circuits N --players P --users U --concurrency C --after SECONDS " +
-                        "--pages home,star,studio[,chatting,chat — unfinished] --env NAME=VALUE (app environment, e.g. DOTNET_GCConserveMemory=5) --gcdump --verbose");
+                        "--pages home,star,studio[,chatting,chat] --env NAME=VALUE (app environment, e.g. DOTNET_GCConserveMemory=5) --gcdump --verbose");
             }
         }
 

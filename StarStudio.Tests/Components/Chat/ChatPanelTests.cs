@@ -84,6 +84,26 @@ public sealed class ChatPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task TheQuestion_ShowsWhileTheAnswerIsOnItsWay_WithoutReloadingTheConversation()
+    {
+        conversations.Fail = false;
+        conversations.HoldAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cut = RenderPanel();
+        await cut.Find("textarea").InputAsync(new ChangeEventArgs { Value = "虫蛀的书页能补吗？" });
+        var readsBefore = conversations.Reads;
+
+        var sending = cut.Find("[data-testid=chat-send]").ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=chat-streaming]")));
+        Assert.Contains("虫蛀的书页能补吗？", cut.Find("[data-testid=chat-message][data-sender=user]").TextContent);
+        Assert.Equal(readsBefore, conversations.Reads); // the answer's retrieval waits for nothing on the page's side
+        conversations.HoldAnswer.SetResult();
+        await sending;
+        cut.WaitForAssertion(() => Assert.Contains("先把面粉洗去面筋。", cut.Find("[data-testid=chat-answer]").TextContent));
+        Assert.Single(cut.FindAll("[data-testid=chat-message][data-sender=user]"));
+    }
+
+    [Fact]
     public async Task LeavingThePage_WhileTheCopyButtonsAreBeingAdded_DoesNotEndTheCircuit()
     {
         var js = new SlowChatModuleRuntime();
@@ -172,11 +192,20 @@ public sealed class ChatPanelTests : ComponentTest
 
         public bool Fail { get; set; } = true;
 
+        /// <summary>When set, the answer waits for it after the question is stored.</summary>
+        public TaskCompletionSource? HoldAnswer { get; set; }
+
+        /// <summary>How often the conversation was read (GetAsync).</summary>
+        public int Reads { get; private set; }
+
         public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
             Task.FromResult(new Page<ConversationSummary>([new(Conversation.Id, Conversation.StarId, "墨香", Conversation.Title, Conversation.Status, null, Conversation.UpdatedAt)], 1));
 
-        public Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default) =>
-            Task.FromResult(Result<ConversationView>.Ok(new ConversationView(Conversation, "墨香", "古籍修复", "亲切", false, false, true, [.. messages], null)));
+        public Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default)
+        {
+            Reads++;
+            return Task.FromResult(Result<ConversationView>.Ok(new ConversationView(Conversation, "墨香", "古籍修复", "亲切", false, false, true, [.. messages], null)));
+        }
 
         public Task<IReadOnlyDictionary<Guid, AnswerRatingView>> GetMyAnswerRatingsAsync(Guid conversationId, CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyDictionary<Guid, AnswerRatingView>>(new Dictionary<Guid, AnswerRatingView>());
@@ -200,6 +229,11 @@ public sealed class ChatPanelTests : ComponentTest
             var question = new ConversationMessageDocument(Guid.NewGuid(), conversationId, MessageSenders.User, message, 5, [], DateTimeOffset.UtcNow);
             messages.Add(question);
             yield return new ChatUserMessage(question);
+            if (HoldAnswer is { } hold)
+            {
+                await hold.Task;
+            }
+
             yield return new ChatAnswerDelta("先把面粉");
             await Task.Yield();
             yield return new ChatAnswerDelta("洗去面筋。");
