@@ -166,27 +166,48 @@ internal sealed partial class CircuitClient : IAsyncDisposable
 
     /// <summary>
     /// Dispatches a UI event to <paramref name="handlerId"/> (as the browser's event delegation does) and returns the time
-    /// until the next render batch arrives (what the user sees change).
+    /// until the next render batch arrives (what the user sees change). <paramref name="eventArgsJson"/> is the event's
+    /// arguments as blazor.web.js serializes them; <paramref name="eventFieldInfo"/> is what it adds for the events of a
+    /// form field (<c>input</c>, <c>change</c>): the field's component and its new value, so the server's copy of the
+    /// field's <c>value</c> attribute matches the browser's without a re-render.
     /// </summary>
-    public async Task<TimeSpan> DispatchAsync(ulong handlerId, string eventName, string eventArgsJson, CancellationToken ct)
+    public async Task<TimeSpan> DispatchAsync(ulong handlerId, string eventName, string eventArgsJson, CancellationToken ct, FieldInfo? eventFieldInfo = null, TimeSpan? timeout = null)
     {
-        if (interopObjectId < 0)
-        {
-            throw new InvalidOperationException("The renderer's interop object has not been attached.");
-        }
-
         var batch = new TaskCompletionSource<Batch>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (gate)
         {
             nextBatch = batch;
         }
 
-        var callId = Interlocked.Increment(ref nextCallId).ToString();
-        var args = $"[{{\"eventHandlerId\":{handlerId},\"eventName\":\"{eventName}\",\"eventFieldInfo\":null}},{eventArgsJson}]";
         var watch = Stopwatch.StartNew();
-        await connection!.SendAsync("BeginInvokeDotNetFromJS", callId, null, "DispatchEventAsync", interopObjectId, args, ct);
-        await batch.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await SendEventAsync(handlerId, eventName, eventArgsJson, eventFieldInfo, ct);
+        await batch.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60), ct);
         return watch.Elapsed;
+    }
+
+    /// <summary>Dispatches a UI event without waiting for a render (a browser does not wait either: a blur, a change before a click).</summary>
+    public Task SendEventAsync(ulong handlerId, string eventName, string eventArgsJson, FieldInfo? eventFieldInfo, CancellationToken ct)
+    {
+        if (interopObjectId < 0)
+        {
+            throw new InvalidOperationException("The renderer's interop object has not been attached.");
+        }
+
+        var callId = Interlocked.Increment(ref nextCallId).ToString();
+        var fieldInfo = eventFieldInfo is { } f
+            ? new JsonObject { ["componentId"] = f.ComponentId, ["fieldValue"] = f.Value }.ToJsonString()
+            : "null";
+        var args = $"[{{\"eventHandlerId\":{handlerId},\"eventName\":\"{eventName}\",\"eventFieldInfo\":{fieldInfo}}},{eventArgsJson}]";
+        return connection!.SendAsync("BeginInvokeDotNetFromJS", callId, null, "DispatchEventAsync", interopObjectId, args, ct);
+    }
+
+    /// <summary>The component that rendered the element with <paramref name="testId"/> (or "#id", or "textarea").</summary>
+    public int ComponentOf(string testId)
+    {
+        lock (gate)
+        {
+            return componentOf.TryGetValue(testId, out var component) ? component : throw new InvalidOperationException($"'{testId}' has not been rendered.");
+        }
     }
 
     /// <summary>Waits for the first render batch (from now on) that <paramref name="match"/> accepts.</summary>
@@ -202,7 +223,10 @@ internal sealed partial class CircuitClient : IAsyncDisposable
         return task.Task;
     }
 
-    /// <summary>The current ID of the <paramref name="eventName"/> handler of the element with <paramref name="testId"/> (or "textarea").</summary>
+    /// <summary>
+    /// The current ID of the <paramref name="eventName"/> handler of the element with <paramref name="testId"/> (or "#id" for
+    /// an element with that id and no test ID, or "textarea" for the last textarea with neither).
+    /// </summary>
     public ulong Handler(string testId, string eventName)
     {
         lock (gate)
@@ -226,7 +250,7 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     {
         var id = (long)args[0]!;
         var data = (byte[])args[1]!;
-        var batch = new Batch(id, DateTime.UtcNow, [], []);
+        var batch = new Batch(id, DateTime.UtcNow, [], []) { Size = data.Length };
         if (TrackElements)
         {
             var reader = new RenderBatchReader(data);
@@ -247,7 +271,9 @@ internal sealed partial class CircuitClient : IAsyncDisposable
                         handlersByComponent[(element.ComponentId, name)] = handler;
                     }
 
-                    var key = element.Attributes.GetValueOrDefault("data-testid") ?? (element.Name == "textarea" ? "textarea" : null);
+                    var key = element.Attributes.GetValueOrDefault("data-testid")
+                              ?? (element.Attributes.GetValueOrDefault("id") is { Length: > 0 } elementId ? "#" + elementId : null)
+                              ?? (element.Name == "textarea" ? "textarea" : null);
                     if (key is not null && element.Handlers.Count > 0)
                     {
                         componentOf[key] = element.ComponentId;
@@ -339,8 +365,14 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     private static partial Regex StateRegex();
 }
 
+/// <summary>What blazor.web.js sends as <c>eventFieldInfo</c> with a form field's event: the field's component and new value.</summary>
+internal sealed record FieldInfo(int ComponentId, string Value);
+
 /// <summary>A render batch as the client saw it: when it arrived and, when tracked, its elements and texts.</summary>
 internal sealed record Batch(long Id, DateTime At, List<BatchElement> Elements, List<string> Texts)
 {
+    /// <summary>The batch's size on the wire (the render batch's bytes, without the hub framing).</summary>
+    public int Size { get; init; }
+
     public bool Has(string testId) => Elements.Any(e => e.Attributes.GetValueOrDefault("data-testid") == testId);
 }
