@@ -34,7 +34,7 @@ public sealed class ArenaPagesTests : ComponentTest
         auth = Context.AddAuthorization();
         Context.Services.AddSingleton<IArenaQueryService>(arena);
         Context.Services.AddSingleton<MarkdownRenderer>();
-        Context.Services.AddSingleton<StarStudio.Core.Growth.IMagnitudeService>(new NoMagnitude());
+        Context.Services.AddSingleton<StarStudio.Core.Growth.IMagnitudeService>(new NoMagnitudeLevels());
         Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         return arena;
     }
@@ -148,16 +148,5 @@ public sealed class ArenaPagesTests : ComponentTest
         Assert.Equal(2, labels.Length);
         Assert.Equal([1050d, 1100d], series[0].Data);
         Assert.Equal([950d, 950d], series[1].Data);
-    }
-
-    /// <summary>No star of these trials has been evaluated.</summary>
-    private sealed class NoMagnitude : StarStudio.Core.Growth.IMagnitudeService
-    {
-        public Task<Result<StarStudio.Core.Growth.MagnitudeView>> RecomputeAsync(Guid starId, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<Result<StarStudio.Core.Growth.MagnitudeView>> GetAsync(Guid starId, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<Guid, StarStudio.Core.Growth.MagnitudeLevel>> LevelsAsync(IReadOnlyCollection<Guid> starIds, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyDictionary<Guid, StarStudio.Core.Growth.MagnitudeLevel>>(new Dictionary<Guid, StarStudio.Core.Growth.MagnitudeLevel>());
     }
 }

@@ -16,7 +16,7 @@ public sealed class StarsPageTests : ComponentTest
     public StarsPageTests()
     {
         Context.Services.AddSingleton<IStarService>(stars);
-        Context.Services.AddSingleton<IMagnitudeService>(new NoLevels());
+        Context.Services.AddSingleton<IMagnitudeService>(new NoMagnitudeLevels());
         Context.Render<MudBlazor.MudPopoverProvider>();
     }
 
@@ -105,15 +105,5 @@ public sealed class StarsPageTests : ComponentTest
         public Task<IReadOnlyList<PublicStar>> ListPublicAsync(int take, CancellationToken ct = default) => throw new NotSupportedException();
 
         public Task<StoredObject?> OpenAvatarAsync(Guid id, CancellationToken ct = default) => throw new NotSupportedException();
-    }
-
-    private sealed class NoLevels : IMagnitudeService
-    {
-        public Task<Result<MagnitudeView>> RecomputeAsync(Guid starId, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<Result<MagnitudeView>> GetAsync(Guid starId, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<Guid, MagnitudeLevel>> LevelsAsync(IReadOnlyCollection<Guid> starIds, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyDictionary<Guid, MagnitudeLevel>>(new Dictionary<Guid, MagnitudeLevel>());
     }
 }
