@@ -39,9 +39,10 @@ public sealed class ChatJourneyTests(AppServer app)
         await Expect(player.Locator("h1")).ToHaveTextAsync("墨痕");
         await player.ClickAsync("[data-testid=chat-new]");
         await player.FillAsync("#chat-input", "修复古籍用什么糨糊？");
-        await player.ClickAsync("[data-testid=chat-send]");
+        await player.PressAsync("#chat-input", "Enter"); // Enter sends (js/chat.js); Shift+Enter would be a new line
         var answer = player.Locator("[data-testid=chat-message][data-sender=star]").Last;
         await Expect(answer).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 90_000 });
+        await Expect(player.Locator("#chat-input")).ToHaveValueAsync(""); // sent, not a new line in the box
         await Expect(answer.GetByTestId("chat-answer")).ToContainTextAsync("离线引擎");
         await Expect(answer.GetByTestId("chat-answer")).ToContainTextAsync("小麦淀粉糨糊");
         await player.ShotAsync("16-chat-answer");

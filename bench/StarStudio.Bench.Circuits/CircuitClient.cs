@@ -237,6 +237,15 @@ internal sealed partial class CircuitClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The handler ID of <paramref name="eventName"/> on <paramref name="testId"/>, or null when it has none.</summary>
+    public ulong? TryHandler(string testId, string eventName)
+    {
+        lock (gate)
+        {
+            return componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id) ? id : null;
+        }
+    }
+
     /// <summary>Whether an element with <paramref name="testId"/> and an event handler has been rendered.</summary>
     public bool Rendered(string testId)
     {

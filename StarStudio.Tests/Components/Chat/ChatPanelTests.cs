@@ -121,6 +121,29 @@ public sealed class ChatPanelTests : ComponentTest
         Assert.False(unhandled.IsCompleted, unhandled.IsCompleted ? (await unhandled).ToString() : "");
     }
 
+    [Fact]
+    public async Task TheComposer_IsAPlainTextarea_WiredByChatJs()
+    {
+        // Enter-to-send and the growing box are chat.js's (no .NET reference for a late first render to use after a
+        // dispose: MudInput's auto-grow did, and the circuit ended). enhance gets the textarea while the player can write.
+        var js = new SlowChatModuleRuntime();
+        js.Enhance.SetResult();
+        Context.Services.AddSingleton<IJSRuntime>(js);
+        var cut = RenderPanel();
+        await WaitUntil(() => js.Chat?.EnhanceArgs.IsEmpty == false);
+
+        var textarea = cut.Find("textarea#chat-input");
+        Assert.Equal("2", textarea.GetAttribute("rows"));
+        Assert.Empty(cut.FindComponents<MudBlazor.MudTextField<string>>());
+        var args = js.Chat!.EnhanceArgs.Last();
+        Assert.Equal(4, args.Length);
+        var element = Assert.IsType<ElementReference>(args[3]);
+        Assert.False(string.IsNullOrEmpty(element.Id));
+
+        await textarea.InputAsync(new ChangeEventArgs { Value = "纸张发黄怎么处理？" });
+        cut.WaitForAssertion(() => Assert.Equal("纸张发黄怎么处理？", cut.Find("textarea#chat-input").GetAttribute("value")));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var waited = 0; !condition(); waited += 20)
@@ -156,6 +179,9 @@ public sealed class ChatPanelTests : ComponentTest
     {
         public ConcurrentQueue<string> Calls { get; } = new();
 
+        /// <summary>The arguments of every <c>enhance</c> call.</summary>
+        public ConcurrentQueue<object?[]> EnhanceArgs { get; } = new();
+
         public bool Disposed { get; private set; }
 
         public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
@@ -166,6 +192,7 @@ public sealed class ChatPanelTests : ComponentTest
             ObjectDisposedException.ThrowIf(Disposed, this);
             if (identifier == "enhance")
             {
+                EnhanceArgs.Enqueue(args ?? []);
                 await js.Enhance.Task;
             }
 
