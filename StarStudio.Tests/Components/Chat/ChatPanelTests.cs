@@ -144,6 +144,22 @@ public sealed class ChatPanelTests : ComponentTest
         cut.WaitForAssertion(() => Assert.Equal("纸张发黄怎么处理？", cut.Find("textarea#chat-input").GetAttribute("value")));
     }
 
+    [Fact]
+    public async Task TheHistory_MarksTheOpenConversation_AndOpensOneOnClick()
+    {
+        // The history is list markup (no MudListItem per conversation): the open one is the selected item, a click reads it.
+        var cut = RenderPanel();
+        var item = cut.Find("[data-testid=chat-history-item]");
+        Assert.Contains("mud-selected-item", item.ClassList);
+        Assert.Contains("修复", item.TextContent);
+        var reads = conversations.Reads;
+
+        await item.ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal(reads + 1, conversations.Reads));
+        Assert.Equal("修复", cut.Find("[data-testid=chat-title]").TextContent.Trim());
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var waited = 0; !condition(); waited += 20)
