@@ -9,42 +9,50 @@
 // --database NAME reuses a kept database (queries only; --hnsw-* then rebuild its index). BENCH_DEBUG=1 prints
 // the questions whose recall is below 0.5, with the exact and approximate distances.
 using System.Globalization;
-using StarStudio.Bench.Retrieval;
 
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+namespace StarStudio.Bench.Retrieval;
 
-var options = BenchOptions.Parse(args);
-if (options is null)
+/// <summary>The <c>retrieval</c> bench (<c>dotnet run -c Release --project bench/StarStudio.Bench -- retrieval</c>): the statements of its former Program.cs.</summary>
+internal static class RetrievalBench
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--semantic] [--semantic-generate-only] [--database starstudio_bench_retrieval_…]");
-    return 2;
-}
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG");
-if (string.IsNullOrEmpty(server))
-{
-    Console.Error.WriteLine("STARSTUDIO_TEST_PG is not set: run eval \"$(scripts/postgres.sh env)\" in the repository root first (scripts/postgres.sh start starts PostgreSQL).");
-    return 2;
-}
+        var options = BenchOptions.Parse(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--semantic] [--semantic-generate-only] [--database starstudio_bench_retrieval_…]");
+            return 2;
+        }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // Let the finally blocks drop the database.
-    e.Cancel = true;
-    cancel.Cancel();
-};
+        var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG");
+        if (string.IsNullOrEmpty(server))
+        {
+            Console.Error.WriteLine("STARSTUDIO_TEST_PG is not set: run eval \"$(scripts/postgres.sh env)\" in the repository root first (scripts/postgres.sh start starts PostgreSQL).");
+            return 2;
+        }
 
-try
-{
-    var ok = await new BenchRun(options, server).RunAsync(cancel.Token);
-    return ok ? 0 : 1;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("Cancelled.");
-    return 130;
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Let the finally blocks drop the database.
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        try
+        {
+            var ok = await new BenchRun(options, server).RunAsync(cancel.Token);
+            return ok ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Cancelled.");
+            return 130;
+        }
+    }
 }
 
 internal sealed record BenchOptions(int Chunks, int Stars, int Queries, int Seed, bool KeepDatabase)

@@ -8,7 +8,7 @@ using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
 using StarStudio.TestSupport;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>A private, migrated database for one bench run, dropped at the end (as the tests' PostgresDatabase does).</summary>
 internal sealed class BenchDatabase : IAsyncDisposable

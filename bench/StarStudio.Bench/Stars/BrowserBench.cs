@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>Debian's Chromium through Playwright, as the E2E tests run it.</summary>
 internal sealed class BrowserBench : IAsyncDisposable

@@ -11,7 +11,7 @@ using StarStudio.Data.Infrastructure;
 using StarStudio.Data.Stars;
 using StarStudio.Data.Storage;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>ListMineAsync through the real service, as the owner over the application's role (RLS applies).</summary>
 internal sealed class ServiceBench(BenchDatabase database, Guid ownerId, string objectRoot)

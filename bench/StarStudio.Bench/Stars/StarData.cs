@@ -1,6 +1,6 @@
 using StarStudio.Core.Stars;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>
 /// Deterministic, realistic-looking stars: names like the demo's ("墨痕·古籍修复师"), a domain from a list,

@@ -6,44 +6,52 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
-using StarStudio.Bench;
 using StarStudio.Core.Identity;
 using StarStudio.Core.Stars;
 
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+namespace StarStudio.Bench.Stars;
 
-var options = BenchOptions.Parse(args);
-if (options is null)
+/// <summary>The <c>stars</c> bench (<c>dotnet run -c Release --project bench/StarStudio.Bench -- stars</c>): the statements of its former Program.cs.</summary>
+internal static class StarsBench
 {
-    Console.Error.WriteLine("usage: StarStudio.Bench [stars] [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N] [--web-configuration Release|Debug]");
-    return 2;
-}
+    public static async Task<int> RunAsync(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG");
-if (string.IsNullOrEmpty(server))
-{
-    Console.Error.WriteLine("STARSTUDIO_TEST_PG is not set: run eval \"$(scripts/postgres.sh env)\" in the repository root first (scripts/postgres.sh start starts PostgreSQL).");
-    return 2;
-}
+        var options = BenchOptions.Parse(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine("usage: StarStudio.Bench [stars] [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N] [--web-configuration Release|Debug]");
+            return 2;
+        }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // Let the finally blocks stop the app and drop the database.
-    e.Cancel = true;
-    cancel.Cancel();
-};
+        var server = Environment.GetEnvironmentVariable("STARSTUDIO_TEST_PG");
+        if (string.IsNullOrEmpty(server))
+        {
+            Console.Error.WriteLine("STARSTUDIO_TEST_PG is not set: run eval \"$(scripts/postgres.sh env)\" in the repository root first (scripts/postgres.sh start starts PostgreSQL).");
+            return 2;
+        }
 
-try
-{
-    await StarsBenchmark.RunAsync(options, server, cancel.Token);
-    return 0;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("Cancelled.");
-    return 130;
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Let the finally blocks stop the app and drop the database.
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        try
+        {
+            await StarsBenchmark.RunAsync(options, server, cancel.Token);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Cancelled.");
+            return 130;
+        }
+    }
 }
 
 internal sealed record BenchOptions(bool Browser, int Iterations, int BrowserIterations, string WebConfiguration, bool ExplainAll, bool KeepDatabase)

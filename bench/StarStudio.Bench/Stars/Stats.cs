@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>Timings of one measured operation, in milliseconds.</summary>
 internal sealed class Timings(string name)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using StarStudio.TestSupport;
 
-namespace StarStudio.Bench;
+namespace StarStudio.Bench.Stars;
 
 /// <summary>The real app as its own process on a free loopback port, started as the E2E tests' AppServer starts it (<see cref="AppProcess"/>).</summary>
 internal sealed class WebApp : IAsyncDisposable
