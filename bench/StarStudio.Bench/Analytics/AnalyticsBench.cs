@@ -9,7 +9,7 @@
 // The event table's primary key and indexes are dropped during the bulk load and rebuilt after it (as a bulk load should).
 //
 //   cd /work/main && eval "$(scripts/postgres.sh env)" && cd -
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Analytics [-- --events 50000000 --days 180 --runs 200 --keep]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- analytics [--events 50000000 --days 180 --runs 200 --keep]
 // --database starstudio_bench_analytics_… re-runs on a kept database: no seeding, the roll-up resumes after its watermark
 // (so it is quick once done), then the chart queries and the writer; the database is kept.
 using System.Diagnostics;

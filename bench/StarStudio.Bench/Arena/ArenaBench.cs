@@ -1,7 +1,7 @@
 // Arena benchmark (issue 11): Bradley–Terry + bootstrap on synthetic votes, and answer validation of a 100 KB answer.
 // Pure computation (no database): the scoring job and the answer check run exactly these functions.
 //
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Arena [-- --rounds 200 --repeats 3 --validations 1000]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- arena [--rounds 200 --repeats 3 --validations 1000]
 using System.Diagnostics;
 using System.Text;
 using StarStudio.Core.Arena;

@@ -4,7 +4,7 @@
 // revealed, the next least-compared pair chosen, stored as pending and its two answers loaded. Every call is timed.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Battles [-- --entries 100 --prior 10000 --players 200 --votes 1200 --workers 4]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- battles [--entries 100 --prior 10000 --players 200 --votes 1200 --workers 4]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;

@@ -5,7 +5,7 @@
 // set (watched by the app) and this process's peak working set and bytes allocated per import.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Cards [-- --entries 500 --runs 6]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- cards [--entries 500 --runs 6]
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;

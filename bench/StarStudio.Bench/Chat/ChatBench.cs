@@ -5,7 +5,7 @@
 //   (c) 200 conversations streaming at once (~50 chunks each): errors and total time.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Chat [-- --requests 300 --concurrent 200 --chunks 50]
+//   dotnet run -c Release --project bench/StarStudio.Bench -- chat [--requests 300 --concurrent 200 --chunks 50]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

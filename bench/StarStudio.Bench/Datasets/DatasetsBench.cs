@@ -4,7 +4,7 @@
 // TrainingDatasetService as the star's owner (RLS on): preview, then build (files to a local object store, then the row).
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Datasets [-- --conversations 10000 --turns 5]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- datasets [--conversations 10000 --turns 5]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

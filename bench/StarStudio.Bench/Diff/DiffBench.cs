@@ -2,7 +2,7 @@
 // edits of 5 % and 30 % of the sentences and a full rewrite; target ≤ 50 ms per diff. Pure computation: the versions
 // tab and the review queue call exactly PersonaDiff.Compute.
 //
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Diff [-- --repeats 20 --chars 20000]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- diff [--repeats 20 --chars 20000]
 using System.Diagnostics;
 using System.Text;
 using StarStudio.Core.Stars;

@@ -3,7 +3,7 @@
 // docs/evaluation.md.
 // Usage (from the repository root, PostgreSQL running):
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Eval [-- --fusion rrf|relative] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10]
+//   dotnet run -c Release --project bench/StarStudio.Bench -- eval [--fusion rrf|relative] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10]
 // --fusion and --weights set the hybrid and text+expansion modes (default: RetrievalOptions' defaults);
 // --grid also runs the hybrid mode over fusion methods × list weights and prints, for each, recall@5 overall and per
 // kind × language and the smallest lead of the hybrid over its best single list on any kind × language;
@@ -348,7 +348,7 @@ internal static class EvalBench
 
         static T Usage<T>()
         {
-            Console.Error.WriteLine("usage: StarStudio.Bench.Eval [--fusion rrf|relative|coverage] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
+            Console.Error.WriteLine("usage: StarStudio.Bench eval [--fusion rrf|relative|coverage] [--weights v,t,e,r,s] [--grid] [--json out.json] [--top 10] [--show q001,q002]");
             Environment.Exit(2);
             return default!;
         }

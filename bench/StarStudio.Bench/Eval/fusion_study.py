@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Offline fusion study on the lists dumped by `StarStudio.Bench.Eval -- --dump lists.jsonl` (docs/evaluation.md).
+# Offline fusion study on the lists dumped by `StarStudio.Bench -- eval --dump lists.jsonl` (docs/evaluation.md).
 # Usage: python3 fusion_study.py lists.jsonl   (reads lists.jsonl.chunks.jsonl too)
 # fuse(): relative-score fusion as ScoreFusion.Fuse does it (reproduces the product's 0.716); rank3(): coverage fusion
 # as ScoreFusion.FuseByCoverage + CoverageScoring do it (reproduces 0.771). Written for issue 10's second round.

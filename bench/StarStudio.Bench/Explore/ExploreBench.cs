@@ -9,7 +9,7 @@
 // likes are bulk-loaded, then the counters are set by one aggregate (documented in docs/performance.md).
 //
 //   cd /work/main && eval "$(scripts/postgres.sh env)" && cd -
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Explore [-- --stars 100000 --plays 10000000 --runs 200 --keep]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- explore [--stars 100000 --plays 10000000 --runs 200 --keep]
 // --database starstudio_bench_explore_… re-measures a kept database (seeding takes ~35 minutes): it is migrated to this
 // build first, then the job runs twice and the queries and toggles are measured; the database is kept.
 using System.Diagnostics;

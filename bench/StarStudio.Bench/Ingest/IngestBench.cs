@@ -2,7 +2,7 @@
 // with the local embedder, over a private migrated database. Prints each phase alone and the whole run.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Ingest [-- --pages 200 --runs 7]
+//   dotnet run -c Release --project bench/StarStudio.Bench -- ingest [--pages 200 --runs 7]
 using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;

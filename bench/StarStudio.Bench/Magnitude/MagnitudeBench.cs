@@ -8,7 +8,7 @@
 // result, warm, p95 over the renders.
 //
 //   cd /work/main && eval "$(scripts/postgres.sh env)" && cd -
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Magnitude [-- --stars 10000 --traces 50 --renders 300 --keep]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- magnitude [--stars 10000 --traces 50 --renders 300 --keep]
 using System.Diagnostics;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@
 // lists (CatalogCorpus), 50,000 published skills plus drafts, suspended skills and pending versions that must not match.
 //
 //   cd /work/main && eval "$(scripts/postgres.sh env)" && cd -
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Market [-- --skills 50000 --searches 400 --warmup 100 --keep]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- market [--skills 50000 --searches 400 --warmup 100 --keep]
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;

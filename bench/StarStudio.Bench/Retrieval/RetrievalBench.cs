@@ -1,7 +1,9 @@
 // Retrieval benchmark: HNSW vector search of the knowledge retriever against exact search.
 // Usage (from the repository root, PostgreSQL running):
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Retrieval [-- --chunks N] [--stars N] [--queries N] [--keep-database]
+//   DOTNET_gcConcurrent=0 dotnet run -c Release --project bench/StarStudio.Bench -- retrieval [--chunks N] [--stars N] [--queries N] [--keep-database]
+// The latency figures in docs/performance.md were taken with non-concurrent workstation GC (this bench's own project
+// set it); the one bench program runs with concurrent GC, so set DOTNET_gcConcurrent=0 when comparing with them.
 // Experiments (not what the migration builds): --hnsw-m M, --hnsw-ef-construction N, --embedding-storage main;
 // --sentence-questions asks with a sentence of one of the star's own chunks instead of a generated question;
 // --semantic uses all-MiniLM-L6-v2 vectors of English chunks (a real model's geometry) instead of the hashing embedder's,
@@ -23,7 +25,8 @@ internal static class RetrievalBench
         var options = BenchOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: StarStudio.Bench.Retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--semantic] [--semantic-generate-only] [--database starstudio_bench_retrieval_…]");
+            Console.Error.WriteLine("usage: StarStudio.Bench retrieval [--chunks 200000] [--stars 100] [--queries 200] [--seed 42] [--keep-database] [--sentence-questions] [--hnsw-m M] [--hnsw-ef-construction N] [--embedding-storage main] [--semantic] [--semantic-generate-only] [--database starstudio_bench_retrieval_…]");
+            Console.Error.WriteLine("The latency figures in docs/performance.md were taken with non-concurrent GC: set DOTNET_gcConcurrent=0 when comparing with them.");
             return 2;
         }
 

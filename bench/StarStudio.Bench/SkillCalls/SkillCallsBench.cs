@@ -5,7 +5,7 @@
 // the overhead is their per-iteration difference.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.SkillCalls [-- --calls 2000 --warmup 1000]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- skillcalls [--calls 2000 --warmup 1000]
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;

@@ -1,6 +1,6 @@
 // StarStudio benchmarks. Usage (from the repository root, PostgreSQL running):
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench [stars] [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N]
+//   dotnet run -c Release --project bench/StarStudio.Bench -- stars [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N]
 // See docs/performance.md.
 using System.Diagnostics;
 using System.Globalization;
@@ -22,7 +22,7 @@ internal static class StarsBench
         var options = BenchOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: StarStudio.Bench [stars] [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N] [--web-configuration Release|Debug]");
+            Console.Error.WriteLine("usage: StarStudio.Bench stars [--no-browser] [--explain-all] [--keep-database] [--iterations N] [--browser-iterations N] [--web-configuration Release|Debug]");
             return 2;
         }
 

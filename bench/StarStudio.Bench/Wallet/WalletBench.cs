@@ -2,7 +2,7 @@
 // Every operation goes the way the app books: a transaction as the app role (RLS on), app.user_id set, one wallet function.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   dotnet run -c Release --project bench/StarStudio.Bench.Wallet [-- --ops 10000 --workers 32 --users 1000 --rows 100000 --pages 2000]
+//   dotnet run -c Release --project bench/StarStudio.Bench -- wallet [--ops 10000 --workers 32 --users 1000 --rows 100000 --pages 2000]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;

@@ -4,7 +4,7 @@
 // whether any event was lost (never received) or received twice, and the table says whether any row is not delivered.
 //
 //   eval "$(scripts/postgres.sh env)"
-//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench.Webhooks [-- --deliveries 100000 --kill-at 30 --emits 1000]
+//   nice -n 15 dotnet run -c Release --project bench/StarStudio.Bench -- webhooks [--deliveries 100000 --kill-at 30 --emits 1000]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
