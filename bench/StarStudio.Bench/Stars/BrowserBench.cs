@@ -7,10 +7,10 @@ namespace StarStudio.Bench.Stars;
 internal sealed class BrowserBench : IAsyncDisposable
 {
     private const string Rows = "[data-testid=star-link]";
-    // MudDataGridPager's buttons carry English aria-labels whatever the page's language.
-    private const string NextButton = ".mud-table-pagination-actions button[aria-label='Next page']";
-    // The pager's captions: "rows per page", then "101-120 of 10000".
-    private const string PagerCaption = ".mud-table-pagination-caption";
+    // StarsPage's own pager (MudBlazor table markup since the list stopped being a MudDataGrid).
+    private const string NextButton = "[data-testid=star-page-next]";
+    // The pager's caption, e.g. "第 101–120 个，共 10000 个".
+    private const string PagerCaption = "[data-testid=star-pager-info]";
 
     private readonly IPlaywright playwright;
     private readonly IBrowser browser;
