@@ -4,7 +4,7 @@ namespace StarStudio.Data.Knowledge.Retrieval;
 
 /// <summary>
 /// <c>StarStudio:Retrieval</c>: how the hybrid search scans. The defaults come from the retrieval benchmark
-/// (bench/StarStudio.Bench.Retrieval, numbers in docs/performance.md): the highest recall that keeps a
+/// (bench/StarStudio.Bench/Retrieval, numbers in docs/performance.md): the highest recall that keeps a
 /// 100,000-chunk star's vector query within p95 10 ms on two cores.
 /// </summary>
 public sealed class RetrievalOptions
