@@ -72,6 +72,10 @@ internal sealed partial class CircuitClient : IAsyncDisposable
 
     private readonly Dictionary<string, int> componentOf = [];
     private readonly Dictionary<(int ComponentId, string Event), ulong> handlersByComponent = [];
+    // An element's own handlers, by its test ID (or #id): a component that renders several elements with the same event
+    // (the chat page's buttons are markup in one component) has one entry per element here.
+    private readonly Dictionary<(string Key, string Event), ulong> handlersByKey = [];
+    private readonly Dictionary<(int ComponentId, string Event), HashSet<string>> keysByComponentEvent = [];
 
     /// <summary>The prerendered page as a GET returns it (sign-in redirects are errors here).</summary>
     public static async Task<string> GetPageAsync(string baseUrl, string path, string cookie, CancellationToken ct)
@@ -231,7 +235,8 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     {
         lock (gate)
         {
-            return componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id)
+            return handlersByKey.TryGetValue((testId, eventName), out var own) ? own
+                : componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id)
                 ? id
                 : throw new InvalidOperationException($"No {eventName} handler for '{testId}' has been rendered.");
         }
@@ -242,7 +247,8 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     {
         lock (gate)
         {
-            return componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id) ? id : null;
+            return handlersByKey.TryGetValue((testId, eventName), out var own) ? own
+                : componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id) ? id : null;
         }
     }
 
@@ -286,14 +292,30 @@ internal sealed partial class CircuitClient : IAsyncDisposable
                     if (key is not null && element.Handlers.Count > 0)
                     {
                         componentOf[key] = element.ComponentId;
+                        foreach (var (name, handler) in element.Handlers)
+                        {
+                            handlersByKey[(key, name)] = handler;
+                            if (!keysByComponentEvent.TryGetValue((element.ComponentId, name), out var keys))
+                            {
+                                keysByComponentEvent[(element.ComponentId, name)] = keys = [];
+                            }
+
+                            keys.Add(key);
+                        }
                     }
                 }
 
-                // A re-render gives an element's handlers new IDs through SetAttribute edits of its component (the components
-                // clicked here — a button, a text field's input — render one element with that event each).
+                // A re-render gives an element's handlers new IDs through SetAttribute edits of its component, without
+                // saying which element (that would take the whole tree). An edit is applied to an element only when it is
+                // the component's one tracked element with that event; a handler that is a method (not a new closure per
+                // render) keeps its ID, so the markup buttons of one component keep theirs.
                 foreach (var (componentId, name, handler) in handlerEdits)
                 {
                     handlersByComponent[(componentId, name)] = handler;
+                    if (keysByComponentEvent.TryGetValue((componentId, name), out var keys) && keys.Count == 1)
+                    {
+                        handlersByKey[(keys.First(), name)] = handler;
+                    }
                 }
             }
         }
