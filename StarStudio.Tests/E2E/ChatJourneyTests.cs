@@ -38,6 +38,11 @@ public sealed class ChatJourneyTests(AppServer app)
         await player.OpenInteractiveAsync($"/stars/{starId}");
         await Expect(player.Locator("h1")).ToHaveTextAsync("墨痕");
         await player.ClickAsync("[data-testid=chat-new]");
+        var composer = player.Locator("#chat-input");
+        var twoLines = (await composer.BoundingBoxAsync())!.Height;
+        await composer.FillAsync("一\n二\n三\n四\n五");
+        var grown = (await composer.BoundingBoxAsync())!.Height; // the input event grows it at once (js/chat.js)
+        Assert.True(grown > twoLines + 20, $"the composer did not grow with five lines: {twoLines} -> {grown} px");
         await player.FillAsync("#chat-input", "修复古籍用什么糨糊？");
         await player.PressAsync("#chat-input", "Enter"); // Enter sends (js/chat.js); Shift+Enter would be a new line
         var answer = player.Locator("[data-testid=chat-message][data-sender=star]").Last;

@@ -124,8 +124,9 @@ public sealed class ChatPanelTests : ComponentTest
     [Fact]
     public async Task TheComposer_IsAPlainTextarea_WiredByChatJs()
     {
-        // Enter-to-send and the growing box are chat.js's (no .NET reference for a late first render to use after a
-        // dispose: MudInput's auto-grow did, and the circuit ended). enhance gets the textarea while the player can write.
+        // Enter-to-send and the growing box are chat.js's: no MudTextField (four components, three events per key, and a
+        // .NET reference its first render used even when a closing circuit had freed it). enhance gets the textarea
+        // while the player can write.
         var js = new SlowChatModuleRuntime();
         js.Enhance.SetResult();
         Context.Services.AddSingleton<IJSRuntime>(js);
