@@ -231,16 +231,8 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     /// The current ID of the <paramref name="eventName"/> handler of the element with <paramref name="testId"/> (or "#id" for
     /// an element with that id and no test ID, or "textarea" for the last textarea with neither).
     /// </summary>
-    public ulong Handler(string testId, string eventName)
-    {
-        lock (gate)
-        {
-            return handlersByKey.TryGetValue((testId, eventName), out var own) ? own
-                : componentOf.TryGetValue(testId, out var component) && handlersByComponent.TryGetValue((component, eventName), out var id)
-                ? id
-                : throw new InvalidOperationException($"No {eventName} handler for '{testId}' has been rendered.");
-        }
-    }
+    public ulong Handler(string testId, string eventName) =>
+        TryHandler(testId, eventName) ?? throw new InvalidOperationException($"No {eventName} handler for '{testId}' has been rendered.");
 
     /// <summary>The handler ID of <paramref name="eventName"/> on <paramref name="testId"/>, or null when it has none.</summary>
     public ulong? TryHandler(string testId, string eventName)

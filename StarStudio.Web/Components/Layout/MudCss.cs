@@ -1,0 +1,23 @@
+namespace StarStudio.Web.Components.Layout;
+
+/// <summary>
+/// MudBlazor's CSS classes for the buttons that pages render as markup instead of <c>MudButton</c>/<c>MudIconButton</c>
+/// components (docs/decisions.md "Per-circuit memory"): one place to check when a MudBlazor upgrade renames them.
+/// </summary>
+public static class MudCss
+{
+    /// <summary><c>MudButton Variant="Filled" Color="Primary"</c>.</summary>
+    public const string FilledPrimary = "mud-button-root mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-medium mud-ripple";
+
+    /// <summary><c>MudButton Variant="Outlined" Color="Primary"</c>.</summary>
+    public const string OutlinedPrimary = "mud-button-root mud-button mud-button-outlined mud-button-outlined-primary mud-button-outlined-size-medium mud-ripple";
+
+    /// <summary><c>MudButton Variant="Text" Size="Small"</c>.</summary>
+    public const string TextSmall = "mud-button-root mud-button mud-button-text mud-button-text-default mud-button-text-size-small mud-ripple";
+
+    /// <summary><c>MudButton Variant="Text" Color="Inherit" Size="Small"</c> (the app bar's).</summary>
+    public const string TextInheritSmall = "mud-button-root mud-button mud-button-text mud-button-text-inherit mud-button-text-size-small mud-ripple";
+
+    /// <summary><c>MudIconButton Size="Small"</c>.</summary>
+    public const string IconButtonSmall = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small";
+}
