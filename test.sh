@@ -71,7 +71,12 @@ service_step postgres env STARSTUDIO_PG_FAST=1 "$ROOT/scripts/postgres.sh" start
 service_step s3rver "$ROOT/scripts/s3rver.sh" start
 eval "$("$ROOT/scripts/postgres.sh" env)"
 eval "$("$ROOT/scripts/s3rver.sh" env)"
-export STARSTUDIO_CHROMIUM=/usr/bin/chromium
+# The browser tests use Chromium's headless shell (deps.sh --test installs it); the full browser where it is missing.
+if [[ -x /usr/bin/chromium-headless-shell ]]; then
+  export STARSTUDIO_CHROMIUM=/usr/bin/chromium-headless-shell
+else
+  export STARSTUDIO_CHROMIUM=/usr/bin/chromium
+fi
 export STARSTUDIO_TEST_ARTIFACTS="$RESULTS/e2e"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 [[ "${CI:-}" == true ]] && export MSBUILDDISABLENODEREUSE=1

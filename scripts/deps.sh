@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages StarStudio needs on this machine; quick when nothing is missing.
-# Usage: scripts/deps.sh [--test]   (--test adds what only the test suite needs: docker-compose)
+# Usage: scripts/deps.sh [--test]   (--test adds what only the test suite needs: docker-compose, chromium-headless-shell)
 # Chromium and the CJK fonts are for everyone: the app prints the 星等报告 (magnitude report) PDF with them.
 # jq writes and reads the manifests of scripts/backup.sh and scripts/restore.sh.
 set -euo pipefail
@@ -24,7 +24,9 @@ fi
 command -v node >/dev/null 2>&1 || wanted+=(nodejs)
 command -v npm >/dev/null 2>&1 || wanted+=(npm)
 if (( with_test )); then
-  wanted+=(docker-compose)
+  # The browser tests drive Chromium's old headless shell: the same engine without the browser's own UI, a quarter
+  # less CPU per journey than the full browser (docs/decisions.md, "The browser tests' Chromium").
+  wanted+=(docker-compose chromium-headless-shell)
 fi
 
 # One dpkg-query call for all packages keeps the no-op path fast.
