@@ -24,6 +24,17 @@ public sealed partial class StarJourneyTests(AppServer app)
         await Expect(page.GetByTestId("no-stars")).ToContainTextAsync("你还没有智星");
         await page.ShotAsync("01-registered-empty-studio");
 
+        // On a wide screen the drawer starts open beside the page; the menu button hides it and the page takes the width.
+        var drawer = page.GetByTestId("drawer");
+        await Expect(drawer).ToBeInViewportAsync();
+        var contentLeft = (await page.Locator(".mud-main-content").BoundingBoxAsync())!.X;
+        await page.GetByTestId("drawer-toggle").ClickAsync();
+        await Expect(drawer).Not.ToBeInViewportAsync();
+        await Expect(page.GetByTestId("drawer-toggle")).ToHaveAttributeAsync("aria-expanded", "false");
+        Assert.True((await page.Locator(".mud-main-content").BoundingBoxAsync())!.X < contentLeft, "the page did not take the drawer's width");
+        await page.GetByTestId("drawer-toggle").ClickAsync();
+        await Expect(drawer).ToBeInViewportAsync();
+
         // 2. Create a star; a too-long name is refused at the field first, and nothing typed is lost.
         await page.ClickAsync("[data-testid=new-star]");
         await page.WaitForURLAsync("**/studio/stars/new");
@@ -106,6 +117,17 @@ public sealed partial class StarJourneyTests(AppServer app)
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("我的智星");
         await page.ShotAsync("08-phone-studio");
+
+        // On a phone the drawer starts hidden; the menu button shows it over the page, and choosing a link closes it.
+        var drawer = page.GetByTestId("drawer");
+        await Expect(drawer).Not.ToBeVisibleAsync();
+        await page.GetByTestId("drawer-toggle").ClickAsync();
+        await Expect(drawer).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("drawer-toggle")).ToHaveAttributeAsync("aria-expanded", "true");
+        await page.ShotAsync("08-phone-drawer-open");
+        await drawer.GetByRole(AriaRole.Link, new() { Name = "发现" }).ClickAsync();
+        await page.WaitForURLAsync("**/explore");
+        await Expect(drawer).Not.ToBeVisibleAsync();
 
         await page.GotoAsync("/admin");
         await Expect(page.GetByTestId("forbidden")).ToContainTextAsync("403");

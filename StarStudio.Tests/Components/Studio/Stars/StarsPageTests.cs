@@ -71,6 +71,43 @@ public sealed class StarsPageTests : ComponentTest
         cut.WaitForAssertion(() => Assert.Contains("没有匹配的智星", cut.Find("[data-testid=no-stars]").TextContent));
     }
 
+    [Fact]
+    public async Task StatusFilter_IsAPlainSelect_AsksTheServerFromTheFirstPage_AndAnyStatusClearsIt()
+    {
+        stars.All = [.. Enumerable.Range(1, 30).Select(i => Star($"星{i:D2}") with { Status = i % 3 == 0 ? StarStatus.Paused : StarStatus.Active })];
+        var cut = Render<StarsPage>(_ => { });
+        cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=star-row]").Count));
+        await cut.Find("[data-testid=star-page-next]").ClickAsync();
+
+        var select = cut.Find("select#star-status");
+        Assert.Equal(["全部状态", .. Enum.GetValues<StarStatus>().Select(s => cut.Find($"option[value={s}]").TextContent)], select.QuerySelectorAll("option").Select(o => o.TextContent));
+        Assert.Equal("状态", cut.Find("label[for=star-status]").TextContent);
+        await select.ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = nameof(StarStatus.Paused) });
+
+        cut.WaitForAssertion(() => Assert.Equal(10, cut.FindAll("[data-testid=star-row]").Count));
+        Assert.Equal(new StarListQuery(0, 20, null, StarStatus.Paused), stars.Queries[^1]);
+        Assert.True(cut.Find($"option[value={StarStatus.Paused}]").HasAttribute("selected"));
+
+        await cut.Find("select#star-status").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "" });
+        cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=star-row]").Count));
+        Assert.Equal(new StarListQuery(0, 20), stars.Queries[^1]);
+    }
+
+    [Fact]
+    public async Task Search_WaitsForTypingToPause_ThenAsksOnce()
+    {
+        stars.All = [.. Enumerable.Range(1, 30).Select(i => Star(i % 2 == 0 ? $"古籍{i}" : $"诗词{i}"))];
+        var cut = Render<StarsPage>(_ => { });
+        cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=star-row]").Count));
+        var before = stars.Queries.Count;
+
+        var keys = new[] { "古", "古籍", "古籍 " }.Select(v => cut.Find("#star-search").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = v })).ToList();
+        await Task.WhenAll(keys);
+
+        Assert.Equal(before + 1, stars.Queries.Count);
+        Assert.Equal(new StarListQuery(0, 20, "古籍"), stars.Queries[^1]);
+    }
+
     private static StarSummary Star(string name) =>
         new(Guid.NewGuid(), name, "古籍修复", "亲切", StarStatus.Active, ["文化"], false, DateTimeOffset.UtcNow);
 
