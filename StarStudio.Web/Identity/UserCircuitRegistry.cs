@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -79,9 +80,30 @@ internal sealed class UserCircuitHandler(
     private readonly Lock gate = new();
     private Guid? tracked;
     private bool subscribed;
+    private CultureInfo? culture;
+    private CultureInfo? uiCulture;
 
-    public Task<bool> RevalidateNowAsync(CancellationToken ct) =>
-        authState is IdentityRevalidatingAuthenticationStateProvider provider ? provider.RevalidateNowAsync(ct) : Task.FromResult(false);
+    /// <summary>
+    /// Checks the circuit's user now, in the circuit's culture: the registry calls this from another thread (an admin's
+    /// change heard through PostgreSQL runs in the listener's invariant culture), and a changed user re-renders the
+    /// layout and page from here — in English on a Chinese page, before this was set.
+    /// </summary>
+    public async Task<bool> RevalidateNowAsync(CancellationToken ct)
+    {
+        if (authState is not IdentityRevalidatingAuthenticationStateProvider provider)
+        {
+            return false;
+        }
+
+        if (culture is not null && uiCulture is not null)
+        {
+            // An async method's changes to the culture end with it: the caller's thread keeps its own.
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = uiCulture;
+        }
+
+        return await provider.RevalidateNowAsync(ct);
+    }
 
     public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
@@ -94,6 +116,9 @@ internal sealed class UserCircuitHandler(
     /// <summary>Starts tracking the circuit's user and checks the account now.</summary>
     internal async Task OpenAsync(CancellationToken ct = default)
     {
+        // The circuit opens in the culture of its request (the language cookie): remembered for calls from elsewhere.
+        culture = CultureInfo.CurrentCulture;
+        uiCulture = CultureInfo.CurrentUICulture;
         lock (gate)
         {
             if (!subscribed)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -175,6 +176,49 @@ public sealed class UserSessionsTests : IAsyncLifetime
         Assert.False(state.User.IsInRole(RoleNames.Admin));
         await circuit.DisposeAsync();
     }
+
+    /// <summary>
+    /// The change re-renders the circuit's pages from the notifying thread: it must do so in the circuit's language. (A
+    /// role granted during a Chinese session re-rendered the layout in English: the listener's thread has the invariant culture.)
+    /// </summary>
+    [Fact]
+    public async Task ARoleChangeHeardOnAnotherThread_ReachesTheCircuitInTheCircuitsCulture()
+    {
+        var admin = await pg.CreateAdminAsync();
+        var other = await UserWithPasswordAsync(RoleNames.Admin);
+        var cultures = new List<string>();
+        var (circuit, auth, _) = await InCultureAsync("zh-CN", async () =>
+        {
+            var opened = await OpenCircuitAsync(other);
+            opened.Auth.AuthenticationStateChanged += _ =>
+            {
+                lock (cultures)
+                {
+                    cultures.Add(CultureInfo.CurrentUICulture.Name);
+                }
+            };
+            return opened;
+        });
+
+        await InCultureAsync("", async () =>
+        {
+            await using var adminScope = services.CreateAsyncScope();
+            Assert.True((await AdminService(adminScope, admin.UserId!.Value).RevokeRoleAsync(other.Id, RoleNames.Admin)).Succeeded);
+            Assert.Equal("", CultureInfo.CurrentUICulture.Name); // the caller's own culture is left as it was
+            return 0;
+        });
+
+        Assert.False((await auth.GetAuthenticationStateAsync()).User.IsInRole(RoleNames.Admin));
+        Assert.Equal(["zh-CN"], cultures);
+        await circuit.DisposeAsync();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a thread-pool thread whose culture is <paramref name="name"/> ("" is the invariant culture).</summary>
+    private static Task<T> InCultureAsync<T>(string name, Func<Task<T>> work) => Task.Run(async () =>
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+        return await work();
+    });
 
     [Fact]
     public async Task ClosedCircuit_IsNoLongerTracked()
