@@ -9,6 +9,9 @@ public static class MudCss
     /// <summary><c>MudButton Variant="Filled" Color="Primary"</c>.</summary>
     public const string FilledPrimary = "mud-button-root mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-medium mud-ripple";
 
+    /// <summary><c>MudButton Variant="Filled" Color="Secondary" Size="Small"</c>.</summary>
+    public const string FilledSecondarySmall = "mud-button-root mud-button mud-button-filled mud-button-filled-secondary mud-button-filled-size-small mud-ripple";
+
     /// <summary><c>MudButton Variant="Outlined" Color="Primary"</c>.</summary>
     public const string OutlinedPrimary = "mud-button-root mud-button mud-button-outlined mud-button-outlined-primary mud-button-outlined-size-medium mud-ripple";
 
