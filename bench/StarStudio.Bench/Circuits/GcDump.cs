@@ -50,6 +50,26 @@ internal static partial class GcDump
     public static IEnumerable<(string Type, long Bytes)> Growth(Heap before, Heap after) =>
         after.BytesByType.Select(kv => (kv.Key, kv.Value - before.BytesByType.GetValueOrDefault(kv.Key))).OrderByDescending(x => x.Item2);
 
+    /// <summary>How many more objects of each type <paramref name="after"/> holds than <paramref name="before"/>, most first.</summary>
+    public static IEnumerable<(string Type, long Count)> CountGrowth(Heap before, Heap after) =>
+        after.CountByType.Select(kv => (kv.Key, kv.Value - before.CountByType.GetValueOrDefault(kv.Key))).OrderByDescending(x => x.Item2);
+
+    /// <summary>
+    /// Whether a type of the report is (likely) a component: the app's components, MudBlazor's (<c>Mud…</c>) and the
+    /// framework's that every page has. By name, as the report has no type hierarchy.
+    /// </summary>
+    public static bool IsComponentType(string type) =>
+        type.StartsWith("StarStudio.Web.Components.", StringComparison.Ordinal) && !type.Contains("+<", StringComparison.Ordinal) && !type.Contains("<>", StringComparison.Ordinal)
+        || type.StartsWith("MudBlazor.Mud", StringComparison.Ordinal)
+        || ComponentTypes.Any(t => type.StartsWith(t, StringComparison.Ordinal));
+
+    private static readonly string[] ComponentTypes =
+    [
+        "Microsoft.AspNetCore.Components.Routing.", "Microsoft.AspNetCore.Components.CascadingValue", "Microsoft.AspNetCore.Components.RouteView",
+        "Microsoft.AspNetCore.Components.LayoutView", "Microsoft.AspNetCore.Components.Authorization.", "Microsoft.AspNetCore.Components.Web.",
+        "Microsoft.AspNetCore.Components.Forms.", "Microsoft.AspNetCore.Components.Sections.", "Microsoft.AspNetCore.Components.DynamicComponent",
+    ];
+
     private static long Number(string text) => long.Parse(text.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
     private static async Task<string> RunAsync(string arguments)

@@ -99,6 +99,13 @@ internal static class Idle
             {
                 Console.WriteLine($"    {bytes / 1024.0 / Math.Max(1, opened),8:F1} KB/circuit  {type}");
             }
+
+            // Which components a circuit holds (each costs two render-tree buffers of at least 32 frames): the app's,
+            // MudBlazor's and the framework's component types, by how many more of them the heap holds per circuit.
+            var components = GcDump.CountGrowth(baseHeap, fullHeap)
+                .Where(g => GcDump.IsComponentType(g.Type) && g.Count >= opened * 0.5)
+                .Select(g => $"{g.Type[(g.Type.LastIndexOf('.', g.Type.IndexOf(' ') is > 0 and var space ? space : g.Type.Length) + 1)..].Split(' ')[0]} {g.Count / (double)Math.Max(1, opened):F1}");
+            Console.WriteLine("  component types per circuit: " + string.Join(", ", components));
         }
 
         Console.WriteLine($"  while held: /healthz {Percentiles.Summary(health)}; / {Percentiles.Summary(home)}");
