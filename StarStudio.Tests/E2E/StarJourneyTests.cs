@@ -105,6 +105,12 @@ public sealed partial class StarJourneyTests(AppServer app)
         Assert.Equal(404, avatar.Status);
         await other.ShotAsync("07-other-user-cannot-see");
 
+        // 8. Signing out (the header's form, with its antiforgery token) ends the session: the studio asks to sign in again.
+        await other.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await Expect(other.GetByRole(AriaRole.Toolbar).GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
+        await other.GotoAsync("/studio");
+        await other.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+
         Assert.Equal(1L, await app.ScalarAsync($"SELECT count(*) FROM stars WHERE id = '{starId}' AND name = '墨痕' AND status = 'paused'"));
     }
 
