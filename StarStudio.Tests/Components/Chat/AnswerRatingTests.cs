@@ -47,6 +47,21 @@ public sealed class AnswerRatingTests : ComponentTest
     }
 
     [Fact]
+    public async Task AfterRating_LabelChips_AreSavedWithTheRating()
+    {
+        var message = Answer(Guid.NewGuid(), Guid.NewGuid());
+        var cut = Render<AnswerRating>(p => p.Add(x => x.ConversationId, message.ConversationId).Add(x => x.Message, message));
+        Assert.Empty(cut.FindAll("[data-testid=answer-rating-label]"));
+
+        await cut.FindAll("[data-testid=answer-rating] .mud-rating-item")[2].ClickAsync();
+        await cut.FindAll("[data-testid=answer-rating-label]").Single(c => c.TextContent.Trim() == "有用").ClickAsync();
+
+        Assert.Equal((message.ConversationId, message.Id, (short)3), conversations.Last);
+        Assert.Equal(["有用"], conversations.Labels);
+        Assert.Equal("true", cut.FindAll("[data-testid=answer-rating-label]").Single(c => c.TextContent.Trim() == "有用").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
     public async Task RefusedRating_ShowsTheReason()
     {
         conversations.Refuse = "Chat.AnswerRating.NotCompleted";
@@ -62,33 +77,18 @@ public sealed class AnswerRatingTests : ComponentTest
     /// <summary>An <see cref="IConversationService"/> whose only working call is RateAnswerAsync (the component needs no other).</summary>
     private sealed class RatingOnlyConversations
     {
+        public RatingOnlyConversations() => Proxy = OneCallFake.Create<IConversationService>(nameof(IConversationService.RateAnswerAsync), args =>
+        {
+            Last = ((Guid)args[0]!, (Guid)args[1]!, (short)args[2]!);
+            Labels = (IReadOnlyList<string>)args[3]!;
+            return Task.FromResult(Refuse is { } code
+                ? Result<AnswerFeedback>.Invalid("Message", code)
+                : Result<AnswerFeedback>.Ok(new AnswerFeedback { Rating = (short)args[2]! }));
+        });
+
         public (Guid, Guid, short)? Last { get; private set; }
+        public IReadOnlyList<string> Labels { get; private set; } = [];
         public string? Refuse { get; set; }
         public IConversationService Proxy { get; }
-
-        public RatingOnlyConversations()
-        {
-            var proxy = System.Reflection.DispatchProxy.Create<IConversationService, Handler>();
-            ((Handler)(object)proxy).Owner = this;
-            Proxy = proxy;
-        }
-
-        public class Handler : System.Reflection.DispatchProxy
-        {
-            public RatingOnlyConversations Owner { get; set; } = null!;
-
-            protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
-            {
-                if (method?.Name != nameof(IConversationService.RateAnswerAsync) || args is null)
-                {
-                    throw new NotSupportedException(method?.Name);
-                }
-
-                Owner.Last = ((Guid)args[0]!, (Guid)args[1]!, (short)args[2]!);
-                return Task.FromResult(Owner.Refuse is { } code
-                    ? Result<AnswerFeedback>.Invalid("Message", code)
-                    : Result<AnswerFeedback>.Ok(new AnswerFeedback { Rating = (short)args[2]! }));
-            }
-        }
     }
 }

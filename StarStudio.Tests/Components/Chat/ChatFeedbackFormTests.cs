@@ -53,33 +53,16 @@ public sealed class ChatFeedbackFormTests : ComponentTest
     /// <summary>An <see cref="IConversationService"/> whose only working call is RateAsync.</summary>
     private sealed class FeedbackOnly
     {
+        public FeedbackOnly() => Proxy = OneCallFake.Create<IConversationService>(nameof(IConversationService.RateAsync), args =>
+        {
+            Last = ((Guid)args[0]!, (short)args[1]!, (IReadOnlyList<string>)args[2]!, (string?)args[3]);
+            return Task.FromResult(Refuse is { } refusal
+                ? Result<ConversationFeedback>.Invalid("Comment", refusal.Code, refusal.Arg)
+                : Result<ConversationFeedback>.Ok(new ConversationFeedback { Rating = (short)args[1]! }));
+        });
+
         public (Guid, short, IReadOnlyList<string>, string?)? Last { get; private set; }
         public (string Code, int Arg)? Refuse { get; set; }
         public IConversationService Proxy { get; }
-
-        public FeedbackOnly()
-        {
-            var proxy = System.Reflection.DispatchProxy.Create<IConversationService, Handler>();
-            ((Handler)(object)proxy).Owner = this;
-            Proxy = proxy;
-        }
-
-        public class Handler : System.Reflection.DispatchProxy
-        {
-            public FeedbackOnly Owner { get; set; } = null!;
-
-            protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
-            {
-                if (method?.Name != nameof(IConversationService.RateAsync) || args is null)
-                {
-                    throw new NotSupportedException(method?.Name);
-                }
-
-                Owner.Last = ((Guid)args[0]!, (short)args[1]!, (IReadOnlyList<string>)args[2]!, (string?)args[3]);
-                return Task.FromResult(Owner.Refuse is { } refusal
-                    ? Result<ConversationFeedback>.Invalid("Comment", refusal.Code, refusal.Arg)
-                    : Result<ConversationFeedback>.Ok(new ConversationFeedback { Rating = (short)args[1]! }));
-            }
-        }
     }
 }
