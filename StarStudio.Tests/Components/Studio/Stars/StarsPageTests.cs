@@ -88,6 +88,10 @@ public sealed class StarsPageTests : ComponentTest
         Assert.Equal(new StarListQuery(0, 20, null, StarStatus.Paused), stars.Queries[^1]);
         Assert.True(cut.Find($"option[value={StarStatus.Paused}]").HasAttribute("selected"));
 
+        await cut.Find("select#star-status").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "99" });
+        Assert.Equal(new StarListQuery(0, 20), stars.Queries[^1]); // not a status: no filter
+
+        await cut.Find("select#star-status").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = nameof(StarStatus.Paused) });
         await cut.Find("select#star-status").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "" });
         cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=star-row]").Count));
         Assert.Equal(new StarListQuery(0, 20), stars.Queries[^1]);
