@@ -42,6 +42,19 @@ public class AnalyticsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task RollUp_SaysItsTimeBesideTheRolledUpDate_NotInASnackbarOverTheButton()
+    {
+        var cut = RenderPage();
+        Assert.Empty(cut.FindAll("[data-testid=analytics-rollup-result]"));
+
+        await cut.Find("[data-testid=analytics-rollup]").ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal("· 汇总完成，用时 5 毫秒。", cut.Find("[data-testid=analytics-rollup-result]").TextContent.Trim()));
+        Assert.Equal(2, analytics.Ranges.Count); // the charts reloaded
+        Assert.Empty(Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars);
+    }
+
+    [Fact]
     public async Task Presets_Dates_AndGrain_ReloadTheCharts()
     {
         var cut = RenderPage();
