@@ -48,5 +48,5 @@ public sealed record WebhookStarOption(Guid Id, string Name);
 
 public sealed record WebhookDeliveryView(
     Guid Id, Guid WebhookId, Guid EventId, string EventType, WebhookDeliveryStatus Status, int Attempts, int? HttpStatus,
-    int? LatencyMs, string? Error, string? ResponseExcerpt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt,
+    int? LatencyMs, WebhookAttemptError? Error, string? ResponseExcerpt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt,
     DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt);

@@ -92,7 +92,7 @@ public sealed class WebhookDispatcher(
         catch (System.Security.Cryptography.CryptographicException e)
         {
             log.LogError(e, "Webhook delivery {DeliveryId}: the signing secret cannot be read (Data Protection keys lost?)", d.Id);
-            outcome = new(false, null, 0, "The webhook's signing secret cannot be read on this server (rotate it).", null);
+            outcome = new(false, null, 0, new(WebhookAttemptError.Secret, null), null);
         }
 
         var now = clock.GetUtcNow();
@@ -104,7 +104,7 @@ public sealed class WebhookDispatcher(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await db.Database.ExecuteSqlAsync(
-            $"SELECT webhook_delivery_finish({d.Id}, {d.Attempt}, {o.Delivered}, {o.HttpStatus}, {o.LatencyMs}, {Truncate(o.Error, 1000)}, {o.ResponseExcerpt}, {next})",
+            $"SELECT webhook_delivery_finish({d.Id}, {d.Attempt}, {o.Delivered}, {o.HttpStatus}, {o.LatencyMs}, {Truncate(o.Error?.Store(), 1000)}, {o.ResponseExcerpt}, {next})",
             ct);
     }
 

@@ -8,7 +8,7 @@ using StarStudio.Core.Webhooks;
 namespace StarStudio.Data.Webhooks;
 
 /// <summary>What one attempt did, in the words the delivery log shows.</summary>
-public sealed record WebhookAttemptOutcome(bool Delivered, int? HttpStatus, int LatencyMs, string? Error, string? ResponseExcerpt);
+public sealed record WebhookAttemptOutcome(bool Delivered, int? HttpStatus, int LatencyMs, WebhookAttemptError? Error, string? ResponseExcerpt);
 
 /// <summary>
 /// Sends one delivery over the named client <see cref="HttpClientName"/> (SSRF-guarded at connect time, redirects never
@@ -29,7 +29,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptionsMonitor<We
         var syntax = UrlSafety.CheckSyntax(url);
         if (!syntax.Ok)
         {
-            return new(false, null, 0, $"The URL is not an http(s) URL StarStudio calls ({syntax.Code}).", null);
+            return new(false, null, 0, new(WebhookAttemptError.BadUrl, syntax.Code), null);
         }
 
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -54,18 +54,18 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptionsMonitor<We
             }
 
             var error = status is >= 300 and < 400
-                ? $"The receiver answered HTTP {status}, a redirect to '{response.Headers.Location}'; StarStudio never follows redirects."
-                : $"The receiver answered HTTP {status}.";
+                ? new WebhookAttemptError(WebhookAttemptError.Redirect, response.Headers.Location?.ToString())
+                : WebhookAttemptError.HttpStatus(status);
             return new(false, status, Elapsed(), error, excerpt);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new(false, null, Elapsed(), $"The receiver did not answer within {timeout.TotalSeconds:0.#} s (timed out).", null);
+            return new(false, null, Elapsed(), WebhookAttemptError.TimedOut(timeout), null);
         }
         catch (HttpRequestException e)
         {
             var refused = e.HttpRequestError == HttpRequestError.ConnectionError && e.Message.Contains("resolves to", StringComparison.Ordinal);
-            return new(false, null, Elapsed(), refused ? "Refused before connecting: " + e.Message : "The receiver could not be reached: " + e.Message, null);
+            return new(false, null, Elapsed(), new(refused ? WebhookAttemptError.Refused : WebhookAttemptError.Unreachable, e.Message), null);
         }
     }
 

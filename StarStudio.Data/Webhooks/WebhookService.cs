@@ -263,6 +263,6 @@ public sealed class WebhookService(
             w.PreviousSecretExpiresAt is { } until && until > now ? until : null, pending, failed);
 
     private static WebhookDeliveryView ToView(WebhookDelivery d) =>
-        new(d.Id, d.WebhookId, d.EventId, d.EventType, d.Status, d.Attempts, d.LastHttpStatus, d.LastLatencyMs, d.LastError,
+        new(d.Id, d.WebhookId, d.EventId, d.EventType, d.Status, d.Attempts, d.LastHttpStatus, d.LastLatencyMs, WebhookAttemptError.Parse(d.LastError),
             d.ResponseExcerpt, d.CreatedAt, d.LastAttemptAt, d.Status == WebhookDeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt);
 }

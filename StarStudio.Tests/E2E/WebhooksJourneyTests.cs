@@ -37,7 +37,7 @@ public sealed partial class AdminModelsJourneyTests
         var delivery = page.GetByTestId("webhook-delivery");
         await Expect(delivery).ToHaveAttributeAsync("data-status", "Retrying", new() { Timeout = 10_000 });
         await Expect(delivery.GetByTestId("webhook-delivery-http")).ToHaveTextAsync("500");
-        await Expect(delivery.GetByTestId("webhook-delivery-error")).ToContainTextAsync("HTTP 500");
+        await Expect(delivery.GetByTestId("webhook-delivery-error")).ToHaveTextAsync("接收方返回了 HTTP 500。");
         await page.ShotAsync("16-webhook-delivery-failed");
 
         // 3. The receiver is fixed; redeliver sends the same event again at once, and it is delivered.

@@ -68,7 +68,7 @@ public sealed class WebhooksPageTests : ComponentTest
     public async Task WebhookDeliveryLog_ResponseExcerpt_IsShownEscaped()
     {
         service.Deliveries.Add(new WebhookDeliveryView(Guid.NewGuid(), Guid.Empty, Guid.NewGuid(), WebhookEvents.RatingCreated, WebhookDeliveryStatus.Pending, 1, 500, 12,
-            "The receiver answered HTTP 500.", "<script>alert(1)</script>", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(30), null));
+            WebhookAttemptError.HttpStatus(500), "<script>alert(1)</script>", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(30), null));
 
         var cut = Context.Render<WebhookDeliveryLog>(p => p.Add(x => x.WebhookId, Guid.Empty).Add(x => x.RefreshEvery, Timeout.InfiniteTimeSpan));
 
@@ -78,6 +78,23 @@ public sealed class WebhooksPageTests : ComponentTest
         Assert.Equal("Retrying", cut.Find("[data-testid=webhook-delivery]").GetAttribute("data-status"));
         await cut.Find("[data-testid=webhook-redeliver]").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
         Assert.Equal(1, service.Redelivered);
+    }
+
+    [Theory]
+    [InlineData("http: 500", "接收方返回了 HTTP 500。")]
+    [InlineData("timeout: 10", "接收方未在 10 秒内应答（超时）。")]
+    [InlineData("redirect: http://169.254.169.254/", "接收方要求重定向到 http://169.254.169.254/；智星工坊从不跟随重定向。")]
+    [InlineData("url: Url.Scheme", "该网址无法调用：只允许 http 或 https 地址。")]
+    [InlineData("secret", "本服务器无法读取该 Webhook 的签名密钥，请轮换密钥。")]
+    [InlineData("The receiver answered HTTP 500.", "The receiver answered HTTP 500.")]
+    public void WebhookDeliveryLog_FailedAttempt_ReasonInTheReadersLanguage(string stored, string shown)
+    {
+        service.Deliveries.Add(new WebhookDeliveryView(Guid.NewGuid(), Guid.Empty, Guid.NewGuid(), WebhookEvents.RatingCreated, WebhookDeliveryStatus.Pending, 1, null, 12,
+            WebhookAttemptError.Parse(stored), null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(30), null));
+
+        var cut = Context.Render<WebhookDeliveryLog>(p => p.Add(x => x.WebhookId, Guid.Empty).Add(x => x.RefreshEvery, Timeout.InfiniteTimeSpan));
+
+        Assert.Equal(shown, cut.Find("[data-testid=webhook-delivery-error]").TextContent);
     }
 
     private sealed class FakeWebhooks : IWebhookService
