@@ -28,8 +28,12 @@ internal sealed class ConversationService(
     StarStudio.Core.Extensions.IExtensionService? extensions = null,
     Core.Explore.IStarPlayRecorder? plays = null,
     Core.Configs.ISystemConfigs? configs = null,
-    Core.Analytics.ITrackingEvents? tracking = null) : IConversationService
+    Core.Analytics.ITrackingEvents? tracking = null,
+    Engine.AnswerGate? gate = null) : IConversationService
 {
+    /// <summary>What a question is told when no answer slot came free in time (<see cref="Engine.AnswerGate"/>).</summary>
+    internal static readonly FieldError Busy = new("Message", "Chat.Busy");
+
     public Task<Page<ConversationSummary>> ListMineAsync(Guid? starId, int page, int pageSize, CancellationToken ct = default) =>
         db.RunAsync(async (ctx, user) =>
         {
@@ -126,6 +130,13 @@ internal sealed class ConversationService(
 
     public async IAsyncEnumerable<ChatUpdate> SendAsync(Guid conversationId, string message, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        using var starting = gate is null ? null : await gate.EnterAsync(ct);
+        if (gate is not null && starting is null)
+        {
+            yield return new ChatRefused(Busy);
+            yield break;
+        }
+
         var context = await LoadForSendingAsync(conversationId, ct);
         if (context.Refusal is { } refusal)
         {
@@ -151,7 +162,7 @@ internal sealed class ConversationService(
         await db.RunAsync((ctx, _) => Attachments.ChatAttachmentService.LinkWaitingAsync(ctx, conversationId, context.UserId, userMessage.Id, ct), ct);
 
         yield return new ChatUserMessage(userMessage);
-        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct))
+        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct, starting: starting))
         {
             yield return update;
         }
@@ -182,6 +193,13 @@ internal sealed class ConversationService(
     /// </summary>
     internal async IAsyncEnumerable<ChatUpdate> SendStructuredAsync(Guid conversationId, string message, string responseSchema, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        using var starting = gate is null ? null : await gate.EnterAsync(ct);
+        if (gate is not null && starting is null)
+        {
+            yield return new ChatRefused(Busy);
+            yield break;
+        }
+
         var context = await LoadForSendingAsync(conversationId, ct);
         if (context.Refusal is { } refusal)
         {
@@ -204,7 +222,7 @@ internal sealed class ConversationService(
         var (history, userMessage) = await AppendUserMessageAsync(conversationId, message, ct);
 
         yield return new ChatUserMessage(userMessage);
-        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct, responseSchema))
+        await foreach (var update in AnswerAsync(context, history, userMessage, Guid.CreateVersion7(), ct, responseSchema, starting))
         {
             yield return update;
         }
@@ -212,6 +230,13 @@ internal sealed class ConversationService(
 
     public async IAsyncEnumerable<ChatUpdate> RegenerateAsync(Guid conversationId, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        using var starting = gate is null ? null : await gate.EnterAsync(ct);
+        if (gate is not null && starting is null)
+        {
+            yield return new ChatRefused(Busy);
+            yield break;
+        }
+
         var context = await LoadForSendingAsync(conversationId, ct);
         if (context.Refusal is { } refusal)
         {
@@ -236,7 +261,7 @@ internal sealed class ConversationService(
         // The answer after the last user message is replaced in place (same id), so the history keeps one answer.
         var previous = all.SkipWhile(m => m.Id != lastUser.Id).Skip(1).FirstOrDefault(m => m.Sender == MessageSenders.Star);
         var history = all.TakeWhile(m => m.Id != lastUser.Id).ToList();
-        await foreach (var update in AnswerAsync(context, history, lastUser, previous?.Id ?? Guid.CreateVersion7(), ct))
+        await foreach (var update in AnswerAsync(context, history, lastUser, previous?.Id ?? Guid.CreateVersion7(), ct, starting: starting))
         {
             yield return update;
         }
@@ -481,7 +506,8 @@ internal sealed class ConversationService(
         }, ct);
 
     private async IAsyncEnumerable<ChatUpdate> AnswerAsync(SendContext context, IReadOnlyList<ConversationMessageDocument> history,
-        ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct, string? responseSchema = null)
+        ConversationMessageDocument userMessage, Guid answerId, [EnumeratorCancellation] CancellationToken ct, string? responseSchema = null,
+        Engine.AnswerGate.Lease? starting = null)
     {
         // The conversation's own attachments (docs/chat-attachments.md); a trial's structured answer takes none.
         var (attachmentPassages, unreadImages) = responseSchema is null
@@ -520,6 +546,8 @@ internal sealed class ConversationService(
                     }
 
                     current = events.Current;
+                    // The answer has started: its slot goes to the next question (a slow stream holds none).
+                    starting?.Release();
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {

@@ -38,6 +38,19 @@ public sealed class ChatEngineOptions
     /// <summary>Whether models are offered tools (<c>search_knowledge</c> and the star's skills).</summary>
     public bool EnableTools { get; set; } = true;
 
+    /// <summary>
+    /// How many answers may be starting at once — from reading the conversation to the engine's first event (retrieval,
+    /// traces, the prompt) — in this process (<see cref="AnswerGate"/>); 0 means four per processor, at least 8. Streams
+    /// already started do not count: a slow model holds no slot.
+    /// </summary>
+    public int MaxStartingAnswers { get; set; }
+
+    /// <summary><see cref="MaxStartingAnswers"/> with 0 resolved.</summary>
+    public int EffectiveMaxStartingAnswers => MaxStartingAnswers > 0 ? MaxStartingAnswers : Math.Max(8, 4 * Environment.ProcessorCount);
+
+    /// <summary>How long a question waits for a slot before the player is told the star is busy (nothing is stored).</summary>
+    public TimeSpan StartQueueTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long the model configuration (<c>system_configs</c>, <c>chat_models</c>, <c>llm_providers</c>) is cached; zero reads it on every reply.</summary>
     public TimeSpan ConfigCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 

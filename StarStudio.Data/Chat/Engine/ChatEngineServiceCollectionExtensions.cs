@@ -17,6 +17,7 @@ public static class ChatEngineServiceCollectionExtensions
         // The engine times out itself (first token, idle, overall); the client's own timeout would cut long streams.
         services.AddHttpClient(OpenAiCompatibleChatClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<ChatModelResolver>();
+        services.AddSingleton<AnswerGate>();
         services.AddSingleton<IChatModelClientFactory, ChatModelClientFactory>();
         services.AddScoped<IChatToolSource, BuiltInChatToolSource>();
         services.AddScoped<IStarChatEngine, StarChatEngine>();

@@ -71,6 +71,42 @@ public sealed class ChatPanelTests : ComponentTest
     }
 
     [Fact]
+    public async Task SendFailingInTheDatabase_SaysSoAtTheComposer_KeepsTheDraft_AndTheCircuitLives()
+    {
+        var cut = RenderPanel();
+        await cut.Find("textarea").InputAsync(new ChangeEventArgs { Value = "纸张发黄怎么处理？" });
+        conversations.FailWith = new TimeoutException("The connection pool has been exhausted");
+        conversations.ReadsFail = true; // the reload after the send fails as well
+
+        await cut.Find("[data-testid=chat-send]").ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal("暂时无法开始回答（服务繁忙），请稍后重试；你的消息已保留。", cut.Find("[data-testid=chat-error]").TextContent.Trim()));
+        Assert.Equal("纸张发黄怎么处理？", cut.Find("textarea").GetAttribute("value"));
+        Assert.False(cut.Find("[data-testid=chat-send]").HasAttribute("disabled"));
+
+        // The same circuit sends again once the database is back.
+        conversations.FailWith = null;
+        conversations.ReadsFail = false;
+        conversations.Fail = false;
+        await cut.Find("[data-testid=chat-send]").ClickAsync();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=chat-error]")));
+        Assert.Equal(["纸张发黄怎么处理？", "纸张发黄怎么处理？"], conversations.Sent);
+    }
+
+    [Fact]
+    public async Task Busy_IsRefused_WithTheDraftKept()
+    {
+        conversations.RefuseBusy = true;
+        var cut = RenderPanel();
+        await cut.Find("textarea").InputAsync(new ChangeEventArgs { Value = "虫蛀的书页能补吗？" });
+
+        await cut.Find("[data-testid=chat-send]").ClickAsync();
+
+        cut.WaitForAssertion(() => Assert.Equal("现在提问的人太多，请稍后再发送；你的消息还在输入框里。", cut.Find("[data-testid=chat-error]").TextContent.Trim()));
+        Assert.Equal("虫蛀的书页能补吗？", cut.Find("textarea").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task AnsweredMessage_ShowsNoError()
     {
         conversations.Fail = false;
@@ -234,6 +270,14 @@ public sealed class ChatPanelTests : ComponentTest
 
         public bool RefuseTooFast { get; set; }
 
+        public bool RefuseBusy { get; set; }
+
+        /// <summary>When set, the send fails with it before the question is stored (the database busy or gone).</summary>
+        public Exception? FailWith { get; set; }
+
+        /// <summary>When set, every read of the conversation fails with it too.</summary>
+        public bool ReadsFail { get; set; }
+
         public bool Fail { get; set; } = true;
 
         /// <summary>When set, the answer waits for it after the question is stored.</summary>
@@ -248,6 +292,11 @@ public sealed class ChatPanelTests : ComponentTest
         public Task<Result<ConversationView>> GetAsync(Guid conversationId, CancellationToken ct = default)
         {
             Reads++;
+            if (ReadsFail)
+            {
+                throw new TimeoutException("The connection pool has been exhausted");
+            }
+
             return Task.FromResult(Result<ConversationView>.Ok(new ConversationView(Conversation, "墨香", "古籍修复", "亲切", false, false, true, [.. messages], null)));
         }
 
@@ -258,9 +307,19 @@ public sealed class ChatPanelTests : ComponentTest
         {
             Sent.Add(message);
             await Task.Yield();
+            if (FailWith is { } failure)
+            {
+                throw failure;
+            }
             if (ChatRules.ValidateMessage(message, ChatRules.DefaultMaxMessageChars) is { } invalid)
             {
                 yield return new ChatRefused(invalid);
+                yield break;
+            }
+
+            if (RefuseBusy)
+            {
+                yield return new ChatRefused(new FieldError("Message", "Chat.Busy"));
                 yield break;
             }
 
