@@ -1,8 +1,8 @@
 namespace StarStudio.Web.Components.Layout;
 
 /// <summary>
-/// MudBlazor's CSS classes for the buttons that pages render as markup instead of <c>MudButton</c>/<c>MudIconButton</c>
-/// components (docs/decisions.md "Per-circuit memory"): one place to check when a MudBlazor upgrade renames them.
+/// MudBlazor's CSS classes for the buttons and chips that pages render as markup instead of <c>MudButton</c>,
+/// <c>MudIconButton</c> and <c>MudChip</c> components (docs/decisions.md "Per-circuit memory"): one place to check when a MudBlazor upgrade renames them.
 /// </summary>
 public static class MudCss
 {
@@ -23,4 +23,19 @@ public static class MudCss
 
     /// <summary><c>MudIconButton Size="Small"</c>.</summary>
     public const string IconButtonSmall = "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small";
+
+    /// <summary><c>MudChip Variant="Outlined" Size="Small"</c> (default colour); add <c>mud-clickable mud-ripple</c> for one with a click.</summary>
+    public const string ChipOutlinedSmall = "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-default";
+
+    /// <summary><c>MudChip Variant="Outlined" Size="Small" Color="Secondary"</c>.</summary>
+    public const string ChipOutlinedSmallSecondary = "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-secondary";
+
+    /// <summary><c>MudChip Variant="Outlined" Size="Small" Color="Info"</c>.</summary>
+    public const string ChipOutlinedSmallInfo = "mud-chip mud-chip-outlined mud-chip-size-small mud-chip-color-info";
+
+    /// <summary><c>MudChip Variant="Filled"</c> of a size (<c>small</c>, <c>medium</c>, <c>large</c>).</summary>
+    public static string ChipFilled(string size) => $"mud-chip mud-chip-filled mud-chip-size-{size} mud-chip-color-default";
+
+    /// <summary>A small icon inside a chip.</summary>
+    public const string ChipIconSmall = "mud-icon-root mud-svg-icon mud-icon-size-small mud-chip-icon";
 }

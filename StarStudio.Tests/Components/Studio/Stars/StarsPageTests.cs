@@ -17,7 +17,6 @@ public sealed class StarsPageTests : ComponentTest
     {
         Context.Services.AddSingleton<IStarService>(stars);
         Context.Services.AddSingleton<IMagnitudeService>(new NoMagnitudeLevels());
-        Context.Render<MudBlazor.MudPopoverProvider>();
     }
 
     [Fact]
