@@ -40,7 +40,7 @@ public static class DependencyInjection
             .Validate(o => !string.IsNullOrWhiteSpace(o.JobsConnectionString),
                 "StarStudio__Database__JobsConnectionString is not set: background jobs need their own PostgreSQL role (scripts/postgres.sh env prints it).")
             .ValidateOnStart();
-        var connectionString = configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "";
+        var connectionString = DatabaseOptions.WithAutoPrepare(configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "");
         services.AddDbContextFactory<StarStudioDbContext>(o => StarStudioDbContext.Configure(o, connectionString));
         services.AddScoped<StarStudioDb>();
         services.AddScoped<ActingUser>();

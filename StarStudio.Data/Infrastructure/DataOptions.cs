@@ -16,6 +16,29 @@ public sealed class DatabaseOptions
     /// storage runs at request time). The migrator creates the schema and grants it this role.
     /// </summary>
     public string JobsConnectionString { get; set; } = "";
+
+    /// <summary>Statements each pooled connection of the app role keeps prepared, unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 200;
+
+    /// <summary>
+    /// The app role's connection string as the app uses it: with Npgsql's automatic preparation on (a statement used
+    /// twice on a connection is prepared there, so PostgreSQL parses and plans it once, not on every call) unless the
+    /// string sets <c>Max Auto Prepare</c> itself (0 turns it off). A third of PostgreSQL's time in a burst of chat
+    /// answers was planning the same statements again; docs/performance.md, "Where a chat answer's CPU goes". Only the
+    /// app role: the migration role runs DDL, after which prepared statements of changed tables would fail.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("maxautoprepare=", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
+    }
 }
 
 /// <summary><c>StarStudio:DocumentStore</c>: where the seed 000 §2 collections live.</summary>

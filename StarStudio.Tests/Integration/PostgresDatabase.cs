@@ -58,7 +58,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     }
 
     /// <summary>A context factory over the application's role, as the app builds it.</summary>
-    public IDbContextFactory<StarStudioDbContext> AppContextFactory() => new StarStudioContextFactory(AppConnectionString);
+    public IDbContextFactory<StarStudioDbContext> AppContextFactory() => new StarStudioContextFactory(DatabaseOptions.WithAutoPrepare(AppConnectionString));
 
     /// <summary>The data gateway the services use, acting as <paramref name="user"/>.</summary>
     public StarStudioDb Db(UserContext user) => new(AppContextFactory(), new FixedCurrentUser(user));

@@ -32,7 +32,10 @@ public static class KnowledgeSearchSql
 {
     /// <summary>
     /// The per-transaction pgvector settings of a vector search (<c>SET LOCAL</c>: they end with the transaction
-    /// and never leak into a pooled connection's next user).
+    /// and never leak into a pooled connection's next user). <c>plan_cache_mode = force_custom_plan</c> because the app
+    /// role's statements are prepared (<see cref="Infrastructure.DatabaseOptions.WithAutoPrepare"/>): a search is planned
+    /// for its star every time (an exact scan of a small star, the HNSW index for a big one), never with a generic plan
+    /// made for some other star.
     /// </summary>
     public static string ScanSettings(RetrievalOptions options)
     {
@@ -41,6 +44,7 @@ public static class KnowledgeSearchSql
             SET LOCAL hnsw.ef_search = {options.EfSearch};
             SET LOCAL hnsw.iterative_scan = {options.IterativeScan};
             SET LOCAL hnsw.max_scan_tuples = {options.MaxScanTuples};
+            SET LOCAL plan_cache_mode = force_custom_plan;
             """);
     }
 
@@ -52,7 +56,7 @@ public static class KnowledgeSearchSql
     {
         options.Validate();
         return string.Create(CultureInfo.InvariantCulture,
-            $"SELECT set_config('hnsw.ef_search', '{options.EfSearch}', true), set_config('hnsw.iterative_scan', '{options.IterativeScan}', true), set_config('hnsw.max_scan_tuples', '{options.MaxScanTuples}', true)");
+            $"SELECT set_config('hnsw.ef_search', '{options.EfSearch}', true), set_config('hnsw.iterative_scan', '{options.IterativeScan}', true), set_config('hnsw.max_scan_tuples', '{options.MaxScanTuples}', true), set_config('plan_cache_mode', 'force_custom_plan', true)");
     }
 
     /// <summary>

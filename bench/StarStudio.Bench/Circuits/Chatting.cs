@@ -83,10 +83,15 @@ internal static class Chatting
             var serverErrors0 = CircuitClient.ServerErrors.Count;
             var burstStart = DateTimeOffset.UtcNow;
             var cpu0 = ProcStats.CpuMs(pid);
+            var (machine0, postgres0, client0) = (ProcStats.MachineBusyMs(), ProcStats.CpuMsOfAll("postgres"), ProcStats.OwnCpuMs());
             var all = Stopwatch.StartNew();
             var asks = await Task.WhenAll(ready.Select((client, i) => Task.Run(() => AskAsync(client, Questions[(i + round - 1) % Questions.Length]))));
             var elapsed = all.Elapsed;
             var cpu = ProcStats.CpuMs(pid) - cpu0;
+            // Where the machine's CPU went during the burst: the app, PostgreSQL, this client (on the same box), the rest.
+            var machine = ProcStats.MachineBusyMs() - machine0;
+            var postgresCpu = ProcStats.CpuMsOfAll("postgres") - postgres0;
+            var clientCpu = ProcStats.OwnCpuMs() - client0;
             var burstCpu = cpu - (idleCpuPerSecond * elapsed.TotalSeconds);
             var serverErrors = CircuitClient.ServerErrors.Count - serverErrors0;
             var answered = asks.Where(a => a.Error is null).ToList();
@@ -99,6 +104,9 @@ internal static class Chatting
             // Both figures: right after a start the "idle" rate is mostly the JIT's tier-1 compilation, which the burst also pays.
             Console.WriteLine($"  {answered.Count} of {ready.Count} answered in {elapsed.TotalSeconds:F1} s; server CPU {cpu / 1000:F1} s = {cpu / Math.Max(1, ready.Count):F0} ms per answer " +
                               $"({burstCpu / Math.Max(1, ready.Count):F0} ms above the {idleCpuPerSecond:F0} ms/s the app used in the 10 s before); RSS {ProcStats.RssKb(pid) / 1024.0:F0} MB; load {ProcStats.LoadAverage()}");
+            Console.WriteLine($"  machine CPU in the burst: {machine / 1000:F1} s busy of {elapsed.TotalSeconds * Environment.ProcessorCount:F1} s ({machine / (elapsed.TotalMilliseconds * Environment.ProcessorCount):P0}); " +
+                              $"app {cpu / 1000:F1} s, PostgreSQL {postgresCpu / 1000:F1} s, bench client {clientCpu / 1000:F1} s, other {(machine - cpu - postgresCpu - clientCpu) / 1000:F1} s; " +
+                              $"per answer: app {cpu / Math.Max(1, ready.Count):F0} ms, PostgreSQL {postgresCpu / Math.Max(1, ready.Count):F0} ms");
             Console.WriteLine($"  typing (input → render):  {Percentiles.Summary(typing)}");
             Console.WriteLine($"  send click → render:      {Percentiles.Summary(sendClick)}");
             Console.WriteLine($"  send → first token:       {Percentiles.Summary(firstToken)}");

@@ -38,7 +38,10 @@ internal static class CircuitsBench
         }.ConnectionString;
         var dataRoot = Directory.CreateTempSubdirectory("starstudio-circuits-").FullName;
         await using var app = new AppProcess(repoRoot, dll);
-        var settings = AppProcess.BaseSettings(database.AppConnectionString, database.OwnerConnectionString, jobs, dataRoot);
+        // CIRCUITS_APP_CONNECTION_EXTRA (e.g. "Max Auto Prepare=0") is appended to the app's connection string, to compare
+        // connection settings on the same run setup.
+        var appConnection = database.AppConnectionString + (Environment.GetEnvironmentVariable("CIRCUITS_APP_CONNECTION_EXTRA") is { Length: > 0 } extra ? ";" + extra : "");
+        var settings = AppProcess.BaseSettings(appConnection, database.OwnerConnectionString, jobs, dataRoot);
         foreach (var (name, value) in options.Env)
         {
             settings[name] = value;

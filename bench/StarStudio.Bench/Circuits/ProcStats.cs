@@ -28,6 +28,48 @@ internal static class ProcStats
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000 / TicksPerSecond;
     }
 
+    /// <summary>CPU time of every process named <paramref name="comm"/> (e.g. all PostgreSQL backends) in milliseconds.</summary>
+    /// <remarks>A process that exits between two readings takes its time with it; pooled backends live through a burst.</remarks>
+    public static double CpuMsOfAll(string comm)
+    {
+        double total = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                if (stat[(open + 1)..close] == comm)
+                {
+                    total += CpuMs(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone while being read.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The whole machine's busy CPU time (all cores: everything but idle and iowait) in milliseconds.</summary>
+    public static double MachineBusyMs()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var busy = cpu.Sum() - cpu[3] - cpu[4] - (cpu.Length > 8 ? cpu[8] + (cpu.Length > 9 ? cpu[9] : 0) : 0); // minus idle, iowait, guest (counted in user)
+        return busy * 1000 / TicksPerSecond;
+    }
+
+    /// <summary>This process's CPU time (the bench client) in milliseconds.</summary>
+    public static double OwnCpuMs() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }
 
