@@ -74,7 +74,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public StarStudioDbContext OwnerContext() => StarStudioContextFactory.Create(OwnerConnectionString);
 
     /// <summary>The app's data gateway acting as <paramref name="userId"/> (the app role; RLS applies).</summary>
-    public StarStudioDb As(Guid userId) => new(new StarStudioContextFactory(AppConnectionString), new FixedCurrentUser(UserContext.For(userId)));
+    public StarStudioDb As(Guid userId) => new(new StarStudioContextFactory(AppConnection), new FixedCurrentUser(UserContext.For(userId)));
+
+    // As the app builds it (statements auto-prepared), unless RETRIEVAL_PLAIN_CONNECTION=1 asks for the plain string.
+    private string AppConnection => Environment.GetEnvironmentVariable("RETRIEVAL_PLAIN_CONNECTION") == "1"
+        ? AppConnectionString
+        : StarStudio.Data.Infrastructure.DatabaseOptions.WithAutoPrepare(AppConnectionString);
 
     public async Task ExecuteAsync(string sql, CancellationToken ct, int timeoutSeconds = 0)
     {
