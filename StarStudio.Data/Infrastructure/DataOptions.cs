@@ -24,7 +24,7 @@ public sealed class DatabaseOptions
     /// The app role's connection string as the app uses it: with Npgsql's automatic preparation on (a statement used
     /// twice on a connection is prepared there, so PostgreSQL parses and plans it once, not on every call) unless the
     /// string sets <c>Max Auto Prepare</c> itself (0 turns it off). A third of PostgreSQL's time in a burst of chat
-    /// answers was planning the same statements again; docs/performance.md, "Where a chat answer's CPU goes". Only the
+    /// answers was planning the same statements again (docs/performance.md, "500 players: no circuit ends"). Only the
     /// app role: the migration role runs DDL, after which prepared statements of changed tables would fail.
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
