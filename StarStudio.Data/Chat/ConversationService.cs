@@ -130,8 +130,8 @@ internal sealed class ConversationService(
 
     public async IAsyncEnumerable<ChatUpdate> SendAsync(Guid conversationId, string message, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var starting = gate is null ? null : await gate.EnterAsync(ct);
-        if (gate is not null && starting is null)
+        using var starting = await EnterGateAsync(ct);
+        if (starting is null)
         {
             yield return new ChatRefused(Busy);
             yield break;
@@ -168,6 +168,10 @@ internal sealed class ConversationService(
         }
     }
 
+    /// <summary>An answer slot (<see cref="Engine.AnswerGate"/>), or null when none came free in time.</summary>
+    private Task<Engine.AnswerGate.Lease?> EnterGateAsync(CancellationToken ct) =>
+        gate is null ? Task.FromResult<Engine.AnswerGate.Lease?>(Engine.AnswerGate.Lease.Unbounded) : gate.EnterAsync(ct);
+
     /// <summary>Stores the user's message after the history read so far; the first message names the conversation.</summary>
     private async Task<(IReadOnlyList<ConversationMessageDocument> History, ConversationMessageDocument Message)> AppendUserMessageAsync(
         Guid conversationId, string message, CancellationToken ct)
@@ -193,8 +197,8 @@ internal sealed class ConversationService(
     /// </summary>
     internal async IAsyncEnumerable<ChatUpdate> SendStructuredAsync(Guid conversationId, string message, string responseSchema, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var starting = gate is null ? null : await gate.EnterAsync(ct);
-        if (gate is not null && starting is null)
+        using var starting = await EnterGateAsync(ct);
+        if (starting is null)
         {
             yield return new ChatRefused(Busy);
             yield break;
@@ -230,8 +234,8 @@ internal sealed class ConversationService(
 
     public async IAsyncEnumerable<ChatUpdate> RegenerateAsync(Guid conversationId, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var starting = gate is null ? null : await gate.EnterAsync(ct);
-        if (gate is not null && starting is null)
+        using var starting = await EnterGateAsync(ct);
+        if (starting is null)
         {
             yield return new ChatRefused(Busy);
             yield break;

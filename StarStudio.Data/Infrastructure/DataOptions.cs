@@ -29,15 +29,12 @@ public sealed class DatabaseOptions
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("maxautoprepare=", StringComparison.OrdinalIgnoreCase))
         {
             return connectionString;
         }
 
-        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
-        builder.AutoPrepareMinUsages = 2;
-        return builder.ConnectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare, AutoPrepareMinUsages = 2 }.ConnectionString;
     }
 }
 

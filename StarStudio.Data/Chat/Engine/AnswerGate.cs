@@ -57,9 +57,12 @@ public sealed class AnswerGate : IDisposable
     /// <summary>One slot; released once, by <see cref="Release"/> or <see cref="Dispose"/>, whichever comes first.</summary>
     public sealed class Lease : IDisposable
     {
+        /// <summary>A lease that holds no slot, for a service built without a gate.</summary>
+        public static readonly Lease Unbounded = new(null);
+
         private SemaphoreSlim? slots;
 
-        internal Lease(SemaphoreSlim slots) => this.slots = slots;
+        internal Lease(SemaphoreSlim? slots) => this.slots = slots;
 
         public void Release() => Interlocked.Exchange(ref slots, null)?.Release();
 

@@ -20,9 +20,11 @@ internal static class ProcStats
     }
 
     /// <summary>User + system CPU time of the process (all its threads) in milliseconds.</summary>
-    public static double CpuMs(int pid)
+    public static double CpuMs(int pid) => CpuMsOf(File.ReadAllText($"/proc/{pid}/stat"));
+
+    /// <summary>User + system CPU time in milliseconds from the text of a <c>/proc/PID/stat</c>.</summary>
+    private static double CpuMsOf(string stat)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name may hold spaces: fields start after the closing parenthesis; utime and stime are fields 14 and 15.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000 / TicksPerSecond;
@@ -47,7 +49,7 @@ internal static class ProcStats
                 var close = stat.LastIndexOf(')');
                 if (stat[(open + 1)..close] == comm)
                 {
-                    total += CpuMs(pid);
+                    total += CpuMsOf(stat);
                 }
             }
             catch (IOException)
@@ -63,7 +65,8 @@ internal static class ProcStats
     public static double MachineBusyMs()
     {
         var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var busy = cpu.Sum() - cpu[3] - cpu[4] - (cpu.Length > 8 ? cpu[8] + (cpu.Length > 9 ? cpu[9] : 0) : 0); // minus idle, iowait, guest (counted in user)
+        // user, nice, system, idle, iowait, irq, softirq, steal (guest time is already counted in user): all but idle and iowait.
+        var busy = cpu.Take(8).Sum() - cpu[3] - cpu[4];
         return busy * 1000 / TicksPerSecond;
     }
 
