@@ -48,6 +48,10 @@ public static class CoverageScoring
         foreach (var t in analysis.Terms.Where(t => !t.IsExpansion))
         {
             Add(t.Text, t.Text, 1.0);
+            if (t.Name)
+            {
+                names.Add(t.Text);
+            }
         }
 
         foreach (var t in analysis.Terms.Where(t => t.IsExpansion))

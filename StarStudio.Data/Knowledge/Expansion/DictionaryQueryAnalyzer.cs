@@ -99,7 +99,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
 
         var language = TextLanguage.Detect(question);
         var words = Read(state, question);
-        var terms = OriginalTerms(words, question);
+        var terms = OriginalTerms(words, question, language);
         if (expand)
         {
             AddExpansions(state, words, terms, NumberExpansions(question, language));
@@ -169,16 +169,21 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     /// match by itself (the index holds a Chinese run as bigrams), so it is searched as the bigram it forms with a
     /// neighbouring one-character content word ("吃" "鱼" → 吃鱼); next to a longer word it is left to its translations
     /// (猫 + 喜欢 would make 猫喜, which says nothing). A question of stop words alone falls back to all its tokens.
+    /// In a Chinese question (<paramref name="language"/>), a word written in Latin letters ("Lanternfall", "Marrow Hill")
+    /// is a name (<see cref="QueryTerm.Name"/>): a Chinese sentence borrows a Latin word for a proper noun — a game, a
+    /// place, a brand — which tells the document rather than the passage. (An English question that quotes Chinese in
+    /// brackets is not Chinese, and its words stay words.)
     /// </summary>
-    private static List<QueryTerm> OriginalTerms(List<Word> words, string question)
+    internal static List<QueryTerm> OriginalTerms(List<Word> words, string question, string language)
     {
         var terms = new List<QueryTerm>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(string text)
+        var chineseQuestion = language == TextLanguage.Chinese;
+        void Add(string text, bool name = false)
         {
             if (text.Length > 0 && terms.Count < SearchText.MaxQueryTerms && seen.Add(text))
             {
-                terms.Add(new QueryTerm(text, TermOrigin.Question));
+                terms.Add(new QueryTerm(text, TermOrigin.Question) { Name = name });
             }
         }
 
@@ -192,7 +197,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
 
             if (!w.Chinese)
             {
-                Add(w.Text);
+                Add(w.Text, chineseQuestion && w.Text.Length >= 2 && w.Text.All(char.IsAsciiLetter));
             }
             else if (w.Text.Length >= 2)
             {

@@ -55,6 +55,27 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
         Assert.DoesNotContain(a.Expansions, t => t.Text == "duchuan");
     }
 
+    [Fact]
+    public void A_latin_word_in_a_chinese_question_is_a_name_and_no_other_word_is()
+    {
+        var a = analyzer.Analyze("一个人玩 Lanternfall 的话怎么玩？");
+
+        var name = Assert.Single(a.Original, t => t.Name);
+        Assert.Equal("lanternfall", name.Text);
+        Assert.Equal(TextLanguage.Chinese, a.Language);
+    }
+
+    [Theory]
+    [InlineData("When does a game of Star Harbour Guild (星港商会) end?")] // English that quotes Chinese in brackets
+    [InlineData("How many players can play Lanternfall?")] // an English question's own words
+    [InlineData("5G 信号怎么样？")] // not letters only
+    public void Words_are_not_names_outside_a_chinese_question_or_when_not_all_letters(string question)
+    {
+        var a = analyzer.Analyze(question);
+
+        Assert.DoesNotContain(a.Original, t => t.Name);
+    }
+
     [Theory]
     [InlineData("银河系的直径是多少？", new[] { "银河 河系", "直径" })]
     [InlineData("光合作用需要哪些条件", new[] { "光合 合作 作用", "条件" })]

@@ -89,6 +89,27 @@ public sealed class CoverageScoringTests
     }
 
     [Fact]
+    public void Score_LendsAQuestionWordMarkedAsAName_AsItLendsANamesOtherSpelling()
+    {
+        // A Chinese question naming an English game: "lanternfall" is the question's own word, marked as a name by the
+        // analyzer. A (the game's opening) says it; B, of the same document, has the answer's word; C, another document, too.
+        var analysis = new QueryAnalysis(TextLanguage.Chinese,
+        [
+            new QueryTerm("lanternfall", TermOrigin.Question) { Name = true },
+            new QueryTerm("solo", TermOrigin.Question),
+        ]);
+        var concepts = CoverageScoring.Concepts(analysis, 1.0, 0.5, 1.0);
+        Assert.True(concepts.Single(c => c.Key == "lanternfall").Name);
+        Assert.False(concepts.Single(c => c.Key == "solo").Name);
+        var passages = new Dictionary<Guid, HashSet<string>> { [A] = Tokens("lanternfall"), [B] = Tokens("solo"), [C] = Tokens("solo") };
+        Guid doc1 = Guid.NewGuid(), doc2 = Guid.NewGuid();
+
+        var with = CoverageScoring.Score(concepts, passages, new Dictionary<Guid, Guid> { [A] = doc1, [B] = doc1, [C] = doc2 }, documentWeight: 1.0);
+
+        Assert.True(with[B] > with[C], $"{with[B]} vs {with[C]}");
+    }
+
+    [Fact]
     public void Score_IsZeroForEveryPassage_WhenNoConceptMatches()
     {
         var concepts = CoverageScoring.Concepts(new QueryAnalysis(TextLanguage.English, [new QueryTerm("quasar", TermOrigin.Question)]), 1, 0.5, 1);
