@@ -73,6 +73,29 @@ public static class CoverageScoring
         return [.. order.Select(k => new QueryConcept(k, byKey[k], names.Contains(k)))];
     }
 
+    /// <summary>
+    /// Whether some passage of <paramref name="tokens"/> has a name concept (<see cref="QueryConcept.Name"/>) in another
+    /// spelling than the question's own: the pinyin bridge's syllables of a romanised name ("yunlan" → yunlan0), so a
+    /// passage writes the name in characters.
+    /// </summary>
+    public static bool NameFoundInOtherSpelling(IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(concepts);
+        ArgumentNullException.ThrowIfNull(tokens);
+        foreach (var concept in concepts.Where(c => c.Name))
+        {
+            foreach (var (alternative, _) in concept.Alternatives)
+            {
+                if (string.Join(' ', alternative) != concept.Key && tokens.Values.Any(set => alternative.All(set.Contains)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Every token any alternative of <paramref name="concepts"/> needs (what a passage must be checked for).</summary>
     public static HashSet<string> TokensOf(IReadOnlyList<QueryConcept> concepts) =>
         new(concepts.SelectMany(c => c.Alternatives).SelectMany(a => a.Tokens), StringComparer.Ordinal);

@@ -187,6 +187,12 @@ public sealed class KnowledgeRetriever(
                 var (tokens, documents) = settings.BatchLists
                     ? await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct)
                     : await ScanTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
+                if (analysis.Language == TextLanguage.English && settings.SemanticNamedInChineseFactor != 1.0
+                    && CoverageScoring.NameFoundInOtherSpelling(concepts, tokens))
+                {
+                    coverageLists = [.. coverageLists.Select(l => l.Kind == RetrievalLists.Semantic ? l with { Weight = l.Weight * settings.SemanticNamedInChineseFactor } : l)];
+                }
+
                 fused = ScoreFusion.FuseByCoverage(
                     coverageLists, CoverageScoring.Score(concepts, tokens, documents, settings.CoverageDocumentWeight), topK, settings.SemanticThreshold);
             }

@@ -80,6 +80,52 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
         Assert.Contains(expanded.Analysis.Expansions, t => t is { Text: "wulan0", Name: true });
     }
 
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(1.0, false)]
+    public async Task An_english_question_naming_a_place_written_in_chinese_does_not_let_the_semantic_list_outrank_it(
+        double factor, bool chineseFirst)
+    {
+        // The semantic model reads English only, so for "Wulan" (雾岚 in the Chinese passage) its list holds an English
+        // passage that is not about the place; a fake list gives it a near-perfect similarity. With the default factor (0)
+        // the list is left out of this question's scores and the Chinese passage leads; at 1 the English one does.
+        var owner = await pg.CreateUserAsync();
+        var corpus = await RetrievalCorpus.IndexAsync(pg, await RetrievalCorpus.CreateStarAsync(pg, owner));
+        var zhTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "渡口.md");
+        var zh = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 0, "雾岚镇的渡口在镇子北边，渡船每天早上六点第一班出发。", "渡口.md", []);
+        var enTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "Harbour.md");
+        var en = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, enTask, 0, "A ferry leaves the pier every hour.", "Harbour.md", []);
+        Guid enRow;
+        await using (var db = pg.OwnerContext())
+        {
+            enRow = db.StarEmbeddings.Single(e => e.ChunkId == en).Id;
+        }
+
+        var retriever = new KnowledgeRetriever(
+            pg.Db(owner), new EmbeddingModelResolver(services.GetRequiredService<IHttpClientFactory>(), new EphemeralDataProtectionProvider()),
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { SemanticNamedInChineseFactor = factor }), Dictionary.Value,
+            new FixedSemanticList(enRow, 0.97));
+
+        var result = await retriever.RetrieveAsync(new RetrievalQuery(corpus.StarId, "When does the first boat leave Wulan?", TopK: 5));
+
+        output.WriteLine(string.Join(" | ", result.Passages.Select(p => $"{p.Text[..12]} {p.Score:0.000} sem {p.SemanticRank}")));
+        Assert.Equal(TextLanguage.English, result.Analysis.Language);
+        Assert.Equal(chineseFirst ? zh : en, result.Passages[0].Citation.ChunkId);
+        Assert.Contains(result.Passages, p => p.Citation.ChunkId == en && p.SemanticRank == 1); // a candidate either way
+    }
+
+    /// <summary>A semantic list that always returns one row at the given cosine similarity.</summary>
+    private sealed class FixedSemanticList(Guid row, double similarity) : ISemanticKnowledge
+    {
+        public bool IsEnabled => true;
+
+        public Task<float[]?> EmbedQuestionAsync(string text, CancellationToken ct = default) => Task.FromResult<float[]?>([1f]);
+
+        public Task<List<VectorHit>> SearchAsync(
+            Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
+            RetrievalOptions options, CancellationToken ct = default) => Task.FromResult(new List<VectorHit> { new(row, 1 - similarity) });
+    }
+
     [Fact]
     public async Task With_every_list_the_other_languages_passage_joins_the_answer()
     {

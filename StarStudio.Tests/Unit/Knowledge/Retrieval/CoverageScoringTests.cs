@@ -110,6 +110,25 @@ public sealed class CoverageScoringTests
     }
 
     [Fact]
+    public void NameFoundInOtherSpelling_IsTrueOnlyWhenAPassageHasANamesOtherSpelling()
+    {
+        var analysis = new QueryAnalysis(TextLanguage.English,
+        [
+            new QueryTerm("wulan", TermOrigin.Question),
+            new QueryTerm("ferry", TermOrigin.Question),
+            new QueryTerm("wulan0", TermOrigin.Translation, 1.0, "wulan") { Name = true },
+            new QueryTerm("渡船", TermOrigin.Translation, 1.0, "ferry"),
+        ]);
+        var concepts = CoverageScoring.Concepts(analysis, 1.0, 0.5, 1.0);
+
+        // The name in its own spelling, or another concept's translation: no.
+        Assert.False(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["wulan"], [B] = ["渡船"] }));
+        // The pinyin bridge's spelling (a passage that writes 雾岚): yes.
+        Assert.True(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["ferry"], [B] = ["wulan0"] }));
+        Assert.False(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>>()));
+    }
+
+    [Fact]
     public void Score_IsZeroForEveryPassage_WhenNoConceptMatches()
     {
         var concepts = CoverageScoring.Concepts(new QueryAnalysis(TextLanguage.English, [new QueryTerm("quasar", TermOrigin.Question)]), 1, 0.5, 1);
