@@ -187,10 +187,10 @@ public sealed class KnowledgeRetriever(
                 var (tokens, documents) = settings.BatchLists
                     ? await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct)
                     : await ScanTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
-                if (analysis.Language == TextLanguage.English && settings.SemanticNamedInChineseFactor != 1.0
+                if (analysis.Language == TextLanguage.English && settings.NamedInChineseListFactor != 1.0
                     && CoverageScoring.NameFoundInOtherSpelling(concepts, tokens))
                 {
-                    coverageLists = [.. coverageLists.Select(l => l.Kind == RetrievalLists.Semantic ? l with { Weight = l.Weight * settings.SemanticNamedInChineseFactor } : l)];
+                    coverageLists = [.. coverageLists.Select(l => l.Kind is RetrievalLists.Semantic or RetrievalLists.Vector ? l with { Weight = l.Weight * settings.NamedInChineseListFactor } : l)];
                 }
 
                 fused = ScoreFusion.FuseByCoverage(

@@ -97,13 +97,14 @@ public sealed class RetrievalOptions
     public double SemanticWeightOtherLanguage { get; set; } = 1.0;
 
     /// <summary>
-    /// Coverage: the semantic list's weight, times this, for an English question that names something the candidates
-    /// write in Chinese (a romanised name, "Yunlan", whose pinyin bridge matched: <see cref="CoverageScoring.NameFoundInOtherSpelling"/>).
-    /// Such a question is about a Chinese document, which the semantic model cannot read, so its list holds only English
-    /// passages that are not about it. 0 (the default) leaves the list out of such a question's scores; its passages stay
-    /// candidates (docs/knowledge.md, "Fusion").
+    /// Coverage: the semantic and vector lists' weights, times this, for an English question that names something the
+    /// candidates write in Chinese (a romanised name, "Yunlan", whose pinyin bridge matched:
+    /// <see cref="CoverageScoring.NameFoundInOtherSpelling"/>). Such a question is about a Chinese document, and both lists
+    /// can only see English passages (the semantic model reads English; the hashing vectors are the question's own words),
+    /// so they hold passages that are not about it. 0 (the default) leaves them out of such a question's scores; their
+    /// passages stay candidates (docs/knowledge.md, "Fusion").
     /// </summary>
-    public double SemanticNamedInChineseFactor { get; set; }
+    public double NamedInChineseListFactor { get; set; }
 
     /// <summary>Relative score fusion takes the semantic list's cosine similarities as they are instead of scaling its best to 1.</summary>
     public bool SemanticAbsolute { get; set; } = true;
@@ -172,10 +173,10 @@ public sealed class RetrievalOptions
         if (LexicalWeight < 0 || CoverageTranslationWeight < 0 || CoverageSynonymWeight < 0 || CoverageInflectionWeight < 0
             || !double.IsFinite(LexicalWeight + CoverageTranslationWeight + CoverageSynonymWeight + CoverageInflectionWeight)
             || !(CoverageDocumentWeight is >= 0 and <= 1)
-            || !(SemanticNamedInChineseFactor is >= 0 and <= 1)
+            || !(NamedInChineseListFactor is >= 0 and <= 1)
             || !(SemanticThreshold is >= 0 and < 1))
         {
-            throw new InvalidOperationException($"{Section}: the coverage weights must be finite and not negative, SemanticThreshold in [0, 1), CoverageDocumentWeight and SemanticNamedInChineseFactor in [0, 1].");
+            throw new InvalidOperationException($"{Section}: the coverage weights must be finite and not negative, SemanticThreshold in [0, 1), CoverageDocumentWeight and NamedInChineseListFactor in [0, 1].");
         }
 
         if (CandidateFactor < 1 || MinCandidates < 1 || RrfK < 1 || MaxTopK < 1)

@@ -83,7 +83,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
     [Theory]
     [InlineData(0.0, true)]
     [InlineData(1.0, false)]
-    public async Task An_english_question_naming_a_place_written_in_chinese_does_not_let_the_semantic_list_outrank_it(
+    public async Task An_english_question_naming_a_place_written_in_chinese_does_not_let_the_english_only_lists_outrank_it(
         double factor, bool chineseFirst)
     {
         // The semantic model reads English only, so for "Wulan" (雾岚 in the Chinese passage) its list holds an English
@@ -103,7 +103,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
 
         var retriever = new KnowledgeRetriever(
             pg.Db(owner), new EmbeddingModelResolver(services.GetRequiredService<IHttpClientFactory>(), new EphemeralDataProtectionProvider()),
-            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { SemanticNamedInChineseFactor = factor }), Dictionary.Value,
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { NamedInChineseListFactor = factor }), Dictionary.Value,
             new FixedSemanticList(enRow, 0.97));
 
         var result = await retriever.RetrieveAsync(new RetrievalQuery(corpus.StarId, "When does the first boat leave Wulan?", TopK: 5));
