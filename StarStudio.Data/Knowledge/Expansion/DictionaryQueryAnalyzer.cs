@@ -174,7 +174,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     /// place, a brand — which tells the document rather than the passage. (An English question that quotes Chinese in
     /// brackets is not Chinese, and its words stay words.)
     /// </summary>
-    internal static List<QueryTerm> OriginalTerms(List<Word> words, string question, string language)
+    private static List<QueryTerm> OriginalTerms(List<Word> words, string question, string language)
     {
         var terms = new List<QueryTerm>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

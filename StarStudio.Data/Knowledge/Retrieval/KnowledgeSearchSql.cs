@@ -128,10 +128,11 @@ public static class KnowledgeSearchSql
     /// The intersection marks the wanted lexemes with weight A (<c>setweight</c> with a lexeme list: a binary search in the
     /// sorted tsvector for each wanted token) and keeps the marked ones (<c>ts_filter</c>). Unnesting every lexeme and
     /// testing each against the set, as this query first did, took ~7.5 ms for 160 candidates and 30 tokens; this takes
-    /// ~1.3 ms (docs/performance.md). It relies on what the generated column guarantees: <c>search_vector</c> is
+    /// ~1.3 ms (docs/performance.md). It relies on the generated column: <c>search_vector</c> is
     /// <c>to_tsvector('simple', search_text)</c>, so every lexeme has a position (<c>setweight</c> weighs positions; a
-    /// lexeme without one would be missed) and none is weighted already (a lexeme already at A would be kept unasked).
-    /// The integration test comparing this with scanning <c>search_text</c> in the app guards both.
+    /// lexeme without one would be missed, which the integration test comparing this with scanning <c>search_text</c> in
+    /// the app would catch) and none is weighted (a lexeme already at A would come back unasked; coverage looks up only
+    /// the wanted tokens, so it would change nothing).
     /// </remarks>
     public const string TokensQuery = """
         SELECT e.id, e.task_id,
