@@ -74,11 +74,12 @@ public static class CoverageScoring
     }
 
     /// <summary>
-    /// Whether some passage of <paramref name="tokens"/> has a name concept (<see cref="QueryConcept.Name"/>) in another
-    /// spelling than the question's own: the pinyin bridge's syllables of a romanised name ("yunlan" → yunlan0), so a
-    /// passage writes the name in characters.
+    /// Whether some passage of <paramref name="tokens"/> has a name concept (<see cref="QueryConcept.Name"/>) written in
+    /// Chinese: in the pinyin bridge's syllables of a romanised name ("yunlan" → yunlan0: another spelling than the
+    /// question's own, so the passage writes the name in characters), or in the Chinese characters the question quotes
+    /// ("Star Harbour Guild (星港商会)"). For a question that is not Chinese, that says it is about a Chinese document.
     /// </summary>
-    public static bool NameFoundInOtherSpelling(IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens)
+    public static bool NameWrittenInChinese(IReadOnlyList<QueryConcept> concepts, IReadOnlyDictionary<Guid, HashSet<string>> tokens)
     {
         ArgumentNullException.ThrowIfNull(concepts);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -86,7 +87,9 @@ public static class CoverageScoring
         {
             foreach (var (alternative, _) in concept.Alternatives)
             {
-                if (string.Join(' ', alternative) != concept.Key && tokens.Values.Any(set => alternative.All(set.Contains)))
+                var chinese = string.Join(' ', alternative) != concept.Key
+                    || alternative.All(t => t.EnumerateRunes().All(r => SearchText.IsCjk(r.Value)));
+                if (chinese && tokens.Values.Any(set => alternative.All(set.Contains)))
                 {
                     return true;
                 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StarStudio.Core.Knowledge.Retrieval;
@@ -172,7 +173,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     /// In a Chinese question (<paramref name="language"/>), a word written in Latin letters ("Lanternfall", "Marrow Hill")
     /// is a name (<see cref="QueryTerm.Name"/>): a Chinese sentence borrows a Latin word for a proper noun — a game, a
     /// place, a brand — which tells the document rather than the passage. (An English question that quotes Chinese in
-    /// brackets is not Chinese, and its words stay words.)
+    /// brackets is not Chinese, and its words stay words; the Chinese it quotes is the name, asked for whole.)
     /// </summary>
     private static List<QueryTerm> OriginalTerms(List<Word> words, string question, string language)
     {
@@ -217,6 +218,16 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
         }
 
+        if (!chineseQuestion)
+        {
+            // A Chinese run quoted in a question in another language ("Star Harbour Guild (星港商会)") is a name: asked for
+            // whole (its bigrams ANDed), beside the words the segmenter cut it into, and lent to its document.
+            foreach (var run in CjkRuns(question))
+            {
+                Add(SearchText.For(run), name: true);
+            }
+        }
+
         if (terms.Count == 0)
         {
             foreach (var t in SearchText.QueryTerms(question))
@@ -226,6 +237,27 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
         }
 
         return terms;
+    }
+
+    /// <summary>The runs of two or more CJK characters in <paramref name="text"/>.</summary>
+    private static IEnumerable<string> CjkRuns(string text)
+    {
+        var run = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes().Append(new Rune(' ')))
+        {
+            if (SearchText.IsCjk(rune.Value))
+            {
+                run.Append(rune.ToString());
+                continue;
+            }
+
+            if (run.Length > 0 && run.ToString().EnumerateRunes().Count() >= 2)
+            {
+                yield return run.ToString();
+            }
+
+            run.Clear();
+        }
     }
 
     private static void AddExpansions(Loaded state, List<Word> words, List<QueryTerm> terms, List<QueryTerm> numbers)
@@ -301,6 +333,15 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             }
 
             var list = w.Chinese ? ChineseExpansions(state, w.Text) : EnglishExpansions(state, w.Text, formsOnly: phraseWords.Contains(i));
+            if (w.Chinese && list.Count == 0)
+            {
+                // A word CC-CEDICT does not know whole (喝咖啡, "drink coffee") is translated by the words it is made of: ways
+                // to say the word (its concept), not words of their own.
+                perWord.AddRange(KnownParts(state, w.Text)
+                    .Select(part => ChineseExpansions(state, part).Select(t => t with { From = w.Text }).ToList())
+                    .Where(l => l.Count > 0));
+            }
+
             if (!w.Chinese)
             {
                 // A romanised name goes first: such a word has nothing else to offer (no translation, usually no other form).
@@ -626,6 +667,42 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
 
             into.Add(new QueryTerm(SearchText.For(ranked[i].Word), TermOrigin.Translation, TranslationWeight, from));
         }
+    }
+
+    /// <summary>
+    /// The words of two to four characters CC-CEDICT knows inside a Chinese word of three or more it does not know whole,
+    /// longest first from the left (喝咖啡 → 咖啡; a character that starts no known word is skipped): what jieba kept
+    /// together can still be translated by its parts. Empty for a word the dictionary knows or a shorter one.
+    /// </summary>
+    internal static List<string> KnownParts(Loaded state, string word)
+    {
+        var parts = new List<string>();
+        var dictionary = state.Dictionaries.ChineseToEnglish;
+        if (word.Length < 3 || dictionary.ContainsKey(word))
+        {
+            return parts;
+        }
+
+        for (var at = 0; at < word.Length - 1;)
+        {
+            var length = Math.Min(4, word.Length - at);
+            while (length >= 2 && !dictionary.ContainsKey(word.Substring(at, length)))
+            {
+                length--;
+            }
+
+            if (length >= 2)
+            {
+                parts.Add(word.Substring(at, length));
+                at += length;
+            }
+            else
+            {
+                at++;
+            }
+        }
+
+        return parts;
     }
 
     private static bool IsEnglishStop(string gloss) =>

@@ -187,10 +187,20 @@ public sealed class KnowledgeRetriever(
                 var (tokens, documents) = settings.BatchLists
                     ? await LoadTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct)
                     : await ScanTokensAsync(connection, transaction, pool, CoverageScoring.TokensOf(concepts), ct);
-                if (analysis.Language == TextLanguage.English && settings.NamedInChineseListFactor != 1.0
-                    && CoverageScoring.NameFoundInOtherSpelling(concepts, tokens))
+                if (analysis.Language != TextLanguage.Chinese && settings.NamedInChineseListFactor != 1.0
+                    && CoverageScoring.NameWrittenInChinese(concepts, tokens))
                 {
-                    coverageLists = [.. coverageLists.Select(l => l.Kind is RetrievalLists.Semantic or RetrievalLists.Vector ? l with { Weight = l.Weight * settings.NamedInChineseListFactor } : l)];
+                    if (settings.NamedInChineseListFactor > 0)
+                    {
+                        coverageLists = [.. coverageLists.Select(l => l.Kind is RetrievalLists.Semantic or RetrievalLists.Vector ? l with { Weight = l.Weight * settings.NamedInChineseListFactor } : l)];
+                    }
+                    else
+                    {
+                        // Left out whole: their passages would still be candidates, and change every word's IDF.
+                        coverageLists = [.. coverageLists.Where(l => l.Kind is not (RetrievalLists.Semantic or RetrievalLists.Vector))];
+                        var kept = coverageLists.SelectMany(l => l.Hits.Select(h => h.Id)).ToHashSet();
+                        tokens = tokens.Where(p => kept.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+                    }
                 }
 
                 fused = ScoreFusion.FuseByCoverage(

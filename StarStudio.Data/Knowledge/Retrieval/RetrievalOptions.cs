@@ -97,12 +97,13 @@ public sealed class RetrievalOptions
     public double SemanticWeightOtherLanguage { get; set; } = 1.0;
 
     /// <summary>
-    /// Coverage: the semantic and vector lists' weights, times this, for an English question that names something the
-    /// candidates write in Chinese (a romanised name, "Yunlan", whose pinyin bridge matched:
-    /// <see cref="CoverageScoring.NameFoundInOtherSpelling"/>). Such a question is about a Chinese document, and both lists
-    /// can only see English passages (the semantic model reads English; the hashing vectors are the question's own words),
-    /// so they hold passages that are not about it. 0 (the default) leaves them out of such a question's scores; their
-    /// passages stay candidates (docs/knowledge.md, "Fusion").
+    /// Coverage: the semantic and vector lists' weights, times this, for a question that is not Chinese and names something
+    /// the candidates write in Chinese — a romanised name whose pinyin bridge matched ("Yunlan" → <c>yunlan0</c>), or
+    /// Chinese characters it quotes ("Star Harbour Guild (星港商会)"): <see cref="CoverageScoring.NameWrittenInChinese"/>.
+    /// Such a question is about a Chinese document, and both lists can only see English passages (the semantic model reads
+    /// English; the hashing vectors are the question's own words), so they hold passages that are not about it. 0 (the
+    /// default) leaves both lists out of such a question whole: their scores, and the passages only they brought, which
+    /// would otherwise still be candidates and change every word's weight (IDF) among them (docs/knowledge.md, "Fusion").
     /// </summary>
     public double NamedInChineseListFactor { get; set; }
 

@@ -86,15 +86,61 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
     public async Task An_english_question_naming_a_place_written_in_chinese_does_not_let_the_english_only_lists_outrank_it(
         double factor, bool chineseFirst)
     {
-        // The semantic model reads English only, so for "Wulan" (雾岚 in the Chinese passage) its list holds an English
-        // passage that is not about the place; a fake list gives it a near-perfect similarity. With the default factor (0)
-        // the list is left out of this question's scores and the Chinese passage leads; at 1 the English one does.
+        // The semantic model reads English only, so for "Wulan" (雾岚 in the Chinese passage) its list holds English
+        // passages that are not about the place; a fake list gives them near-perfect similarities. With the default factor
+        // (0) the list is left out of this question whole — its scores and the passages only it brought — and the Chinese
+        // passage leads; at 1 the English one does.
         var owner = await pg.CreateUserAsync();
         var corpus = await RetrievalCorpus.IndexAsync(pg, await RetrievalCorpus.CreateStarAsync(pg, owner));
         var zhTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "渡口.md");
         var zh = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 0, "雾岚镇的渡口在镇子北边，渡船每天早上六点第一班出发。", "渡口.md", []);
         var enTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "Harbour.md");
         var en = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, enTask, 0, "A ferry leaves the pier every hour.", "Harbour.md", []);
+        var otherTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "Bakery.md");
+        var other = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, otherTask, 0, "Our sourdough is proved overnight in a cool room.", "Bakery.md", []);
+        Guid enRow, otherRow;
+        await using (var db = pg.OwnerContext())
+        {
+            enRow = db.StarEmbeddings.Single(e => e.ChunkId == en).Id;
+            otherRow = db.StarEmbeddings.Single(e => e.ChunkId == other).Id;
+        }
+
+        var retriever = new KnowledgeRetriever(
+            pg.Db(owner), new EmbeddingModelResolver(services.GetRequiredService<IHttpClientFactory>(), new EphemeralDataProtectionProvider()),
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { NamedInChineseListFactor = factor }), Dictionary.Value,
+            new FixedSemanticList((enRow, 0.97), (otherRow, 0.96)));
+
+        var result = await retriever.RetrieveAsync(new RetrievalQuery(corpus.StarId, "When does the first boat leave Wulan?", TopK: 5));
+
+        output.WriteLine(string.Join(" | ", result.Passages.Select(p => $"{p.Text[..12]} {p.Score:0.000} sem {p.SemanticRank}")));
+        Assert.Equal(TextLanguage.English, result.Analysis.Language);
+        Assert.Equal(chineseFirst ? zh : en, result.Passages[0].Citation.ChunkId);
+        if (chineseFirst)
+        {
+            // The full-text lists still bring the English passage ("leaves"); the bakery only the semantic list had.
+            Assert.Contains(result.Passages, p => p.Citation.ChunkId == en && p.SemanticRank is null);
+            Assert.DoesNotContain(result.Passages, p => p.Citation.ChunkId == other);
+        }
+        else
+        {
+            Assert.Contains(result.Passages, p => p.Citation.ChunkId == en && p.SemanticRank == 1);
+            Assert.Contains(result.Passages, p => p.Citation.ChunkId == other && p.SemanticRank == 2);
+        }
+    }
+
+    [Fact]
+    public async Task An_english_question_quoting_a_chinese_name_leaves_the_english_only_lists_out_and_finds_the_named_document()
+    {
+        // "Star Harbour Guild (星港商会)": the quoted characters are the name, asked for whole and lent to the passages of
+        // the document that writes it; the question is about that Chinese document, so the semantic list (an English
+        // passage at cosine 0.97) is left out.
+        var owner = await pg.CreateUserAsync();
+        var corpus = await RetrievalCorpus.IndexAsync(pg, await RetrievalCorpus.CreateStarAsync(pg, owner));
+        var zhTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "星港商会.md");
+        var opening = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 0, "《星港商会》是一款为二到五人设计的桌游。", "星港商会.md", []);
+        var end = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 1, "当第三张海盗突袭卡被翻开后，再进行完当前这一轮，游戏就结束。", "星港商会.md", []);
+        var enTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "Lanternfall.md");
+        var en = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, enTask, 0, "A game of Lanternfall ends when the moon sets.", "Lanternfall.md", []);
         Guid enRow;
         await using (var db = pg.OwnerContext())
         {
@@ -103,19 +149,20 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
 
         var retriever = new KnowledgeRetriever(
             pg.Db(owner), new EmbeddingModelResolver(services.GetRequiredService<IHttpClientFactory>(), new EphemeralDataProtectionProvider()),
-            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { NamedInChineseListFactor = factor }), Dictionary.Value,
-            new FixedSemanticList(enRow, 0.97));
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions()), Dictionary.Value, new FixedSemanticList((enRow, 0.97)));
 
-        var result = await retriever.RetrieveAsync(new RetrievalQuery(corpus.StarId, "When does the first boat leave Wulan?", TopK: 5));
+        var result = await retriever.RetrieveAsync(new RetrievalQuery(corpus.StarId, "When does a game of Star Harbour Guild (星港商会) end?", TopK: 3));
 
-        output.WriteLine(string.Join(" | ", result.Passages.Select(p => $"{p.Text[..12]} {p.Score:0.000} sem {p.SemanticRank}")));
-        Assert.Equal(TextLanguage.English, result.Analysis.Language);
-        Assert.Equal(chineseFirst ? zh : en, result.Passages[0].Citation.ChunkId);
-        Assert.Contains(result.Passages, p => p.Citation.ChunkId == en && p.SemanticRank == 1); // a candidate either way
+        output.WriteLine(string.Join(" | ", result.Passages.Select(p => $"{p.Text[..8]} {p.Score:0.000} sem {p.SemanticRank}")));
+        Assert.Contains(result.Analysis.Original, t => t is { Text: "星港 港商 商会", Name: true });
+        // Without the rule the English passage would lead by its semantic score; now the named document's two passages do
+        // (the one that does not say the name borrows it from the one that does).
+        Assert.Equal(new[] { opening, end }.Order(), result.Passages.Take(2).Select(p => p.Citation.ChunkId).Order());
+        Assert.All(result.Passages, p => Assert.Null(p.SemanticRank));
     }
 
-    /// <summary>A semantic list that always returns one row at the given cosine similarity.</summary>
-    private sealed class FixedSemanticList(Guid row, double similarity) : ISemanticKnowledge
+    /// <summary>A semantic list that always returns the given rows at the given cosine similarities, in that order.</summary>
+    private sealed class FixedSemanticList(params (Guid Row, double Similarity)[] rows) : ISemanticKnowledge
     {
         public bool IsEnabled => true;
 
@@ -123,7 +170,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
 
         public Task<List<VectorHit>> SearchAsync(
             Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction? transaction, KnowledgeSearchScope scope, float[] question, int limit,
-            RetrievalOptions options, CancellationToken ct = default) => Task.FromResult(new List<VectorHit> { new(row, 1 - similarity) });
+            RetrievalOptions options, CancellationToken ct = default) => Task.FromResult(rows.Select(r => new VectorHit(r.Row, 1 - r.Similarity)).ToList());
     }
 
     [Fact]

@@ -69,11 +69,43 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
     [InlineData("When does a game of Star Harbour Guild (星港商会) end?")] // English that quotes Chinese in brackets
     [InlineData("How many players can play Lanternfall?")] // an English question's own words
     [InlineData("5G 信号怎么样？")] // not letters only
-    public void Words_are_not_names_outside_a_chinese_question_or_when_not_all_letters(string question)
+    public void Latin_words_are_not_names_outside_a_chinese_question_or_when_not_all_letters(string question)
+    {
+        var a = analyzer.Analyze(question);
+
+        Assert.DoesNotContain(a.Original, t => t.Name && t.Text.Any(char.IsAsciiLetter));
+    }
+
+    [Fact]
+    public void Chinese_quoted_in_an_english_question_is_a_name_asked_for_whole()
+    {
+        var a = analyzer.Analyze("When does a game of Star Harbour Guild (星港商会) end?");
+
+        // jieba cuts 星港商会 into 星 / 港商 / 会; the name is the whole run, its bigrams ANDed.
+        var name = Assert.Single(a.Original, t => t.Name);
+        Assert.Equal("星港 港商 商会", name.Text);
+        Assert.Equal(TermOrigin.Question, name.Origin);
+    }
+
+    [Theory]
+    [InlineData("星港商会这个游戏最多几个人玩？")] // a Chinese question's Chinese is its words
+    [InlineData("What does the 星 on the card mean?")] // one character is no name
+    public void Chinese_runs_are_not_names_in_a_chinese_question_or_when_one_character(string question)
     {
         var a = analyzer.Analyze(question);
 
         Assert.DoesNotContain(a.Original, t => t.Name);
+    }
+
+    [Fact]
+    public void A_chinese_word_the_dictionary_does_not_know_whole_is_translated_by_its_parts()
+    {
+        // jieba keeps 喝咖啡 ("drink coffee") as one word; CC-CEDICT has 咖啡 but not 喝咖啡.
+        var a = analyzer.Analyze("Maren 喝咖啡吗？");
+
+        Assert.Contains(a.Original, t => t.Text == "喝咖 咖啡");
+        Assert.True(a.Expansions.Any(t => t is { Text: "coffee", Origin: TermOrigin.Translation, From: "喝咖啡" }),
+            string.Join(" | ", a.Terms.Select(t => $"{t.Text}:{t.Origin}:{t.From}")));
     }
 
     [Theory]

@@ -110,7 +110,7 @@ public sealed class CoverageScoringTests
     }
 
     [Fact]
-    public void NameFoundInOtherSpelling_IsTrueOnlyWhenAPassageHasANamesOtherSpelling()
+    public void NameWrittenInChinese_IsTrueWhenAPassageHasARomanisedNamesPinyinSpelling()
     {
         var analysis = new QueryAnalysis(TextLanguage.English,
         [
@@ -122,10 +122,26 @@ public sealed class CoverageScoringTests
         var concepts = CoverageScoring.Concepts(analysis, 1.0, 0.5, 1.0);
 
         // The name in its own spelling, or another concept's translation: no.
-        Assert.False(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["wulan"], [B] = ["渡船"] }));
+        Assert.False(CoverageScoring.NameWrittenInChinese(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["wulan"], [B] = ["渡船"] }));
         // The pinyin bridge's spelling (a passage that writes 雾岚): yes.
-        Assert.True(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["ferry"], [B] = ["wulan0"] }));
-        Assert.False(CoverageScoring.NameFoundInOtherSpelling(concepts, new Dictionary<Guid, HashSet<string>>()));
+        Assert.True(CoverageScoring.NameWrittenInChinese(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["ferry"], [B] = ["wulan0"] }));
+        Assert.False(CoverageScoring.NameWrittenInChinese(concepts, new Dictionary<Guid, HashSet<string>>()));
+    }
+
+    [Fact]
+    public void NameWrittenInChinese_IsTrueWhenAPassageHasTheChineseNameTheQuestionQuotes()
+    {
+        var analysis = new QueryAnalysis(TextLanguage.Mixed,
+        [
+            new QueryTerm("guild", TermOrigin.Question),
+            new QueryTerm("星港 港商 商会", TermOrigin.Question) { Name = true },
+            new QueryTerm("lanternfall", TermOrigin.Question) { Name = true },
+        ]);
+        var concepts = CoverageScoring.Concepts(analysis, 1.0, 0.5, 1.0);
+
+        // All the name's bigrams: yes. Some of them, or a name in Latin letters in its own spelling: no.
+        Assert.True(CoverageScoring.NameWrittenInChinese(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["星港", "港商", "商会"] }));
+        Assert.False(CoverageScoring.NameWrittenInChinese(concepts, new Dictionary<Guid, HashSet<string>> { [A] = ["港商", "商会"], [B] = ["lanternfall", "guild"] }));
     }
 
     [Fact]
