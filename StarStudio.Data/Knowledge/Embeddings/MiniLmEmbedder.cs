@@ -37,7 +37,7 @@ public sealed class MiniLmEmbedder : IEmbeddingGenerator<string, Embedding<float
     /// <param name="intraOpThreads">Threads each call computes with.</param>
     /// <param name="maxTokens">
     /// Word pieces read per text, at most <see cref="MaxTokens"/>. The product reads <see cref="MaxTokens"/>; the retrieval
-    /// bench makes its 200,000 vectors from 128 (the length the model was trained at), which halves the hours it takes.
+    /// bench makes its 200,000 vectors from 128 (the length the model was trained at): 45 chunks/s on 2 cores against 28.
     /// </param>
     public MiniLmEmbedder(int intraOpThreads = 1, int maxTokens = MaxTokens)
     {

@@ -186,6 +186,10 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             {
                 terms.Add(new QueryTerm(text, TermOrigin.Question) { Name = name });
             }
+            else if (name && terms.FindIndex(t => t.Text == text) is >= 0 and var at)
+            {
+                terms[at] = terms[at] with { Name = true }; // a quoted name the segmenter kept whole (澄湖)
+            }
         }
 
         for (var i = 0; i < words.Count; i++)

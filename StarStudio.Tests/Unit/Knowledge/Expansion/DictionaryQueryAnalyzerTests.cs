@@ -87,6 +87,14 @@ public sealed class DictionaryQueryAnalyzerTests(AnalyzerFixture fixture, ITestO
         Assert.Equal(TermOrigin.Question, name.Origin);
     }
 
+    [Fact]
+    public void A_two_character_chinese_name_quoted_in_an_english_question_is_a_name_even_when_the_segmenter_keeps_it_whole()
+    {
+        var a = analyzer.Analyze("When is the Chenghu pool (澄湖) closed for cleaning?");
+
+        Assert.Equal("澄湖", Assert.Single(a.Original, t => t.Name).Text);
+    }
+
     [Theory]
     [InlineData("星港商会这个游戏最多几个人玩？")] // a Chinese question's Chinese is its words
     [InlineData("What does the 星 on the card mean?")] // one character is no name
