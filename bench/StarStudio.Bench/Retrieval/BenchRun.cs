@@ -413,7 +413,7 @@ internal sealed class BenchRun(BenchOptions options, string server)
         }
 
         Console.WriteLine("  HNSW query alone (KnowledgeSearchSql.VectorAsync, limit " + candidates + "):");
-        Console.WriteLine("    setting                                   plan      recall@10  min   (en / zh)      p50 ms  p95 ms  short");
+        Console.WriteLine("    setting                                   plan      recall@10  min   (en / zh)      p50 ms  p95 ms  short  within 1e-3");
         var sweep = new (string Name, RetrievalOptions Options)[]
         {
             ("pgvector defaults (ef 40, no iterative)", new RetrievalOptions { EfSearch = 40, IterativeScan = "off" }),
@@ -429,12 +429,14 @@ internal sealed class BenchRun(BenchOptions options, string server)
         {
             var plan = await ExplainAsync(gateway, scope, vectors[0], candidates, o, analyze: false, ct);
             var recalls = new double[vectors.Length];
+            var tolerant = new double[vectors.Length];
             var ms = new double[vectors.Length];
             var shortCount = 0;
             for (var i = 0; i < vectors.Length; i++)
             {
                 var (hits, elapsed) = await TimedAsync(gateway, 1, (c, t, _) => KnowledgeSearchSql.VectorAsync(c, t, scope, vectors[i], candidates, o, ct), ct);
                 recalls[i] = Recall(exact[i], hits);
+                tolerant[i] = TolerantRecall(exact[i], hits);
                 ms[i] = elapsed;
                 if (recalls[i] < 0.5 && Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1")
                 {
@@ -454,22 +456,24 @@ internal sealed class BenchRun(BenchOptions options, string server)
 
             var en = recalls.Where((_, i) => !chinese[i]).DefaultIfEmpty(1).Average();
             var zh = recalls.Where((_, i) => chinese[i]).DefaultIfEmpty(1).Average();
-            Console.WriteLine($"    {name,-41} {(plan.Contains(HnswIndex, StringComparison.Ordinal) ? "HNSW" : "no HNSW"),-8}  {recalls.Average(),9:0.0000}  {recalls.Min(),4:0.00}  ({en:0.000} / {zh:0.000})  {Percentile(ms, 50),6:0.00}  {Percentile(ms, 95),6:0.00}  {shortCount}");
+            Console.WriteLine($"    {name,-41} {(plan.Contains(HnswIndex, StringComparison.Ordinal) ? "HNSW" : "no HNSW"),-8}  {recalls.Average(),9:0.0000}  {recalls.Min(),4:0.00}  ({en:0.000} / {zh:0.000})  {Percentile(ms, 50),6:0.00}  {Percentile(ms, 95),6:0.00}  {shortCount,5}  {tolerant.Average():0.0000}");
         }
 
         // What the retriever does: the chosen settings, with the exact fallback when the scan comes back short.
         var final = new double[vectors.Length];
+        var finalTolerant = new double[vectors.Length];
         var finalMs = new double[vectors.Length];
         var fallbacks = 0;
         for (var i = 0; i < vectors.Length; i++)
         {
             var ((hits, usedExact), elapsed) = await TimedAsync(gateway, 1, (c, t, _) => KnowledgeSearchSql.NearestAsync(c, t, scope, vectors[i], candidates, chosen, ct), ct);
             final[i] = Recall(exact[i], hits);
+            finalTolerant[i] = TolerantRecall(exact[i], hits);
             finalMs[i] = elapsed;
             fallbacks += usedExact ? 1 : 0;
         }
 
-        Phase($"  retriever's vector half (NearestAsync, chosen settings): recall@10 {final.Average():0.0000}, p50 {Percentile(finalMs, 50):0.00} ms, p95 {Percentile(finalMs, 95):0.00} ms, p99 {Percentile(finalMs, 99):0.00} ms, exact fallbacks {fallbacks}");
+        Phase($"  retriever's vector half (NearestAsync, chosen settings): recall@10 {final.Average():0.0000} (within 1e-3 of the 10th distance: {finalTolerant.Average():0.0000}), p50 {Percentile(finalMs, 50):0.00} ms, p95 {Percentile(finalMs, 95):0.00} ms, p99 {Percentile(finalMs, 99):0.00} ms, exact fallbacks {fallbacks}");
 
         // Diagnostic: the same query with passage-like vectors (stored chunks of the star as queries). Short questions
         // are far sparser than the chunks under the hashing embedder, and a graph index finds such out-of-distribution
@@ -562,6 +566,24 @@ internal sealed class BenchRun(BenchOptions options, string server)
 
         var truth = exact.Take(K).Select(h => h.Id).ToHashSet();
         return approximate.Take(K).Count(h => truth.Contains(h.Id)) / (double)truth.Count;
+    }
+
+    /// <summary>
+    /// Recall as ann-benchmarks counts it: a returned neighbour is right when its distance is within 1e-3 of the exact 10th
+    /// (so a tie with the 10th, or a neighbour 0.0002 farther, is not a miss). On a corpus whose questions have many
+    /// near-equidistant chunks (the bench's median gap between the 10th and 11th is 0.0012) the id-based recall counts such
+    /// swaps as misses; this one shows how many of the misses are ties.
+    /// </summary>
+    private static double TolerantRecall(List<VectorHit> exact, List<VectorHit> approximate)
+    {
+        if (exact.Count == 0)
+        {
+            return 1;
+        }
+
+        var truth = exact.Take(K).ToList();
+        var threshold = truth[^1].Distance + 1e-3;
+        return approximate.Take(K).Count(h => h.Distance <= threshold) / (double)truth.Count;
     }
 
     /// <summary>Runs <paramref name="query"/> in a unit of work as the star's owner and times the query alone.</summary>
