@@ -140,7 +140,7 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
         var opening = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 0, "《星港商会》是一款为二到五人设计的桌游。", "星港商会.md", []);
         var end = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, zhTask, 1, "当第三张海盗突袭卡被翻开后，再进行完当前这一轮，游戏就结束。", "星港商会.md", []);
         var enTask = await RetrievalCorpus.CreateTaskAsync(pg, corpus.StarId, "Lanternfall.md");
-        var en = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, enTask, 0, "A game of Lanternfall ends when the moon sets.", "Lanternfall.md", []);
+        var en = await RetrievalCorpus.InsertChunkAsync(pg, corpus.StarId, enTask, 0, "Players draw two cards each turn.", "Lanternfall.md", []);
         Guid enRow;
         await using (var db = pg.OwnerContext())
         {
@@ -155,9 +155,11 @@ public sealed class CrossLingualRetrievalTests(PostgresDatabase pg, ITestOutputH
 
         output.WriteLine(string.Join(" | ", result.Passages.Select(p => $"{p.Text[..8]} {p.Score:0.000} sem {p.SemanticRank}")));
         Assert.Contains(result.Analysis.Original, t => t is { Text: "星港 港商 商会", Name: true });
-        // Without the rule the English passage would lead by its semantic score; now the named document's two passages do
-        // (the one that does not say the name borrows it from the one that does).
+        // Without the rule the English passage (no word of the question) would lead by its semantic score alone; now the
+        // named document's two passages lead (the one that does not say the name borrows it from the one that does), and
+        // the passage only the semantic list brought is not a candidate.
         Assert.Equal(new[] { opening, end }.Order(), result.Passages.Take(2).Select(p => p.Citation.ChunkId).Order());
+        Assert.DoesNotContain(result.Passages, p => p.Citation.ChunkId == en);
         Assert.All(result.Passages, p => Assert.Null(p.SemanticRank));
     }
 
