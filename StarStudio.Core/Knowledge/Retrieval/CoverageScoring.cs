@@ -88,7 +88,7 @@ public static class CoverageScoring
             foreach (var (alternative, _) in concept.Alternatives)
             {
                 var chinese = string.Join(' ', alternative) != concept.Key
-                    || alternative.All(t => t.EnumerateRunes().All(r => SearchText.IsCjk(r.Value)));
+                    || alternative.All(SearchText.IsAllCjk);
                 if (chinese && tokens.Values.Any(set => alternative.All(set.Contains)))
                 {
                     return true;

@@ -146,6 +146,9 @@ public static class SearchText
         "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "为何", "是否", "请问",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Whether every character of <paramref name="text"/> is <see cref="IsCjk(int)"/> (true for "").</summary>
+    public static bool IsAllCjk(string text) => text.EnumerateRunes().All(r => IsCjk(r.Value));
+
     /// <summary>True for the scripts written without spaces between words: Han, kana and Hangul syllables.</summary>
     public static bool IsCjk(int codePoint) => codePoint switch
     {

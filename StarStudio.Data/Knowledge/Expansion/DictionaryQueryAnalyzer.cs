@@ -122,7 +122,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
         var pieces = hasCjk ? state.Segmenter.Cut(question) : [question];
         foreach (var piece in pieces)
         {
-            if (piece.Length > 0 && piece.EnumerateRunes().All(r => SearchText.IsCjk(r.Value)))
+            if (piece.Length > 0 && SearchText.IsAllCjk(piece))
             {
                 words.Add(new Word(piece, true, SearchText.StopWords.Contains(piece) || ChineseStopWords.Contains(piece)));
                 continue;
@@ -131,7 +131,7 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
             foreach (var (token, acronym, capitalised) in Tokens(piece))
             {
                 // SearchText splits a CJK run that jieba left inside a mixed token into bigrams; keep those as Chinese.
-                var chinese = token.EnumerateRunes().All(r => SearchText.IsCjk(r.Value));
+                var chinese = SearchText.IsAllCjk(token);
                 var stop = SearchText.StopWords.Contains(token) || EnglishStopWords.Contains(token) || ChineseStopWords.Contains(token);
                 words.Add(new Word(token, chinese, stop, acronym && !stop, capitalised && !acronym));
             }
@@ -247,20 +247,23 @@ public sealed class DictionaryQueryAnalyzer : IQueryAnalyzer
     private static IEnumerable<string> CjkRuns(string text)
     {
         var run = new StringBuilder();
+        var characters = 0;
         foreach (var rune in text.EnumerateRunes().Append(new Rune(' ')))
         {
             if (SearchText.IsCjk(rune.Value))
             {
                 run.Append(rune.ToString());
+                characters++;
                 continue;
             }
 
-            if (run.Length > 0 && run.ToString().EnumerateRunes().Count() >= 2)
+            if (characters >= 2)
             {
                 yield return run.ToString();
             }
 
             run.Clear();
+            characters = 0;
         }
     }
 
