@@ -47,6 +47,7 @@ public static class KnowledgeServiceCollectionExtensions
         // English chunks get a second, semantic vector (docs/semantic-embedder.md).
         services.AddSemanticKnowledge();
         services.AddSingleton<RetrievalGate>();
+        services.AddSingleton<WordFrequencies>();
         services.AddScoped<IKnowledgeRetriever, KnowledgeRetriever>();
         services.AddScoped<IKnowledgeService, KnowledgeService>();
         services.AddScoped<KnowledgeIngestionJob>();
@@ -84,7 +85,7 @@ internal sealed class KnowledgeServiceFactory(IServiceProvider services, IObject
             : scope.ServiceProvider.GetRequiredService<IKnowledgeChunkStore>();
         // The same retriever the app's own requests use: analyzer, semantic list and gate are the registered singletons.
         var retriever = new KnowledgeRetriever(db, models, services.GetService<IOptions<RetrievalOptions>>(), services.GetService<IQueryAnalyzer>(),
-            services.GetService<ISemanticKnowledge>(), services.GetService<RetrievalGate>());
+            services.GetService<ISemanticKnowledge>(), services.GetService<RetrievalGate>(), services.GetService<WordFrequencies>());
         return new KnowledgeService(db, objects, chunks, retriever, jobs, clock,
             new GrowthEvents(db, clock, scope.ServiceProvider.GetService<ILogger<GrowthEvents>>()),
             services.GetService<StarStudio.Core.Configs.ISystemConfigs>());

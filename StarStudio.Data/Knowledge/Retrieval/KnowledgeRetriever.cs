@@ -31,7 +31,8 @@ public sealed class KnowledgeRetriever(
     IOptions<RetrievalOptions>? options = null,
     IQueryAnalyzer? analyzer = null,
     ISemanticKnowledge? semantic = null,
-    RetrievalGate? gate = null)
+    RetrievalGate? gate = null,
+    WordFrequencies? frequencies = null)
     : IKnowledgeRetriever
 {
     private readonly RetrievalOptions settings = options?.Value ?? new RetrievalOptions();
@@ -93,6 +94,12 @@ public sealed class KnowledgeRetriever(
             var connection = (NpgsqlConnection)ctx.Database.GetDbConnection();
             var transaction = (NpgsqlTransaction?)ctx.Database.CurrentTransaction?.GetDbTransaction();
 
+            // The words' frequencies order each full-text list's terms (rarest first); without the process's shared copy
+            // the search function reads them from the statistics on each call.
+            var wordFrequencies = frequencies is null || (original.Length + expansions.Length + translations.Length) == 0
+                ? null
+                : await frequencies.GetAsync(connection, transaction, ct);
+
             // Every list in one round trip (KnowledgeSearchSql.SearchListsAsync); a semantic model that cannot be batched
             // is searched after it.
             var commands = new List<KnowledgeSearchSql.ListCommand>(5);
@@ -104,7 +111,7 @@ public sealed class KnowledgeRetriever(
             void AddText(RetrievalLists kind, string[] terms)
             {
                 var budget = kind == RetrievalLists.Text ? settings.FullTextRankLimit : settings.ExpansionRankLimit;
-                if (KnowledgeSearchSql.TextListCommand(kind, scope, terms, candidates, budget) is { } command)
+                if (KnowledgeSearchSql.TextListCommand(kind, scope, terms, candidates, budget, wordFrequencies) is { } command)
                 {
                     commands.Add(command);
                 }

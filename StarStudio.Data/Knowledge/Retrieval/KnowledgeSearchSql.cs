@@ -110,11 +110,12 @@ public static class KnowledgeSearchSql
     /// planner push only leakproof conditions below the policy, and <c>@@</c> is not leakproof, so it read every chunk
     /// of the star (about a second for 100,000). The function is <c>SECURITY DEFINER</c>: it checks the caller's access
     /// to the star as the read policy does, then searches as the owning role with the index, ranking at most
-    /// <c>@budget</c> matches and the question's rare words first (see the migration for the trade-off).
+    /// <c>@budget</c> matches and the question's rare words first (see the migration for the trade-off). <c>@freqs</c> holds
+    /// each term's frequency from <see cref="WordFrequencies"/>, or is null for the function to read the statistics itself.
     /// </remarks>
     public const string TextQuery = """
         SELECT f.id, f.rank
-        FROM knowledge_text_search(@star, @terms, @task, @source, @tag, @pool, @limit, @budget) WITH ORDINALITY AS f(id, rank, n)
+        FROM knowledge_text_search(@star, @terms, @freqs, @task, @source, @tag, @pool, @limit, @budget) WITH ORDINALITY AS f(id, rank, n)
         ORDER BY f.n
         """;
 
@@ -326,7 +327,10 @@ public static class KnowledgeSearchSql
     }
 
     /// <summary>A full-text list's command for <see cref="SearchListsAsync"/> (<see cref="TextQuery"/>); null when there are no terms.</summary>
-    public static ListCommand? TextListCommand(RetrievalLists kind, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit, int? rankLimit = null)
+    /// <param name="frequencies">The words' frequencies (<see cref="WordFrequencies"/>); null: the function reads them.</param>
+    public static ListCommand? TextListCommand(
+        RetrievalLists kind, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit, int? rankLimit = null,
+        IReadOnlyDictionary<string, float>? frequencies = null)
     {
         var distinct = terms.Where(t => !string.IsNullOrWhiteSpace(t)).Distinct(StringComparer.Ordinal).ToArray();
         if (distinct.Length == 0)
@@ -335,7 +339,7 @@ public static class KnowledgeSearchSql
         }
 
         var cmd = new NpgsqlBatchCommand(TextQuery);
-        AddTextParameters(cmd.Parameters, scope, distinct, limit, null, rankLimit);
+        AddTextParameters(cmd.Parameters, scope, distinct, limit, null, rankLimit, frequencies);
         return new ListCommand(kind, cmd, Nearest: false);
     }
 
@@ -415,9 +419,11 @@ public static class KnowledgeSearchSql
     /// <paramref name="pool"/>, over those rows only; nothing when there are no terms.
     /// </summary>
     /// <param name="rankLimit">The most matches ranked (<see cref="RetrievalOptions.FullTextRankLimit"/> when null).</param>
+    /// <param name="frequencies">The words' frequencies (<see cref="WordFrequencies"/>); null: the function reads them.</param>
     public static async Task<List<TextHit>> TextAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, KnowledgeSearchScope scope, IReadOnlyList<string> terms, int limit,
-        CancellationToken ct = default, IReadOnlyCollection<Guid>? pool = null, int? rankLimit = null)
+        CancellationToken ct = default, IReadOnlyCollection<Guid>? pool = null, int? rankLimit = null,
+        IReadOnlyDictionary<string, float>? frequencies = null)
     {
         var hits = new List<TextHit>();
         var distinct = terms.Where(t => !string.IsNullOrWhiteSpace(t)).Distinct(StringComparer.Ordinal).ToArray();
@@ -427,7 +433,7 @@ public static class KnowledgeSearchSql
         }
 
         await using var cmd = new NpgsqlCommand(TextQuery, connection, transaction);
-        AddTextParameters(cmd.Parameters, scope, distinct, limit, pool, rankLimit);
+        AddTextParameters(cmd.Parameters, scope, distinct, limit, pool, rankLimit, frequencies);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -438,10 +444,15 @@ public static class KnowledgeSearchSql
     }
 
     private static void AddTextParameters(
-        NpgsqlParameterCollection parameters, KnowledgeSearchScope scope, string[] terms, int limit, IReadOnlyCollection<Guid>? pool, int? rankLimit)
+        NpgsqlParameterCollection parameters, KnowledgeSearchScope scope, string[] terms, int limit, IReadOnlyCollection<Guid>? pool, int? rankLimit,
+        IReadOnlyDictionary<string, float>? frequencies)
     {
         parameters.Add(new NpgsqlParameter("star", NpgsqlDbType.Uuid) { Value = scope.StarId });
         parameters.Add(new NpgsqlParameter("terms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = terms });
+        parameters.Add(new NpgsqlParameter("freqs", NpgsqlDbType.Array | NpgsqlDbType.Real)
+        {
+            Value = frequencies is null ? DBNull.Value : WordFrequencies.For(frequencies, terms),
+        });
         parameters.Add(new NpgsqlParameter("task", NpgsqlDbType.Uuid) { Value = (object?)scope.TaskId ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = (object?)scope.SourceName ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)scope.Tag ?? DBNull.Value });

@@ -491,18 +491,21 @@ internal sealed class BenchRun(BenchOptions options, string server)
 
         // Not part of the targets, but what a user waits for: the full-text half and the whole retriever.
         // The full-text half through knowledge_text_search (the GIN index, at most FullTextRankLimit matches ranked).
+        // The words' frequencies as the app shares them (one copy per process, read once a minute).
+        var frequencies = new WordFrequencies();
         var textCount = vectors.Length;
         var textMs = new double[textCount];
         for (var i = 0; i < textCount; i++)
         {
             var terms = SearchText.QueryTerms(questions[i]);
-            (_, textMs[i]) = await TimedAsync(gateway, 1, (c, t, _) => KnowledgeSearchSql.TextAsync(c, t, scope, terms, candidates, ct), ct);
+            (_, textMs[i]) = await TimedAsync(gateway, 1, async (c, t, _) =>
+                await KnowledgeSearchSql.TextAsync(c, t, scope, terms, candidates, ct, frequencies: await frequencies.GetAsync(c, t, ct)), ct);
         }
 
         // With the app's analyzer, so the expansion and translation lists run as they do for "ask the knowledge".
         var analyzer = new StarStudio.Data.Knowledge.Expansion.DictionaryQueryAnalyzer();
         analyzer.WarmUp();
-        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen), analyzer);
+        var retriever = new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen), analyzer, frequencies: frequencies);
         var searchMs = new double[vectors.Length];
         for (var i = 0; i < vectors.Length; i++)
         {
@@ -519,27 +522,42 @@ internal sealed class BenchRun(BenchOptions options, string server)
         var variants = new (string What, RetrievalLists Lists, KnowledgeRetriever Retriever, double[] Ms)[]
         {
             ("coverage fusion, expansions on (again)", RetrievalLists.All, retriever, new double[vectors.Length]),
+            ("coverage fusion, expansions on, the search function reading pg_stats on each call (before the shared word frequencies)", RetrievalLists.All,
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(chosen), analyzer), new double[vectors.Length]),
             ("coverage fusion, expansions on, as before issue 10's third round (a round trip per list, expansion lists ranking 500, search_text scanned in the app)", RetrievalLists.All,
-                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { BatchLists = false, ExpansionRankLimit = 500 }), analyzer), new double[vectors.Length]),
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { BatchLists = false, ExpansionRankLimit = 500 }), analyzer, frequencies: frequencies), new double[vectors.Length]),
             ("coverage fusion, expansions on, one round trip but expansion lists ranking 500", RetrievalLists.All,
-                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { ExpansionRankLimit = 500 }), analyzer), new double[vectors.Length]),
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { ExpansionRankLimit = 500 }), analyzer, frequencies: frequencies), new double[vectors.Length]),
             ("relative-score fusion, expansions on", RetrievalLists.All,
-                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Fusion = FusionMethod.RelativeScore }), analyzer), new double[vectors.Length]),
+                new KnowledgeRetriever(gateway, Resolver(), Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Fusion = FusionMethod.RelativeScore }), analyzer, frequencies: frequencies), new double[vectors.Length]),
             ("coverage fusion, text + vector lists only", RetrievalLists.Text | RetrievalLists.Vector, retriever, new double[vectors.Length]),
         };
+        // What each variant answers against the defaults (the first): the share of the defaults' top 10 it also returns.
+        var same = new int[variants.Length];
+        var total = 0;
         for (var i = 0; i < vectors.Length; i++)
         {
-            foreach (var v in variants)
+            HashSet<Guid>? reference = null;
+            for (var v = 0; v < variants.Length; v++)
             {
                 var sw = Stopwatch.StartNew();
-                await v.Retriever.SearchAsync(new RetrievalQuery(star.Id, questions[i], K) { Lists = v.Lists }, ct);
-                v.Ms[i] = sw.Elapsed.TotalMilliseconds;
+                var found = await variants[v].Retriever.SearchAsync(new RetrievalQuery(star.Id, questions[i], K) { Lists = variants[v].Lists }, ct);
+                variants[v].Ms[i] = sw.Elapsed.TotalMilliseconds;
+                var ids = found.Select(p => p.Citation.ChunkId).ToList();
+                if (reference is null)
+                {
+                    reference = [.. ids];
+                    total += reference.Count;
+                }
+
+                same[v] += ids.Count(reference.Contains);
             }
         }
 
-        foreach (var v in variants)
+        for (var v = 0; v < variants.Length; v++)
         {
-            Phase($"  whole retriever, {v.What}: p50 {Percentile(v.Ms, 50):0.00} ms, p95 {Percentile(v.Ms, 95):0.00} ms");
+            Phase($"  whole retriever, {variants[v].What}: p50 {Percentile(variants[v].Ms, 50):0.00} ms, p95 {Percentile(variants[v].Ms, 95):0.00} ms; "
+                + $"{same[v] / (double)Math.Max(1, total):0.000} of the defaults' top {K}");
         }
 
         Console.WriteLine($"  EXPLAIN (ANALYZE, BUFFERS) of the retriever's vector query, star {label}:");

@@ -6,6 +6,7 @@ using StarStudio.Core.Common;
 using StarStudio.Core.Stars;
 using StarStudio.Data.Knowledge.Retrieval;
 using StarStudio.Data.Migrations;
+using StarStudio.TestSupport;
 
 namespace StarStudio.Tests.Integration.Knowledge.Retrieval;
 
@@ -33,13 +34,13 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
 
     private Task<List<TextHit>> SearchAsync(
         UserContext user, Guid star, IReadOnlyList<string> terms, int limit = 40, Guid? task = null, string? source = null, string? tag = null,
-        IReadOnlyCollection<Guid>? pool = null, int? rankLimit = null) =>
+        IReadOnlyCollection<Guid>? pool = null, int? rankLimit = null, IReadOnlyDictionary<string, float>? frequencies = null) =>
         pg.Db(user).RunAsync(async (db, _) =>
         {
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
             var tx = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
             var scope = new KnowledgeSearchScope(star, RetrievalCorpus.Model, 384) { TaskId = task, SourceName = source, Tag = tag };
-            return await KnowledgeSearchSql.TextAsync(conn, tx, scope, terms, limit, default, pool, rankLimit);
+            return await KnowledgeSearchSql.TextAsync(conn, tx, scope, terms, limit, default, pool, rankLimit, frequencies);
         });
 
     // What the owning role (no row-level security) finds with the plain query: every match, best ts_rank_cd first.
@@ -146,8 +147,10 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
         Assert.NotEmpty(await SearchAsync(owner, star, ["paper", "纸张"], pool: ids));
     }
 
-    [Fact]
-    public async Task Function_IsSecurityDefinerWithAFixedSearchPath_AndOnlyTheAppRoleMayCallIt()
+    [Theory]
+    [InlineData(KnowledgeWordFrequencies.Signature)]
+    [InlineData(KnowledgeWordFrequencies.FrequenciesSignature)]
+    public async Task Function_IsSecurityDefinerWithAFixedSearchPath_AndOnlyTheAppRoleMayCallIt(string signature)
     {
         await using var db = pg.OwnerContext();
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -157,9 +160,10 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
                    pg_get_userbyid(p.proowner) = (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.relname = 'star_embeddings'),
                    EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0),
                    has_function_privilege(@app, p.oid, 'EXECUTE')
-            FROM pg_proc p WHERE p.oid = '{KnowledgeTextSearchFunction.Signature}'::regprocedure
+            FROM pg_proc p WHERE p.oid = @signature::regprocedure
             """, conn);
         cmd.Parameters.AddWithValue("app", new NpgsqlConnectionStringBuilder(pg.AppConnectionString).Username!);
+        cmd.Parameters.AddWithValue("signature", signature);
         await using var reader = await cmd.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
 
@@ -385,5 +389,45 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
         var ids = hits.Select(h => h.Id).ToList();
         Assert.All(await db.StarEmbeddings.Where(e => ids.Contains(e.Id)).Select(e => e.Content).ToListAsync(),
             content => Assert.Contains("quokka", content, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Function_GivenTheWordsFrequencies_OrdersItsTiersByThem_AsByTheStatisticsItReadsItself()
+    {
+        var owner = await pg.CreateUserAsync();
+        var star = await CreateStarAsync(owner);
+        var task = await RetrievalCorpus.CreateTaskAsync(pg, star, "bulk.txt");
+        // Every chunk has the common word; every tenth also the rare one.
+        await RetrievalCorpus.InsertManyAsync(pg, star, task,
+            Enumerable.Range(0, 300).Select(i => i % 10 == 0 ? $"paper paper paper quokka {i}" : $"paper paper paper paper paper paper {i}").ToList(),
+            "bulk.txt");
+        await SetChunkCountAsync(star, 300);
+        await RetrievalCorpus.AnalyzeAsync(pg);
+
+        // The app's shared copy, read as the app role through knowledge_word_frequencies(), once a minute.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var shared = new WordFrequencies(clock);
+        Task<IReadOnlyDictionary<string, float>> ReadAsync() => pg.Db(owner).RunAsync(async (db, _) => await shared.GetAsync(
+            (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()));
+        var statistics = await ReadAsync();
+        Assert.Same(statistics, await ReadAsync());
+        clock.Advance(WordFrequencies.RefreshInterval);
+        Assert.NotSame(statistics, await ReadAsync());
+        Assert.Equal(2, shared.Reads);
+        Assert.True(statistics.TryGetValue("paper", out var paper) && paper > 0.5, $"paper: {paper}");
+        Assert.True(statistics.GetValueOrDefault("quokka") < paper, "the rare word is listed as rarer, or not at all (rarer than any listed)");
+
+        var readInside = await SearchAsync(owner, star, ["paper", "quokka"], limit: 20, rankLimit: 100);
+        var passedIn = await SearchAsync(owner, star, ["paper", "quokka"], limit: 20, rankLimit: 100, frequencies: statistics);
+        Assert.Equal(readInside.Select(h => h.Id), passedIn.Select(h => h.Id));
+
+        // Frequencies that call the quokka common and leave paper unlisted put paper in the first tier: what is passed
+        // in is what orders the terms.
+        var reversed = await SearchAsync(owner, star, ["paper", "quokka"], limit: 20, rankLimit: 100, frequencies: new Dictionary<string, float> { ["quokka"] = 0.9f });
+        await using var check = pg.OwnerContext();
+        var ids = reversed.Select(h => h.Id).ToList();
+        Assert.Equal(20, ids.Count);
+        Assert.Contains(await check.StarEmbeddings.Where(e => ids.Contains(e.Id)).Select(e => e.Content).ToListAsync(),
+            content => !content.Contains("quokka", StringComparison.Ordinal));
     }
 }
