@@ -111,7 +111,7 @@ internal static class ChatBench
 
             var gateway = new StarStudioDb(new StarStudioContextFactory(app), new FixedCurrentUser(UserContext.For(userId)));
             using var gate = new RetrievalGate(); // as the app registers it: a burst of questions queues here, not in PostgreSQL
-            var retriever = new KnowledgeRetriever(gateway, new EmbeddingModelResolver(httpFactory, protection), gate: gate);
+            var retriever = new KnowledgeRetriever(gateway, new EmbeddingModelResolver(httpFactory, protection), gate: gate, frequencies: new WordFrequencies());
             var options = Options.Create(new ChatEngineOptions());
             var resolver = new ChatModelResolver(protection, options);
             var engine = new StarChatEngine(gateway, retriever, resolver, new ChatModelClientFactory(httpFactory, options),
