@@ -8,13 +8,14 @@ namespace StarStudio.Data.Knowledge.Retrieval;
 /// the most common lexemes and the share of rows holding each), read through <c>knowledge_word_frequencies()</c> at most
 /// once per <see cref="RefreshInterval"/> and shared by every search of the process. <c>knowledge_text_search</c> orders
 /// a question's terms by these (rarest first) to choose the words its budgeted first tier searches; it used to read
-/// them from <c>pg_stats</c> on each of a search's three calls (~1 ms each; migration <c>KnowledgeWordFrequencies</c>).
+/// them from <c>pg_stats</c> on each of a search's three calls, casting 1,000 lexemes through text each time (0.3–1 ms a
+/// call; migration <c>KnowledgeWordFrequencies</c>, docs/performance.md).
 /// </summary>
 /// <remarks>
 /// The statistics change only when PostgreSQL analyses the table (autovacuum, after a good share of rows changed), and
 /// they only order terms, so a minute-old copy costs nothing in what a search finds. When a copy is due, one search
-/// reads it on its own connection and the others keep using the old one meanwhile; only the first searches of the
-/// process wait for it.
+/// reads it inside its own transaction and the others keep using the old one meanwhile; only the first searches of
+/// the process wait for it.
 /// </remarks>
 public sealed class WordFrequencies(TimeProvider? clock = null)
 {
