@@ -368,8 +368,8 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
         Assert.Equal((await ExpectedAsync(star, ["paper", "quokka"])).Take(10), exact.Select(h => h.Id));
     }
 
-    [Fact]
-    public async Task Function_RareWordsWithEnoughMatches_DoNotRankTheCommonOnes()
+    // 300 chunks, every one with the common word (paper), every tenth also with the rare one (quokka); analysed.
+    private async Task<(UserContext Owner, Guid Star)> CreatePaperAndQuokkaStarAsync()
     {
         var owner = await pg.CreateUserAsync();
         var star = await CreateStarAsync(owner);
@@ -380,6 +380,13 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
             "bulk.txt");
         await SetChunkCountAsync(star, 300);
         await RetrievalCorpus.AnalyzeAsync(pg);
+        return (owner, star);
+    }
+
+    [Fact]
+    public async Task Function_RareWordsWithEnoughMatches_DoNotRankTheCommonOnes()
+    {
+        var (owner, star) = await CreatePaperAndQuokkaStarAsync();
 
         var hits = await SearchAsync(owner, star, ["paper", "quokka"], limit: 20, rankLimit: 100);
 
@@ -394,15 +401,7 @@ public sealed class KnowledgeTextSearchFunctionTests(PostgresDatabase pg) : ICla
     [Fact]
     public async Task Function_GivenTheWordsFrequencies_OrdersItsTiersByThem_AsByTheStatisticsItReadsItself()
     {
-        var owner = await pg.CreateUserAsync();
-        var star = await CreateStarAsync(owner);
-        var task = await RetrievalCorpus.CreateTaskAsync(pg, star, "bulk.txt");
-        // Every chunk has the common word; every tenth also the rare one.
-        await RetrievalCorpus.InsertManyAsync(pg, star, task,
-            Enumerable.Range(0, 300).Select(i => i % 10 == 0 ? $"paper paper paper quokka {i}" : $"paper paper paper paper paper paper {i}").ToList(),
-            "bulk.txt");
-        await SetChunkCountAsync(star, 300);
-        await RetrievalCorpus.AnalyzeAsync(pg);
+        var (owner, star) = await CreatePaperAndQuokkaStarAsync();
 
         // The app's shared copy, read as the app role through knowledge_word_frequencies(), once a minute.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
