@@ -29,7 +29,7 @@ public sealed class WordFrequencies(TimeProvider? clock = null)
 
     private sealed record Copy(FrozenDictionary<string, float> Frequencies, DateTimeOffset ReadAt);
 
-    /// <summary>How many times the statistics were read (for tests and the bench).</summary>
+    /// <summary>How many times the statistics were read (for tests).</summary>
     public int Reads => Volatile.Read(ref reads);
 
     /// <summary>The frequencies, read on <paramref name="connection"/> when there is no copy or it is due.</summary>
