@@ -3387,10 +3387,12 @@ namespace StarStudio.Data.Migrations
                         .HasDatabaseName("ix_profile_task_progress_task_id");
 
                     b.HasIndex("UserId", "TaskId", "DayKey")
-                        .IsUnique()
                         .HasDatabaseName("ix_profile_task_progress_user_id_task_id_day_key");
 
-                    b.ToTable("profile_task_progress", (string)null);
+                    b.ToTable("profile_task_progress", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_profile_task_progress_id", "progress_id = user_id::text || ':' || task_id || ':' || day_key::text");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Core.Growth.TaskRewardClaim", b =>

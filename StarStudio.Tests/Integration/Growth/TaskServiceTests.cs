@@ -117,13 +117,41 @@ public sealed class TaskServiceTests(PostgresDatabase pg) : IClassFixture<Postgr
     [Fact]
     public async Task Events_ConcurrentOnes_AllCount()
     {
+        // Each round is a new task, so twelve first events race to insert its progress row. With a second unique index
+        // beside the key, the loser of that race failed (logged and swallowed: a count lost now and then in CI).
         var user = await pg.CreateUserAsync();
-        var key = "ev_" + Guid.NewGuid().ToString("N")[..8];
-        var task = await TaskAsync(key, threshold: 20);
+        var log = new RecordingLogger<GrowthEvents>();
+        for (var round = 0; round < 10; round++)
+        {
+            var key = "ev_" + Guid.NewGuid().ToString("N")[..8];
+            var task = await TaskAsync(key, threshold: 20);
 
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => Events(user).RecordAsync(key))));
+            await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => new GrowthEvents(pg.Db(user), clock, log).RecordAsync(key))));
 
-        Assert.Equal(12, (await ViewAsync(user, task)).Progress);
+            Assert.Equal("", log.Warnings);
+            Assert.Equal(12, (await ViewAsync(user, task)).Progress);
+        }
+    }
+
+    [Fact]
+    public async Task Progress_HasOneUniqueKey_AndItsIdMustBeItsUserTaskAndPeriod()
+    {
+        var user = await pg.CreateUserAsync();
+        var me = user.UserId!.Value;
+        var task = await TaskAsync("ev_" + Guid.NewGuid().ToString("N")[..8]);
+        await using var db = pg.OwnerContext();
+
+        var unique = await db.Database.SqlQuery<string>($"""
+            SELECT i.relname AS "Value" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            WHERE x.indrelid = 'profile_task_progress'::regclass AND x.indisunique
+            """).ToListAsync();
+        var wrongId = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO profile_task_progress (progress_id, user_id, task_id, day_key, progress_count, threshold, status, updated_at)
+            VALUES ({GrowthPeriods.ClaimKey(me, task, 20261204)}, {me}, {task}, 20261205, 1, 1, 'in_progress', now())
+            """));
+
+        Assert.Equal(["pk_profile_task_progress"], unique);
+        Assert.Equal(("23514", "ck_profile_task_progress_id"), (wrongId.SqlState, wrongId.ConstraintName));
     }
 
     [Fact]
