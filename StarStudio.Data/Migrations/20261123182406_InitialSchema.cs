@@ -888,6 +888,14 @@ namespace StarStudio.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "star_model_versions");
+
+            // The generated Down left Up's enum types behind, so Up could not run again (MigrationRoundTripTests). The
+            // extensions stay: Up creates them IF NOT EXISTS.
+            migrationBuilder.Sql("""
+                DROP TYPE conversation_channel, conversation_status, knowledge_source_type, knowledge_task_status,
+                    magnitude_level, skill_pricing_type, skill_status, star_status, subscription_status, training_method,
+                    trial_status, user_role, webhook_status;
+                """);
         }
     }
 }

@@ -457,12 +457,13 @@ namespace StarStudio.Data.Migrations
                 name: "embedding_model",
                 table: "star_embeddings");
 
+            // The generated search_vector first: it is computed from search_text.
             migrationBuilder.DropColumn(
-                name: "search_text",
+                name: "search_vector",
                 table: "star_embeddings");
 
             migrationBuilder.DropColumn(
-                name: "search_vector",
+                name: "search_text",
                 table: "star_embeddings");
 
             migrationBuilder.DropColumn(

@@ -310,6 +310,33 @@ namespace StarStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Up's policies undone first (the columns they read are dropped below), back to RowLevelSecurity's and
+            // KnowledgePipeline's: star-owned tables keyed on the stars the user can see. The chat tables' policies go
+            // with their tables.
+            const string Visible = "star_id IN (SELECT id FROM stars)";
+            migrationBuilder.Sql("DROP POLICY stars_public_read ON stars;");
+            foreach (var table in new[] { "star_embeddings", "knowledge_chunks" })
+            {
+                migrationBuilder.Sql($"DROP POLICY {table}_public_read ON {table};");
+            }
+
+            foreach (var table in new[] { "star_model_versions", "knowledge_tasks", "star_embeddings", "magnitude_history", "trial_entries", "skill_subscriptions", "knowledge_chunks", "training_logs", "knowledge_webhook_sources" })
+            {
+                migrationBuilder.Sql($"""
+                    DROP POLICY {table}_by_owned_star ON {table};
+                    CREATE POLICY {table}_by_star ON {table} USING ({Visible}) WITH CHECK ({Visible});
+                    """);
+            }
+
+            migrationBuilder.Sql($"""
+                DROP POLICY conversations_party ON conversations;
+                CREATE POLICY conversations_party ON conversations
+                    USING (user_id = (SELECT app_user_id()) OR {Visible})
+                    WITH CHECK (user_id = (SELECT app_user_id()) OR {Visible});
+                DELETE FROM system_configs
+                WHERE key IN ('default_chat_model', 'fallback_chat_model', 'chat_rate_limit_per_minute', 'chat_max_message_chars');
+                """);
+
             migrationBuilder.DropTable(
                 name: "chat_models");
 

@@ -398,13 +398,14 @@ namespace StarStudio.Data.Migrations
             migrationBuilder.Sql("DROP TRIGGER profile_redeem_code_count_only ON profile_redeem_code; DROP FUNCTION profile_redeem_code_count_only();");
 
             migrationBuilder.DropTable(
-                name: "profile_invite_code");
-
-            migrationBuilder.DropTable(
                 name: "profile_redeem_code_usage");
 
             migrationBuilder.DropTable(
                 name: "profile_referral_relation");
+
+            // After the referrals: their bind policy reads profile_invite_code.
+            migrationBuilder.DropTable(
+                name: "profile_invite_code");
 
             migrationBuilder.DropTable(
                 name: "profile_task_progress");

@@ -743,14 +743,15 @@ namespace StarStudio.Data.Migrations
             migrationBuilder.DropTable(
                 name: "trial_entry_drafts");
 
+            // Before trial_judges: its judge policy reads trial_judges.
+            migrationBuilder.DropTable(
+                name: "trial_rubric_scores");
+
             migrationBuilder.DropTable(
                 name: "trial_judges");
 
             migrationBuilder.DropTable(
                 name: "trial_rating_history");
-
-            migrationBuilder.DropTable(
-                name: "trial_rubric_scores");
 
             migrationBuilder.DropTable(
                 name: "trial_seasons");

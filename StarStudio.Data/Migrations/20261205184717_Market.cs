@@ -13,6 +13,14 @@ namespace StarStudio.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The two ledger sources are added by hand, IF NOT EXISTS: PostgreSQL cannot drop an enum label, so Down
+            // keeps them, and Up after Down must not add them twice (MigrationRoundTripTests). EF's own statements were
+            // these without IF NOT EXISTS.
+            migrationBuilder.Sql("""
+                ALTER TYPE wallet_ledger_source ADD VALUE IF NOT EXISTS 'skill_revenue' AFTER 'registration';
+                ALTER TYPE wallet_ledger_source ADD VALUE IF NOT EXISTS 'skill_subscription' AFTER 'skill_revenue';
+                """);
+
             migrationBuilder.DropIndex(
                 name: "ix_skill_subscriptions_star_id_skill_id",
                 table: "skill_subscriptions");
@@ -76,7 +84,7 @@ namespace StarStudio.Data.Migrations
                 .OldAnnotation("Npgsql:Enum:user_role", "admin,skill_maker,star_owner")
                 .OldAnnotation("Npgsql:Enum:wallet_currency", "balance,points")
                 .OldAnnotation("Npgsql:Enum:wallet_hold_status", "held,released,settled")
-                .OldAnnotation("Npgsql:Enum:wallet_ledger_source", "admin_adjustment,daily_task,model_usage,recharge,redeem_code,referral,refund,registration,skill_usage,trial_reward")
+                .OldAnnotation("Npgsql:Enum:wallet_ledger_source", "admin_adjustment,daily_task,model_usage,recharge,redeem_code,referral,refund,registration,skill_revenue,skill_subscription,skill_usage,trial_reward")
                 .OldAnnotation("Npgsql:Enum:webhook_status", "active,disabled,paused")
                 .OldAnnotation("Npgsql:PostgresExtension:citext", ",,")
                 .OldAnnotation("Npgsql:PostgresExtension:vector", ",,");
@@ -1048,7 +1056,7 @@ namespace StarStudio.Data.Migrations
                 .Annotation("Npgsql:Enum:user_role", "admin,skill_maker,star_owner")
                 .Annotation("Npgsql:Enum:wallet_currency", "balance,points")
                 .Annotation("Npgsql:Enum:wallet_hold_status", "held,released,settled")
-                .Annotation("Npgsql:Enum:wallet_ledger_source", "admin_adjustment,daily_task,model_usage,recharge,redeem_code,referral,refund,registration,skill_usage,trial_reward")
+                .Annotation("Npgsql:Enum:wallet_ledger_source", "admin_adjustment,daily_task,model_usage,recharge,redeem_code,referral,refund,registration,skill_revenue,skill_subscription,skill_usage,trial_reward")
                 .Annotation("Npgsql:Enum:webhook_status", "active,disabled,paused")
                 .Annotation("Npgsql:PostgresExtension:citext", ",,")
                 .Annotation("Npgsql:PostgresExtension:vector", ",,")
