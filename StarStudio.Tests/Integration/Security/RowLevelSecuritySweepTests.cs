@@ -35,6 +35,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
     /// <param name="FunctionsWrite">Nobody writes it directly, not even its user: SECURITY DEFINER functions do (the wallet).</param>
     /// <param name="PartyInsert">Its user inserts it only by naming a row it sees only when the transaction names it (a
     /// referral the inviter's invite code, a usage the typed redeem code), which a generated row cannot; the attacks still run.</param>
+    /// <param name="Expressions">SQL for columns a check ties to the row's other columns, as <c>{column}</c> placeholders.</param>
     private sealed record Fixture(
         Scope Scope,
         bool PublicRead = false,
@@ -44,7 +45,8 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         Dictionary<string, string>? References = null,
         Dictionary<string, string>? Values = null,
         bool FunctionsWrite = false,
-        bool PartyInsert = false);
+        bool PartyInsert = false,
+        Dictionary<string, string>? Expressions = null);
 
     /// <summary>What each RLS table holds. Add a line here for a new table; the rows are generated from the catalog.</summary>
     private static readonly Dictionary<string, Fixture> Fixtures = new()
@@ -114,7 +116,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         ["wallet_holds"] = new(Scope.Owner, FunctionsWrite: true, Values: new() { ["amount"] = "1", ["settled_amount"] = "0" }),
         ["profile_feedback_submission"] = new(Scope.Owner, Values: new() { ["status"] = "open" }),
         ["profile_task_config"] = new(Scope.Global),
-        ["profile_task_progress"] = new(Scope.Owner),
+        ["profile_task_progress"] = new(Scope.Owner, Expressions: new() { ["progress_id"] = "{user_id}::text || ':' || {task_id} || ':' || {day_key}::text" }),
         ["profile_task_reward_claim"] = new(Scope.Owner),
         ["profile_redeem_code"] = new(Scope.Admin, UserColumns: ["created_by"], Values: new() { ["global_used_count"] = "0", ["max_uses"] = "10" }),
         ["profile_redeem_code_usage"] = new(Scope.Owner, PartyInsert: true),
@@ -478,6 +480,14 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
                 }
 
                 values[column.Name] = value;
+            }
+
+            foreach (var (column, expression) in fixture.Expressions ?? [])
+            {
+                if (change?.Column != column)
+                {
+                    values[column] = "(" + values.Aggregate(expression, (sql, v) => sql.Replace("{" + v.Key + "}", v.Value, StringComparison.Ordinal)) + ")";
+                }
             }
 
             var sql = $"INSERT INTO {table} ({string.Join(", ", values.Keys)}) VALUES ({string.Join(", ", values.Values)})";
