@@ -115,12 +115,16 @@ internal sealed class AnalyticsConfigurations :
 
     public void Configure(EntityTypeBuilder<AnalyticsDateDimensionRow> b)
     {
-        b.ToTable("analytics_date_dimension");
+        // One unique index, the key: analytics_date_ensure inserts with ON CONFLICT (date_key), which a second unique
+        // index on calendar_date would not arbitrate, so two first writers of a new day (the event writer and the
+        // rollup at Beijing midnight) could fail on it. The check keeps calendar_date one-to-one with the key.
+        b.ToTable("analytics_date_dimension", t => t.HasCheckConstraint(
+            "ck_analytics_date_dimension_calendar_date", "calendar_date = date '1970-01-01' + date_key"));
         b.HasKey(d => d.DateKey);
         b.Property(d => d.DateKey).ValueGeneratedNever();
         b.Property(d => d.CreatedAt).HasDefaultValueSql("now()");
         b.Property(d => d.UpdatedAt).HasDefaultValueSql("now()");
-        b.HasIndex(d => d.CalendarDate).IsUnique();
+        b.HasIndex(d => d.CalendarDate);
         b.HasIndex(d => d.IsoWeekKey);
         b.HasIndex(d => d.MonthKey);
         b.HasIndex(d => d.QuarterKey);

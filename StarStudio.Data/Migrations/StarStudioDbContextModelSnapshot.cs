@@ -5856,7 +5856,6 @@ namespace StarStudio.Data.Migrations
                         .HasName("pk_analytics_date_dimension");
 
                     b.HasIndex("CalendarDate")
-                        .IsUnique()
                         .HasDatabaseName("ix_analytics_date_dimension_calendar_date");
 
                     b.HasIndex("IsoWeekKey")
@@ -5871,7 +5870,10 @@ namespace StarStudio.Data.Migrations
                     b.HasIndex("YearKey")
                         .HasDatabaseName("ix_analytics_date_dimension_year_key");
 
-                    b.ToTable("analytics_date_dimension", (string)null);
+                    b.ToTable("analytics_date_dimension", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_analytics_date_dimension_calendar_date", "calendar_date = date '1970-01-01' + date_key");
+                        });
                 });
 
             modelBuilder.Entity("StarStudio.Data.Analytics.AnalyticsMetricRow", b =>

@@ -174,5 +174,26 @@ public sealed class PaymentWebhookServiceTests(PostgresDatabase pg) : IClassFixt
         Assert.Equal(MembershipBenefits.For(MembershipTier.Premium), benefits);
     }
 
+    [Fact]
+    public async Task Membership_TwoOrdersPaidAtOnce_WithoutAMembership_BothPeriodsAreGranted()
+    {
+        // Without a membership row there was nothing to lock: both payments extended "none" from now, and one period
+        // was lost. Several rounds, each a new user, since the race needs both to read before either grants.
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
+        var timed = new BillingTestData(pg, clock);
+        var product = await timed.ProductAsync(ProductKind.Membership, 18m, tier: MembershipTier.Standard, period: MembershipPeriod.Monthly);
+        for (var round = 0; round < 5; round++)
+        {
+            var (user, first) = await timed.PendingOrderAsync(product);
+            var second = (await timed.Orders(user).CreateAsync(product.Id)).Value!;
+
+            var results = await Task.WhenAll(new[] { first, second }.Select(o => Task.Run(() => timed.SendAsync(BillingTestData.Paid(o)))));
+
+            Assert.All(results, r => Assert.Equal("paid", r.Status));
+            var membership = await timed.MembershipAsync(user.UserId!.Value);
+            Assert.Equal((clock.Now, clock.Now.AddMonths(2)), (membership!.StartedAt, membership.ExpiresAt));
+        }
+    }
+
     private static (int, string) Pair(PaymentWebhookResult r) => (r.StatusCode, r.Status);
 }

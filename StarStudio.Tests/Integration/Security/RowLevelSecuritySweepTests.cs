@@ -90,7 +90,7 @@ public sealed class RowLevelSecuritySweepTests(PostgresDatabase pg, ITestOutputH
         // Analytics (docs/analytics.md): admins read; the writer's and the roll-up's definer functions write.
         ["tracking_event"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["user_id", "owner_user_id"], Values: new() { ["event_key"] = "user.signed_in", ["scope_kind"] = "user" }),
         ["tracking_daily_stat"] = new(Scope.Admin, FunctionsWrite: true, Values: new() { ["event_key"] = "user.signed_in", ["scope_kind"] = "user" }),
-        ["analytics_date_dimension"] = new(Scope.Admin, FunctionsWrite: true),
+        ["analytics_date_dimension"] = new(Scope.Admin, FunctionsWrite: true, Expressions: new() { ["calendar_date"] = "date '1970-01-01' + {date_key}" }),
         ["analytics_metric"] = new(Scope.Admin, FunctionsWrite: true, Values: new() { ["grain"] = "day" }),
         ["analytics_daily_user"] = new(Scope.Admin, FunctionsWrite: true, UserColumns: ["user_id"]),
         ["recommendation_logs"] = new(Scope.Owner, Values: new() { ["item_type"] = "star", ["algorithm_type"] = "new", ["confidence_score"] = "0.5", ["user_action"] = "clicked" }),
