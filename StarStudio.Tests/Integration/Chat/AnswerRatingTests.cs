@@ -90,6 +90,23 @@ public sealed class AnswerRatingTests(PostgresDatabase pg) : IClassFixture<Postg
     }
 
     [Fact]
+    public async Task RateAnswer_ManyAtOnce_AllSucceed_AndLeaveOneRow()
+    {
+        // Rounds of fresh answers: the race is between the first ratings of a generation, before any row exists.
+        for (var round = 0; round < 5; round++)
+        {
+            var a = await ConversationAsync(null);
+
+            var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                Task.Run(() => ServiceFor(a.Player).RateAnswerAsync(a.Conversation, a.Answer, (short)(1 + i % 5), []))));
+
+            Assert.All(results, r => Assert.True(r.Succeeded, string.Join(",", r.Errors.Select(e => e.Code))));
+            await using var db = pg.OwnerContext();
+            Assert.Single(await db.AnswerFeedback.Where(f => f.TraceId == a.Trace).ToListAsync());
+        }
+    }
+
+    [Fact]
     public async Task RateAnswer_RegeneratedAnswer_GetsARowOfItsOwnAndTheOldGenerationStays()
     {
         var a = await ConversationAsync();
