@@ -471,7 +471,11 @@ internal sealed class CreationAssistantService(
         Guid sessionId, Func<StarStudioDbContext, CreationSession, List<CreationDraftCard>, DateTimeOffset, Task<Result<CreationSessionView>?>> change, CancellationToken ct) =>
         db.RunAsync(async (ctx, user) =>
         {
-            if (await FindAsync(ctx, user, sessionId, ct) is not { } session)
+            // Locked: two changes of one session at once (two tabs drafting) would both add the missing cards, and the
+            // second failed on (session_id, kind); both also counted the same turn. The second now waits for the first.
+            if (user.UserId is not { } me
+                || await ctx.CreationSessions.FromSql($"SELECT * FROM creation_agent_sessions WHERE id = {sessionId} FOR UPDATE")
+                    .FirstOrDefaultAsync(s => s.OwnerId == me, ct) is not { } session)
             {
                 return Result<CreationSessionView>.NotFound();
             }

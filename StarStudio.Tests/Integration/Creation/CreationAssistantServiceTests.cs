@@ -110,6 +110,23 @@ public sealed class CreationAssistantServiceTests(PostgresDatabase pg) : IClassF
     }
 
     [Fact]
+    public async Task Draft_TwiceAtOnce_BothSucceed_OneCardOfEachKind_AndTwoTurnsCounted()
+    {
+        // Two tabs drafting one session: both found no cards and added them; the second failed on (session_id, kind).
+        for (var round = 0; round < 3; round++)
+        {
+            var (owner, _, s) = await StartedAsync();
+
+            var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => harness.For(owner).DraftAsync(s.Id))));
+
+            Assert.All(results, r => Assert.True(r.Succeeded, string.Join(",", r.Errors.Select(e => e.Code))));
+            var last = (await harness.For(owner).GetAsync(s.Id)).Value!;
+            Assert.Equal(CreationCards.Kinds, last.Cards.Select(c => c.Kind));
+            Assert.Equal(new[] { s.CurrentTurn + 1, s.CurrentTurn + 2 }, results.Select(r => r.Value!.CurrentTurn).Order());
+        }
+    }
+
+    [Fact]
     public async Task EditCard_MarksItEditedAndRecomputesTheGate()
     {
         var (_, service, s) = await StartedAsync();
