@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StarStudio.Core.Common;
 using StarStudio.Core.Identity;
@@ -6,6 +8,7 @@ using StarStudio.Data;
 using StarStudio.Data.Identity;
 using StarStudio.Data.Infrastructure;
 using StarStudio.TestSupport;
+using StarStudio.Web;
 
 namespace StarStudio.Tests.Integration;
 
@@ -75,6 +78,35 @@ public sealed class PostgresDatabase : IAsyncLifetime
         await TestUsers.AddAsync(db, email, roles, id);
         await db.SaveChangesAsync();
         return UserContext.For(id, roles);
+    }
+
+    /// <summary>
+    /// The app's own service registrations (Data and Web) over this database, objects in <paramref name="objectsRoot"/>:
+    /// for tests of what only the app's wiring gives (Identity, the seeder, the circuit registry). <paramref name="settings"/>
+    /// adds or overrides configuration; <paramref name="configure"/> replaces registrations after the app's.
+    /// </summary>
+    public ServiceProvider AppServices(string objectsRoot, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["StarStudio:Database:ConnectionString"] = AppConnectionString,
+            ["StarStudio:Database:JobsConnectionString"] = JobsConnectionString,
+            ["StarStudio:ObjectStore:Provider"] = "Local",
+            ["StarStudio:ObjectStore:LocalRoot"] = objectsRoot,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddStarStudioData(configuration);
+        services.AddStarStudioWeb(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     /// <summary>Inserts an admin user.</summary>

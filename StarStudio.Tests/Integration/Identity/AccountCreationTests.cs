@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Data.Identity;
-using StarStudio.Data;
-using StarStudio.Web;
 using StarStudio.Web.Identity;
 
 namespace StarStudio.Tests.Integration.Identity;
@@ -14,18 +11,7 @@ public sealed class AccountCreationTests(PostgresDatabase pg) : IClassFixture<Po
     [Fact]
     public async Task TheSameAddressRegisteredManyTimesAtOnce_MakesOneAccount_AndTheOthersAreToldItIsTaken()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
-            ["StarStudio:ObjectStore:Provider"] = "Local",
-            ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(Path.GetTempPath(), "starstudio-account-creation"),
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddStarStudioData(configuration);
-        services.AddStarStudioWeb(configuration);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = pg.AppServices(Path.Combine(Path.GetTempPath(), "starstudio-account-creation"));
 
         // Rounds of a new address each: the race is between requests that all find the address free.
         for (var round = 0; round < 5; round++)

@@ -1,10 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Knowledge;
 using StarStudio.Core.Stars;
-using StarStudio.Data;
-using StarStudio.Web;
 using StarStudio.Web.Identity;
 
 namespace StarStudio.Tests.Integration.Identity;
@@ -31,28 +28,15 @@ public sealed class IdentitySeederTests : IAsyncLifetime
 
     private async Task SeedAsync(bool demo, bool admin)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
-            ["StarStudio:ObjectStore:Provider"] = "Local",
-            ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(dataRoot, "objects"),
-            ["StarStudio:Demo:Seed"] = demo ? "true" : "false",
-        };
+        var settings = new Dictionary<string, string?> { ["StarStudio:Demo:Seed"] = demo ? "true" : "false" };
         if (admin)
         {
             settings["StarStudio:Admin:Email"] = AdminEmail;
             settings["StarStudio:Admin:Password"] = AdminPassword;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddStarStudioData(configuration);
-        services.AddStarStudioWeb(configuration);
         // No Hangfire storage here: the demo notes' jobs are recorded instead of queued.
-        services.AddSingleton<IKnowledgeJobQueue>(queued);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = pg.AppServices(Path.Combine(dataRoot, "objects"), settings, s => s.AddSingleton<IKnowledgeJobQueue>(queued));
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeedAsync();
     }

@@ -3,14 +3,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StarStudio.Core.Admin.Users;
 using StarStudio.Core.Common;
 using StarStudio.Core.Identity;
-using StarStudio.Data;
 using StarStudio.Data.Identity;
-using StarStudio.Web;
 using StarStudio.Web.Identity;
 
 namespace StarStudio.Tests.Integration.Admin.Users;
@@ -34,22 +31,7 @@ public sealed class UserSessionsTests : IAsyncLifetime
     }
 
     /// <summary>The app's registrations over the test database: one app instance (its own circuit registry).</summary>
-    private ServiceProvider BuildServices()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["StarStudio:Database:ConnectionString"] = pg.AppConnectionString,
-            ["StarStudio:Database:JobsConnectionString"] = pg.JobsConnectionString,
-            ["StarStudio:ObjectStore:Provider"] = "Local",
-            ["StarStudio:ObjectStore:LocalRoot"] = Path.Combine(dataRoot, "objects"),
-        }).Build();
-        var collection = new ServiceCollection();
-        collection.AddSingleton<IConfiguration>(configuration);
-        collection.AddLogging();
-        collection.AddStarStudioData(configuration);
-        collection.AddStarStudioWeb(configuration);
-        return collection.BuildServiceProvider();
-    }
+    private ServiceProvider BuildServices() => pg.AppServices(Path.Combine(dataRoot, "objects"));
 
     public async Task DisposeAsync()
     {
