@@ -35,7 +35,20 @@ internal sealed class RedeemCodeAdminService(StarStudioDb db, TimeProvider clock
             return Result<Page<RedeemCodeView>>.Ok(new Page<RedeemCodeView>(items, await codes.CountAsync(ct)));
         }, ct);
 
-    public Task<Result<RedeemCodeView>> CreateAsync(RedeemCodeDraft draft, CancellationToken ct = default) =>
+    public async Task<Result<RedeemCodeView>> CreateAsync(RedeemCodeDraft draft, CancellationToken ct = default)
+    {
+        try
+        {
+            return await CreateOnceAsync(draft, ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same code created twice at once (a double submit): both found it free; the first one stands.
+            return Result<RedeemCodeView>.Invalid(nameof(RedeemCodeDraft.Code), "Growth.RedeemCode.Code.Taken");
+        }
+    }
+
+    private Task<Result<RedeemCodeView>> CreateOnceAsync(RedeemCodeDraft draft, CancellationToken ct) =>
         db.RunAsync(async (ctx, user) =>
         {
             if (!user.IsAdmin)

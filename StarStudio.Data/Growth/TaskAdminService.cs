@@ -20,7 +20,20 @@ internal sealed class TaskAdminService(StarStudioDb db, TimeProvider clock) : IT
             return Result<IReadOnlyList<TaskConfig>>.Ok(list);
         }, ct);
 
-    public Task<Result<TaskConfig>> CreateAsync(TaskConfigDraft draft, CancellationToken ct = default) =>
+    public async Task<Result<TaskConfig>> CreateAsync(TaskConfigDraft draft, CancellationToken ct = default)
+    {
+        try
+        {
+            return await CreateOnceAsync(draft, ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // The same id created twice at once (a double submit): both found it free; the first one stands.
+            return Result<TaskConfig>.Invalid(nameof(TaskConfigDraft.TaskId), "Growth.Task.Id.Taken");
+        }
+    }
+
+    private Task<Result<TaskConfig>> CreateOnceAsync(TaskConfigDraft draft, CancellationToken ct) =>
         db.RunAsync(async (ctx, user) =>
         {
             if (!user.IsAdmin)
