@@ -10,7 +10,7 @@ namespace StarStudio.Tests.Integration.Infrastructure;
 /// <summary>
 /// Every migration's <c>Down</c> runs: an empty database is migrated up, all the way down to nothing, and up again, and
 /// its schema must come back as it was. A rollback is what an operator reaches for when a deployment goes wrong, and a
-/// <c>Down</c> nobody ran is a guess (this test found four that failed and one that left Up unable to run again).
+/// <c>Down</c> nobody ran is a guess (this test found five that failed and one that left Up unable to run again).
 /// </summary>
 public sealed class MigrationRoundTripTests : IAsyncLifetime
 {
