@@ -58,7 +58,28 @@ internal sealed class IdentitySeeder(
     IOptions<SeedOptions> options,
     ILogger<IdentitySeeder> log)
 {
+    /// <summary>The session advisory lock every app copy seeds under.</summary>
+    private const string SeedLock = "SELECT pg_advisory_lock(hashtext('starstudio.identity_seed'))";
+
     public async Task SeedAsync(CancellationToken ct = default)
+    {
+        // Several copies of the app starting at once (a scaled deployment) each checked "no admin yet" and created it,
+        // and all but one failed their start on the unique e-mail. They now seed one after another: the lock is held on
+        // its own connection (and goes with it if the process dies) while this copy seeds.
+        await using var holder = await contexts.CreateDbContextAsync(ct);
+        await holder.Database.OpenConnectionAsync(ct);
+        await holder.Database.ExecuteSqlRawAsync(SeedLock, ct);
+        try
+        {
+            await SeedUnderLockAsync(ct);
+        }
+        finally
+        {
+            await holder.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('starstudio.identity_seed'))", CancellationToken.None);
+        }
+    }
+
+    private async Task SeedUnderLockAsync(CancellationToken ct)
     {
         var seed = options.Value;
         // Decided before the configured admin is created: demo accounts only ever go into a database that had no

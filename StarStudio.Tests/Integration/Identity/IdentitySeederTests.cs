@@ -47,7 +47,13 @@ public sealed class IdentitySeederTests : IAsyncLifetime
     {
         public List<Guid> Tasks { get; } = [];
 
-        public void Enqueue(Guid taskId, Guid actingUserId) => Tasks.Add(taskId);
+        public void Enqueue(Guid taskId, Guid actingUserId)
+        {
+            lock (Tasks)
+            {
+                Tasks.Add(taskId);
+            }
+        }
     }
 
     private async Task<List<string>> EmailsAsync()
@@ -68,6 +74,20 @@ public sealed class IdentitySeederTests : IAsyncLifetime
         var tasks = await db.KnowledgeTasks.Select(t => t.Id).ToListAsync();
         Assert.Equal(DemoContent.Stars.Sum(s => s.Notes.Count), tasks.Count);
         Assert.Equal(tasks.Order(), queued.Tasks.Order());
+    }
+
+    [Fact]
+    public async Task Seed_ThreeAppCopiesStartingAtOnce_AllStart_AndEachAccountExistsOnce()
+    {
+        // Each call builds its own service provider: three copies of the app on one database.
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => SeedAsync(demo: true, admin: true))));
+
+        var emails = await EmailsAsync();
+        Assert.Equal(emails.Distinct().Order(), emails.Order());
+        Assert.Contains(AdminEmail, emails);
+        Assert.Contains("player@starstudio.local", emails);
+        await using var db = pg.OwnerContext();
+        Assert.Equal(DemoContent.Stars.Length, await db.Stars.CountAsync());
     }
 
     [Fact]
