@@ -31,6 +31,9 @@ internal sealed class ConversationService(
     Core.Analytics.ITrackingEvents? tracking = null,
     Engine.AnswerGate? gate = null) : IConversationService
 {
+    /// <summary>One answer rating per generation: the unique index on <c>answer_feedback.trace_id</c>.</summary>
+    private const string FeedbackTraceIndex = "ix_answer_feedback_trace_id";
+
     /// <summary>What a question is told when no answer slot came free in time (<see cref="Engine.AnswerGate"/>).</summary>
     internal static readonly FieldError Busy = new("Message", "Chat.Busy");
 
@@ -389,10 +392,7 @@ internal sealed class ConversationService(
         var traceId = answer!.TraceId!.Value;
         try
         {
-            // Two ratings of one generation at once (two tabs, a star and a label clicked together) both found no row and
-            // both inserted; the second failed on the trace's unique index. It runs again and updates the row the first
-            // inserted, as a re-rating does.
-            var result = await RetryOnceOnUniqueViolationAsync("ix_answer_feedback_trace_id", () => db.RunAsync(async (ctx, _) =>
+            Task<Result<AnswerFeedback>> SaveRatingAsync() => db.RunAsync(async (ctx, _) =>
             {
                 // One row per generation: the same trace again is a re-rating; a regenerated answer has a new trace and row,
                 // so the earlier generation's rating and text stay (a DPO pair once they differ).
@@ -421,7 +421,20 @@ internal sealed class ConversationService(
                 row.UpdatedAt = now;
                 await ctx.SaveChangesAsync(ct);
                 return Result<AnswerFeedback>.Ok(row);
-            }, ct));
+            }, ct);
+
+            Result<AnswerFeedback> result;
+            try
+            {
+                result = await SaveRatingAsync();
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: FeedbackTraceIndex })
+            {
+                // Two ratings of one generation at once (two tabs, a star and a label clicked together) both found no row
+                // and both inserted; this one lost on the trace's unique index. Again, it finds the row and updates it.
+                result = await SaveRatingAsync();
+            }
+
             if (growth is not null)
             {
                 await growth.RecordAsync(GrowthEventKeys.RateAnswer, CancellationToken.None);
@@ -441,22 +454,6 @@ internal sealed class ConversationService(
             // instead of failing, the message's record and the trace disagree.
             log.LogWarning(ex, "Rating of message {MessageId} refused for trace {TraceId}", messageId, traceId);
             return Result<AnswerFeedback>.Invalid("Message", "Chat.AnswerRating.NotCompleted");
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> (a whole transaction) again once if it failed on the unique index
-    /// <paramref name="index"/>: a concurrent writer inserted the row it was about to insert, which it then finds.
-    /// </summary>
-    private static async Task<T> RetryOnceOnUniqueViolationAsync<T>(string index, Func<Task<T>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" } pg && pg.ConstraintName == index)
-        {
-            return await work();
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed class RedeemCodeAdminService(StarStudioDb db, TimeProvider clock
         {
             return await CreateOnceAsync(draft, ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_profile_redeem_code" })
         {
             // The same code created twice at once (a double submit): both found it free; the first one stands.
             return Result<RedeemCodeView>.Invalid(nameof(RedeemCodeDraft.Code), "Growth.RedeemCode.Code.Taken");

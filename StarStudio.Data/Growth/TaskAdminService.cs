@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using StarStudio.Core.Common;
 using StarStudio.Core.Growth;
 using StarStudio.Data.Infrastructure;
@@ -26,7 +27,7 @@ internal sealed class TaskAdminService(StarStudioDb db, TimeProvider clock) : IT
         {
             return await CreateOnceAsync(draft, ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_profile_task_config" })
         {
             // The same id created twice at once (a double submit): both found it free; the first one stands.
             return Result<TaskConfig>.Invalid(nameof(TaskConfigDraft.TaskId), "Growth.Task.Id.Taken");

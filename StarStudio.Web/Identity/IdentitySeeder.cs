@@ -58,8 +58,8 @@ internal sealed class IdentitySeeder(
     IOptions<SeedOptions> options,
     ILogger<IdentitySeeder> log)
 {
-    /// <summary>The session advisory lock every app copy seeds under.</summary>
-    private const string SeedLock = "SELECT pg_advisory_lock(hashtext('starstudio.identity_seed'))";
+    /// <summary>The key of the session advisory lock every app copy seeds under.</summary>
+    private const string SeedLockKey = "hashtext('starstudio.identity_seed')";
 
     public async Task SeedAsync(CancellationToken ct = default)
     {
@@ -68,14 +68,14 @@ internal sealed class IdentitySeeder(
         // its own connection (and goes with it if the process dies) while this copy seeds.
         await using var holder = await contexts.CreateDbContextAsync(ct);
         await holder.Database.OpenConnectionAsync(ct);
-        await holder.Database.ExecuteSqlRawAsync(SeedLock, ct);
+        await holder.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({SeedLockKey})", ct);
         try
         {
             await SeedUnderLockAsync(ct);
         }
         finally
         {
-            await holder.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('starstudio.identity_seed'))", CancellationToken.None);
+            await holder.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
         }
     }
 
